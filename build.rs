@@ -1,0 +1,36 @@
+//! Embeds the built-in templates, themes and fonts into the binary, so that an installed
+//! `agendum` works anywhere. The file list is generated so that a new template file
+//! cannot be forgotten.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = fs::read_dir(dir) else { return };
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out);
+        } else if !p.file_name().unwrap().to_string_lossy().starts_with('.') {
+            out.push(p);
+        }
+    }
+}
+
+fn main() {
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let mut files = Vec::new();
+    for top in ["templates", "themes", "assets"] {
+        println!("cargo:rerun-if-changed={top}");
+        walk(&root.join(top), &mut files);
+    }
+    let mut code = String::from("/// Built-in files: (path relative to the crate root, contents).\npub static FILES: &[(&str, &[u8])] = &[\n");
+    for f in &files {
+        let relative = f.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        code.push_str(&format!("    ({relative:?}, include_bytes!({:?})),\n", f.to_string_lossy()));
+    }
+    code.push_str("];\n");
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("builtin_files.rs");
+    fs::write(out, code).unwrap();
+}

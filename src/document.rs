@@ -1,0 +1,208 @@
+//! The document tree: one per report and per meeting, fully resolved (numbers, defaults,
+//! cross-references, money). Both renderers read only this, so HTML and PDF agree.
+//! It is plain data (serialisable) and carries no markup: author text stays text.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Inline {
+    Text { text: String },
+    Strong { content: Vec<Inline> },
+    Emph { content: Vec<Inline> },
+    Strike { content: Vec<Inline> },
+    Code { text: String },
+    /// `href` is either `#id` within the report or an absolute URL.
+    Link { href: String, content: Vec<Inline> },
+    /// A reference to a numbered paragraph, printed as its number.
+    Ref { target: String, number: String },
+    FootnoteRef { number: usize },
+    Break,
+}
+
+impl Inline {
+    pub fn text(s: impl Into<String>) -> Self {
+        Inline::Text { text: s.into() }
+    }
+}
+
+/// Plain text of inline content, for titles, search and metadata.
+pub fn plain(content: &[Inline]) -> String {
+    let mut s = String::new();
+    for i in content {
+        match i {
+            Inline::Text { text } | Inline::Code { text } => s.push_str(text),
+            Inline::Strong { content } | Inline::Emph { content } | Inline::Strike { content } | Inline::Link { content, .. } => {
+                s.push_str(&plain(content))
+            }
+            Inline::Ref { number, .. } => s.push_str(number),
+            Inline::FootnoteRef { number } => s.push_str(&format!("[{number}]")),
+            Inline::Break => s.push(' '),
+        }
+    }
+    s
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Block {
+    /// A paragraph; `number` is set in numbered sections ("3.1").
+    Para { number: Option<String>, id: Option<String>, content: Vec<Inline> },
+    /// A sub-heading inside a section ("Background", or numbered "7.1 Background").
+    Heading { level: u8, number: Option<String>, id: Option<String>, content: Vec<Inline> },
+    List { ordered: bool, items: Vec<ListItem> },
+    Table(Table),
+    Quote { blocks: Vec<Block> },
+    Code { text: String },
+    Rule,
+    /// Labelled short answers (Bromley's "1. Policy Status: Existing policy.").
+    Fields { layout: String, rows: Vec<FieldRow> },
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ListItem {
+    /// The printed marker: "3.16.1", "a.", "iv."; `None` for bullets.
+    pub marker: Option<String>,
+    pub id: Option<String>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FieldRow {
+    pub number: Option<String>,
+    pub label: String,
+    pub value: Vec<Inline>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Table {
+    pub caption: Option<String>,
+    pub columns: Vec<TableColumn>,
+    pub rows: Vec<Vec<Vec<Block>>>,
+    /// Totals row, if any: one cell per column.
+    pub footer: Option<Vec<Vec<Inline>>>,
+    /// A note under the table (what the totals leave out).
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TableColumn {
+    pub heading: Vec<Inline>,
+    /// "left", "right" or "center".
+    pub align: &'static str,
+}
+
+/// A label-value row of the header block. Values are parts printed in separate cells
+/// or lines ("Non-Urgent", "Non-Executive", "Non-Key").
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HeaderRow {
+    pub key: String,
+    pub label: String,
+    pub parts: Vec<Vec<Inline>>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Section {
+    pub key: String,
+    pub heading: String,
+    /// "3." or "4": the printed section number with its suffix; `None` if unnumbered.
+    pub number: Option<String>,
+    pub id: String,
+    pub kind: String,
+    pub blocks: Vec<Block>,
+    /// The theme's default text was used because the report did not supply the section.
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Appendix {
+    pub id: String,
+    /// "Appendix 1".
+    pub label: String,
+    pub title: String,
+    pub anchor: String,
+    pub blocks: Vec<Block>,
+    /// A PDF appendix: its path relative to the site; included as pages of the PDFs.
+    pub pdf: Option<String>,
+    pub exempt: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Footnote {
+    pub number: usize,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Exemption {
+    pub paragraphs: Vec<u8>,
+    /// "Not for publication by virtue of paragraph 3 of Part 1 of Schedule 12A ..."
+    pub statement: String,
+    pub public_interest: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReportDoc {
+    pub slug: String,
+    pub item_number: String,
+    pub title: String,
+    pub council: String,
+    pub committee: String,
+    pub committee_slug: String,
+    /// ISO date of the meeting, and as printed ("18 April 2012").
+    pub date: String,
+    pub date_display: String,
+    /// "PART 1 - PUBLIC" or "PART 2 - EXEMPT".
+    pub part_label: String,
+    pub exempt: Option<Exemption>,
+    pub masthead: Vec<String>,
+    pub header_layout: String,
+    pub header: Vec<HeaderRow>,
+    pub sections: Vec<Section>,
+    pub appendices: Vec<Appendix>,
+    pub footnotes: Vec<Footnote>,
+    pub footer: Option<String>,
+    /// Site-relative URL path of the report page, e.g. `committee/2012-04-18/04-slug.html`.
+    pub url: String,
+    pub pdf_url: String,
+    pub word_count: usize,
+    pub language: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AgendaItem {
+    pub number: String,
+    pub title: String,
+    pub kind: String,
+    /// Procedural text, resolved.
+    pub blocks: Vec<Block>,
+    /// Public report page (None for procedural or exempt items).
+    pub url: Option<String>,
+    pub pdf_url: Option<String>,
+    pub slug: Option<String>,
+    pub report_of: Option<String>,
+    pub wards: Option<String>,
+    pub key_decision: bool,
+    pub exempt: Option<Exemption>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MeetingDoc {
+    pub council: String,
+    pub committee: String,
+    pub committee_slug: String,
+    pub committee_kind: String,
+    pub date: String,
+    pub date_display: String,
+    pub time: String,
+    pub time_display: String,
+    pub venue: String,
+    pub published: Option<String>,
+    pub published_display: Option<String>,
+    pub members: Vec<crate::model::Member>,
+    pub contact: Option<crate::model::Contact>,
+    pub items: Vec<AgendaItem>,
+    pub url: String,
+    pub pack_url: String,
+    pub language: String,
+}

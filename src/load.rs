@@ -1,0 +1,236 @@
+//! Load: read `agendum.yaml` and walk `content/` for committees, meetings and reports.
+//! Files are read defensively (size limit, UTF-8, no symlinks out of the site) and in a
+//! deterministic order; every problem is collected, not only the first.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diag::{rel, Diagnostic, Diagnostics, Pos};
+use crate::model::{CommitteeFile, MeetingFile, ReportFront, ReportSource, SiteConfig};
+use crate::yaml::{self, Source};
+
+/// Content files larger than this are refused: no committee report is 8 MiB of text,
+/// and a limit keeps a stray data dump from stalling a build.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+pub struct LoadedSite {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    pub committees: BTreeMap<String, (PathBuf, CommitteeFile)>,
+    pub meetings: Vec<LoadedMeeting>,
+}
+
+pub struct LoadedMeeting {
+    /// Folder name, e.g. `2012-04-18-improvement-and-efficiency`.
+    pub dir_name: String,
+    /// `meeting.yaml`, relative to the site.
+    pub path: PathBuf,
+    pub file: MeetingFile,
+    /// Reports beside `meeting.yaml`, sorted by file name.
+    pub reports: Vec<ReportSource>,
+}
+
+/// Read a text file: refuses oversized, non-UTF-8 and symlinked files with a clear message.
+pub fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
+    let shown = rel(root, path);
+    let meta = fs::symlink_metadata(path)
+        .map_err(|e| Diagnostic::error(Pos::file(&shown), format!("cannot read file: {e}")))?;
+    if meta.file_type().is_symlink() {
+        return Err(Diagnostic::error(Pos::file(&shown), "symbolic links are not followed in content")
+            .hint("copy the file into the site instead of linking to it"));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            Pos::file(&shown),
+            format!("file is too large ({} bytes; the limit is {} bytes)", meta.len(), MAX_FILE_BYTES),
+        )
+        .hint("split the content, or attach large documents as PDF appendices"));
+    }
+    let bytes = fs::read(path).map_err(|e| Diagnostic::error(Pos::file(&shown), format!("cannot read file: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+        let column = good.iter().rev().take_while(|&&b| b != b'\n').count() as u32 + 1;
+        Diagnostic::error(Pos::new(&shown, line, column), "file is not valid UTF-8 text")
+            .hint("save the file as UTF-8 (in Word: Save As > Plain Text > Unicode (UTF-8))")
+    })
+}
+
+/// Split `---` YAML front matter from a Markdown file. Returns (yaml, body, body_line).
+pub fn split_front_matter<'a>(text: &'a str) -> Option<(&'a str, &'a str, u32)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n"))?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let yaml = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            let body_line = 2 + yaml.lines().count() as u32 + 1;
+            return Some((yaml, body, body_line));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+pub fn load_site(root: &Path) -> Result<LoadedSite, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let config_path = root.join("agendum.yaml");
+    if !config_path.is_file() {
+        return Err(Diagnostic::error(Pos::file(rel(root, &config_path)), "no agendum.yaml: this folder is not an agendum site")
+            .hint("run agendum in the site folder, or pass --site DIR")
+            .into());
+    }
+    let config = match read_yaml::<SiteConfig>(root, &config_path) {
+        Ok(c) => Some(c),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
+
+    let content = root.join("content");
+    let mut committees = BTreeMap::new();
+    let committees_dir = content.join("committees");
+    for path in sorted_files(&committees_dir, 1) {
+        if !is_yaml(&path) {
+            continue;
+        }
+        let slug = stem(&path);
+        match read_yaml::<CommitteeFile>(root, &path) {
+            Ok(c) => {
+                committees.insert(slug, (rel(root, &path), c));
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+
+    let mut meetings = Vec::new();
+    let meetings_dir = content.join("meetings");
+    let mut dirs: Vec<PathBuf> = match fs::read_dir(&meetings_dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect(),
+        Err(_) => Vec::new(),
+    };
+    dirs.sort();
+    for dir in dirs {
+        let meeting_path = dir.join("meeting.yaml");
+        if !meeting_path.is_file() {
+            diags.push(
+                Diagnostic::error(Pos::file(rel(root, &dir)), "meeting folder has no meeting.yaml")
+                    .hint("add meeting.yaml with committee, date, time, venue and items"),
+            );
+            continue;
+        }
+        let file = match read_yaml::<MeetingFile>(root, &meeting_path) {
+            Ok(f) => f,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let mut reports = Vec::new();
+        for path in sorted_files(&dir, 1) {
+            if path.extension().and_then(|e| e.to_str()) != Some("md") {
+                continue;
+            }
+            match load_report(root, &path) {
+                Ok(r) => reports.push(r),
+                Err(d) => diags.push(d),
+            }
+        }
+        meetings.push(LoadedMeeting {
+            dir_name: dir.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+            path: rel(root, &meeting_path),
+            file,
+            reports,
+        });
+    }
+
+    if meetings.is_empty() && !diags.has_errors() {
+        diags.push(
+            Diagnostic::error(Pos::file(rel(root, &meetings_dir)), "no meetings found")
+                .hint("create content/meetings/<yyyy-mm-dd>-<committee>/meeting.yaml"),
+        );
+    }
+    match config {
+        Some(config) if !diags.has_errors() => Ok(LoadedSite { root: root.to_path_buf(), config, committees, meetings }),
+        _ => {
+            diags.sort();
+            Err(diags)
+        }
+    }
+}
+
+fn load_report(root: &Path, path: &Path) -> Result<ReportSource, Diagnostic> {
+    let shown = rel(root, path);
+    let text = read_text(root, path)?;
+    let Some((yaml_text, body, body_line)) = split_front_matter(&text) else {
+        return Err(Diagnostic::error(Pos::new(&shown, 1, 1), "report has no YAML front matter")
+            .hint("start the file with a line `---`, the header fields, and another `---`"));
+    };
+    let front: ReportFront = yaml::parse(&Source { path: &shown, text: yaml_text, line_offset: 1 })?;
+    let file_stem = stem(path);
+    let slug = strip_number_prefix(&file_stem).to_string();
+    Ok(ReportSource { path: shown, slug, front: Box::new(front), body: body.to_string(), body_line })
+}
+
+/// `04-shared-services` -> `shared-services`.
+pub fn strip_number_prefix(stem: &str) -> &str {
+    match stem.split_once('-') {
+        Some((n, rest)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => rest,
+        _ => stem,
+    }
+}
+
+pub fn read_yaml<T: serde::de::DeserializeOwned>(root: &Path, path: &Path) -> Result<T, Diagnostic> {
+    let text = read_text(root, path)?;
+    let shown = rel(root, path);
+    yaml::parse(&Source { path: &shown, text: &text, line_offset: 0 })
+}
+
+fn is_yaml(p: &Path) -> bool {
+    matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+}
+
+fn stem(p: &Path) -> String {
+    p.file_stem().unwrap_or_default().to_string_lossy().into_owned()
+}
+
+/// Regular files under `dir` to `depth`, sorted by name; hidden files are skipped.
+fn sorted_files(dir: &Path, depth: usize) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = WalkDir::new(dir)
+        .max_depth(depth)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() || e.file_type().is_symlink())
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_split_reports_body_line() {
+        let text = "---\ntitle: X\nwards: all\n---\n## Summary\n";
+        let (yaml, body, line) = split_front_matter(text).unwrap();
+        assert_eq!(yaml, "title: X\nwards: all\n");
+        assert_eq!(body, "## Summary\n");
+        assert_eq!(line, 5);
+        assert!(split_front_matter("## no front matter").is_none());
+    }
+
+    #[test]
+    fn number_prefix_is_stripped() {
+        assert_eq!(strip_number_prefix("04-shared-services"), "shared-services");
+        assert_eq!(strip_number_prefix("shared-services"), "shared-services");
+    }
+}

@@ -1,0 +1,401 @@
+//! The model: council, committees, meetings, agenda items and reports, typed as users
+//! write them. Serde derives these straight from YAML with `deny_unknown_fields`, so a
+//! typo is an error with a suggestion; `Spanned` keeps the positions that later stages
+//! need for their messages.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::yaml::{Spanned, SpannedMap};
+
+/// `agendum.yaml` at the site root.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The council's name as printed on every paper, e.g. "London Borough of Bromley".
+    pub council: String,
+    /// Theme name: `themes/<name>/` in the site, else a built-in theme.
+    #[serde(default = "default_theme")]
+    pub theme: Spanned<String>,
+    /// Absolute URL where `output/` is published, used for absolute links.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Document language (BCP 47), `en-GB` unless set.
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub publication: PublicationRules,
+    /// Democratic services contact printed on agenda front sheets.
+    #[serde(default)]
+    pub democratic_services: Option<Contact>,
+}
+
+fn default_theme() -> Spanned<String> {
+    Spanned::new("default".to_string(), serde_saphyr::Location::UNKNOWN, serde_saphyr::Location::UNKNOWN)
+}
+fn default_language() -> String {
+    "en-GB".to_string()
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct PublicationRules {
+    /// Clear working days between publication and meeting (LGA 1972 s100B: five).
+    #[serde(default = "five")]
+    pub clear_working_days: u32,
+    /// Extra days the council's offices are closed (ISO dates), beyond bank holidays.
+    #[serde(default)]
+    pub closure_days: Vec<String>,
+}
+
+impl Default for PublicationRules {
+    fn default() -> Self {
+        PublicationRules { clear_working_days: 5, closure_days: Vec::new() }
+    }
+}
+fn five() -> u32 {
+    5
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// `content/committees/<slug>.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommitteeFile {
+    pub name: String,
+    pub kind: CommitteeKind,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub members: Vec<Member>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommitteeKind {
+    Executive,
+    NonExecutive,
+    Scrutiny,
+    Regulatory,
+}
+
+impl CommitteeKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            CommitteeKind::Executive => "Executive",
+            CommitteeKind::NonExecutive => "Non-Executive",
+            CommitteeKind::Scrutiny => "Scrutiny",
+            CommitteeKind::Regulatory => "Regulatory",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    pub name: String,
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub party: Option<String>,
+}
+
+/// `content/meetings/<yyyy-mm-dd>-<committee>/meeting.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingFile {
+    /// Slug of a file in `content/committees/`.
+    pub committee: Spanned<String>,
+    pub date: Spanned<String>,
+    /// 24-hour clock, "19:00".
+    pub time: Spanned<String>,
+    pub venue: String,
+    /// Date the agenda was (or will be) published.
+    #[serde(default)]
+    pub published: Option<Spanned<String>>,
+    /// The agenda, in order: item numbers follow this order.
+    pub items: Vec<Spanned<ItemEntry>>,
+}
+
+/// One agenda entry: a report (a Markdown file beside `meeting.yaml`) or a procedural item.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ItemEntry {
+    /// Report file stem, with or without its `nn-` prefix: `shared-services-update`.
+    #[serde(default)]
+    pub report: Option<String>,
+    #[serde(default)]
+    pub procedural: Option<ProceduralKind>,
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Markdown text printed under a procedural item.
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProceduralKind {
+    Apologies,
+    Declarations,
+    Minutes,
+    PublicQuestions,
+    UrgentBusiness,
+    Exclusion,
+    Other,
+}
+
+impl ProceduralKind {
+    pub fn default_title(self) -> &'static str {
+        match self {
+            ProceduralKind::Apologies => "Apologies for absence",
+            ProceduralKind::Declarations => "Declarations of interest",
+            ProceduralKind::Minutes => "Minutes of the previous meeting",
+            ProceduralKind::PublicQuestions => "Questions from members of the public",
+            ProceduralKind::UrgentBusiness => "Urgent business",
+            ProceduralKind::Exclusion => "Exclusion of the press and public",
+            ProceduralKind::Other => "Other business",
+        }
+    }
+}
+
+/// The YAML front matter of a report.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportFront {
+    pub title: Spanned<String>,
+    /// Defaults to the committee's name.
+    #[serde(default)]
+    pub decision_maker: Option<String>,
+    /// Defaults to the meeting date.
+    #[serde(default)]
+    pub date: Option<Spanned<String>>,
+    #[serde(default)]
+    pub report_of: Option<String>,
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub chief_officer: Option<String>,
+    #[serde(default)]
+    pub head_of_service: Option<String>,
+    #[serde(default)]
+    pub portfolio_holder: Option<String>,
+    /// "Signed:" line of the Haringey template: who signs the report off.
+    #[serde(default)]
+    pub signed: Option<String>,
+    pub contact_officer: Option<Spanned<Contact>>,
+    #[serde(default)]
+    pub wards: Option<Spanned<Wards>>,
+    #[serde(default)]
+    pub decision: DecisionType,
+    #[serde(default)]
+    pub purpose: Purpose,
+    /// Part 2: the Schedule 12A paragraphs and the public-interest statement.
+    #[serde(default)]
+    pub exempt: Option<Spanned<Exempt>>,
+    /// Lead-in line printed before the list, e.g. "It is recommended that the Board:".
+    #[serde(default)]
+    pub recommendations_intro: Option<String>,
+    #[serde(default)]
+    pub recommendations: Vec<String>,
+    /// Prose sections may also be given here (Markdown), keyed as in the theme.
+    #[serde(default)]
+    pub reasons: Option<String>,
+    #[serde(default)]
+    pub alternative_options: Option<String>,
+    /// Who was consulted: theme role key -> yes/no (or a comment).
+    #[serde(default)]
+    pub consultees: SpannedMap<Consulted>,
+    /// A list, or `none`.
+    #[serde(default)]
+    pub background_papers: Option<Spanned<BackgroundPapers>>,
+    #[serde(default)]
+    pub appendices: Vec<Spanned<AppendixEntry>>,
+    /// Short answers for the theme's `fields` sections: section key -> field key -> text.
+    #[serde(default)]
+    pub facts: SpannedMap<SpannedMap<String>>,
+    /// YAML data rendered as tables: `[[table key]]` in the Markdown places one.
+    #[serde(default)]
+    pub tables: SpannedMap<TableData>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Wards {
+    /// "borough-wide", "district-wide", "all", or any single ward name.
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Wards {
+    pub fn display(&self) -> String {
+        match self {
+            Wards::One(s) => match s.to_lowercase().as_str() {
+                "borough-wide" | "borough wide" => "Borough-wide".into(),
+                "district-wide" | "district wide" => "District-wide".into(),
+                "all" => "All".into(),
+                _ => s.clone(),
+            },
+            Wards::Many(v) => v.join(", "),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionType {
+    #[serde(default)]
+    pub key: bool,
+    #[serde(default)]
+    pub urgent: bool,
+    #[serde(default)]
+    pub executive: bool,
+    #[serde(default)]
+    pub call_in: bool,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Purpose {
+    #[default]
+    Decision,
+    Information,
+    Noting,
+}
+
+impl Purpose {
+    pub fn label(self) -> &'static str {
+        match self {
+            Purpose::Decision => "For decision",
+            Purpose::Information => "For information",
+            Purpose::Noting => "For noting",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Exempt {
+    /// Paragraphs of Part 1 of Schedule 12A to the Local Government Act 1972 (1-7).
+    pub paragraphs: Vec<u8>,
+    #[serde(default)]
+    pub public_interest: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(untagged)]
+pub enum Consulted {
+    YesNo(bool),
+    Comment(String),
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(untagged)]
+pub enum BackgroundPapers {
+    /// `none`, `not applicable`, or a sentence.
+    Text(String),
+    List(Vec<String>),
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct AppendixEntry {
+    /// "1", "A", "B": printed as "Appendix 1".
+    pub id: String,
+    pub title: String,
+    /// A Markdown or PDF file, relative to the report's folder.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// A key of `tables:` rendered as the whole appendix.
+    #[serde(default)]
+    pub table: Option<String>,
+    /// Exempt appendix (Part 2) to a public report.
+    #[serde(default)]
+    pub exempt: bool,
+}
+
+/// A table of YAML data: columns, rows, totals.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct TableData {
+    #[serde(default)]
+    pub caption: Option<String>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<SpannedMap<Cell>>,
+    /// Column keys to total in a final row.
+    #[serde(default)]
+    pub total: Vec<String>,
+    /// Label for the total row, "Total" unless set.
+    #[serde(default)]
+    pub total_label: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Column {
+    pub key: String,
+    pub heading: String,
+    #[serde(default)]
+    pub format: ColumnFormat,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnFormat {
+    #[default]
+    Text,
+    Money,
+    Number,
+    Percent,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(untagged)]
+pub enum Cell {
+    Number(f64),
+    Text(String),
+    List(Vec<String>),
+}
+
+/// A parsed ISO date with where it was written, for messages.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|e| {
+        let t = s.trim();
+        let shape_ok = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
+        if shape_ok {
+            format!("`{t}` is not a real date ({e})")
+        } else {
+            format!("`{t}` is not a date in the form YYYY-MM-DD")
+        }
+    })
+}
+
+/// Where a loaded report came from.
+#[derive(Debug)]
+pub struct ReportSource {
+    /// `content/meetings/<dir>/<nn>-<slug>.md`, relative to the site.
+    pub path: PathBuf,
+    /// The slug without the numeric prefix.
+    pub slug: String,
+    pub front: ReportFrontHolder,
+    /// Markdown after the front matter.
+    pub body: String,
+    /// Line in the file where `body` starts (1-based).
+    pub body_line: u32,
+}
+
+/// Front matter is large; box it so that `ReportSource` moves cheaply.
+pub type ReportFrontHolder = Box<ReportFront>;

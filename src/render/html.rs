@@ -1,0 +1,356 @@
+//! HTML: Tera templates lay out pages; the document's blocks are written as HTML here,
+//! with all author text escaped. Pages link relatively, so `output/` works from any
+//! base URL and from disk.
+
+use serde_json::{json, Value};
+use tera::{Context, Tera};
+
+use super::Files;
+use crate::diag::{Diagnostic, Pos};
+use crate::document::*;
+use crate::resolve::{ResolvedMeeting, ResolvedSite};
+use crate::theme::Theme;
+
+pub struct HtmlRenderer {
+    tera: Tera,
+    /// Link each page to its PDF (set when the PDF renderer runs in the same build).
+    pub link_pdfs: bool,
+}
+
+impl HtmlRenderer {
+    pub fn new(theme: &Theme) -> Result<Self, Diagnostic> {
+        let mut tera = Tera::new();
+        let templates: Vec<(&str, &str)> = theme
+            .templates
+            .iter()
+            .filter(|(name, _)| name.ends_with(".html"))
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        tera.add_raw_templates(templates).map_err(|e| template_error(&e))?;
+        Ok(HtmlRenderer { tera, link_pdfs: false })
+    }
+
+    fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, ctx).map_err(|e| template_error(&e))
+    }
+
+    pub fn render_site(&self, site: &ResolvedSite, theme: &Theme) -> Result<Files, Diagnostic> {
+        let mut files = Files::new();
+        for m in &site.meetings {
+            files.extend(self.render_meeting(site, m)?);
+        }
+        let mut ctx = self.base_context(site, "");
+        ctx.insert("meetings", &site.meetings.iter().map(|m| &m.doc).collect::<Vec<_>>());
+        ctx.insert("committees", &site.committees);
+        files.insert("index.html".into(), self.render("index.html", &ctx)?.into_bytes());
+        for (name, bytes) in &theme.statics {
+            files.insert(format!("static/{name}"), bytes.clone());
+        }
+        Ok(files)
+    }
+
+    fn base_context(&self, site: &ResolvedSite, root: &str) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("council", &site.council);
+        ctx.insert("language", &site.language);
+        ctx.insert("root", root);
+        ctx.insert("base_url", &site.base_url);
+        ctx.insert("theme", &site.theme_name);
+        ctx.insert("generator", concat!("agendum ", env!("CARGO_PKG_VERSION")));
+        ctx
+    }
+
+    pub fn render_meeting(&self, site: &ResolvedSite, m: &ResolvedMeeting) -> Result<Files, Diagnostic> {
+        let mut files = Files::new();
+        // Meeting and report pages sit two folders deep: committee/date/.
+        let root = "../../";
+        for r in m.public_reports() {
+            let mut ctx = self.base_context(site, root);
+            let mut view = report_view(r);
+            view["pdf_href"] = if self.link_pdfs { Value::String(file_name(&r.pdf_url)) } else { Value::Null };
+            ctx.insert("report", &view);
+            ctx.insert("meeting", &m.doc);
+            let page = self.render("report.html", &ctx)?;
+            files.insert(r.url.clone(), page.into_bytes());
+        }
+        let mut ctx = self.base_context(site, root);
+        let mut doc = serde_json::to_value(&m.doc).unwrap_or(Value::Null);
+        if let Some(items) = doc.get_mut("items").and_then(Value::as_array_mut) {
+            for (item, src) in items.iter_mut().zip(&m.doc.items) {
+                item["html"] = Value::String(blocks_html(&src.blocks));
+                // Item pages are linked relative to the meeting folder.
+                item["href"] = src.url.as_deref().map(|u| Value::String(file_name(u))).unwrap_or(Value::Null);
+                item["pdf_href"] = match &src.pdf_url {
+                    Some(u) if self.link_pdfs => Value::String(file_name(u)),
+                    _ => Value::Null,
+                };
+            }
+        }
+        doc["pack_href"] = if self.link_pdfs { Value::String(file_name(&m.doc.pack_url)) } else { Value::Null };
+        ctx.insert("meeting", &doc);
+        files.insert(m.doc.url.clone(), self.render("meeting.html", &ctx)?.into_bytes());
+        Ok(files)
+    }
+}
+
+/// Pages link to siblings by file name: `a/b/04-x.html` -> `04-x.html`.
+fn file_name(url: &str) -> String {
+    url.rsplit('/').next().unwrap_or(url).to_string()
+}
+
+fn template_error(e: &tera::Error) -> Diagnostic {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    Diagnostic::error(Pos::file("templates"), format!("template error: {msg}"))
+        .hint("check the template named in the message; site templates in templates/ override the theme's")
+}
+
+/// The report as template data, with HTML already made for every block list.
+fn report_view(r: &ReportDoc) -> Value {
+    let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
+    if let Some(sections) = v.get_mut("sections").and_then(Value::as_array_mut) {
+        for (s, src) in sections.iter_mut().zip(&r.sections) {
+            s["html"] = Value::String(blocks_html(&src.blocks));
+        }
+    }
+    if let Some(header) = v.get_mut("header").and_then(Value::as_array_mut) {
+        for (h, src) in header.iter_mut().zip(&r.header) {
+            h["parts_html"] = json!(src.parts.iter().map(|p| inlines_html(p)).collect::<Vec<_>>());
+        }
+    }
+    if let Some(apps) = v.get_mut("appendices").and_then(Value::as_array_mut) {
+        // Exempt appendices are withheld from public pages: only their label stays.
+        apps.retain(|a| !a["exempt"].as_bool().unwrap_or(false));
+        let public: Vec<&Appendix> = r.appendices.iter().filter(|a| !a.exempt).collect();
+        for (a, src) in apps.iter_mut().zip(public) {
+            a["html"] = Value::String(blocks_html(&src.blocks));
+            if let Some(pdf) = &src.pdf {
+                a["pdf_href"] = Value::String(appendix_pdf_name(r, src, pdf));
+            }
+        }
+    }
+    v["withheld_appendices"] = json!(r.appendices.iter().filter(|a| a.exempt).map(|a| json!({"label": a.label, "title": a.title})).collect::<Vec<_>>());
+    if let Some(notes) = v.get_mut("footnotes").and_then(Value::as_array_mut) {
+        for (n, src) in notes.iter_mut().zip(&r.footnotes) {
+            n["html"] = Value::String(blocks_html(&src.blocks));
+        }
+    }
+    v
+}
+
+/// File name under which a PDF appendix is published beside its report.
+pub fn appendix_pdf_name(r: &ReportDoc, a: &Appendix, _src: &str) -> String {
+    format!("{:0>2}-{}-appendix-{}.pdf", r.item_number, r.slug, crate::numbering::slugify(&a.id))
+}
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Only ordinary link targets are written as links; `javascript:` and the like are not.
+fn safe_href(href: &str) -> bool {
+    let lower = href.trim().to_ascii_lowercase();
+    match lower.split_once(':') {
+        Some((scheme, _)) if !scheme.contains('/') && !scheme.contains('#') => matches!(scheme, "http" | "https" | "mailto" | "tel"),
+        _ => true,
+    }
+}
+
+pub fn inlines_html(content: &[Inline]) -> String {
+    let mut s = String::new();
+    for i in content {
+        match i {
+            Inline::Text { text } => s.push_str(&escape(text)),
+            Inline::Strong { content } => s.push_str(&format!("<strong>{}</strong>", inlines_html(content))),
+            Inline::Emph { content } => s.push_str(&format!("<em>{}</em>", inlines_html(content))),
+            Inline::Strike { content } => s.push_str(&format!("<del>{}</del>", inlines_html(content))),
+            Inline::Code { text } => s.push_str(&format!("<code>{}</code>", escape(text))),
+            Inline::Link { href, content } if safe_href(href) => {
+                s.push_str(&format!("<a href=\"{}\">{}</a>", escape(href), inlines_html(content)))
+            }
+            Inline::Link { content, .. } => s.push_str(&inlines_html(content)),
+            Inline::Ref { target, number } => {
+                s.push_str(&format!("<a class=\"ref\" href=\"#{}\">{}</a>", escape(target), escape(number)))
+            }
+            Inline::FootnoteRef { number } => s.push_str(&format!(
+                "<sup class=\"fnref\"><a href=\"#fn-{number}\" id=\"fnref-{number}\" aria-label=\"Footnote {number}\">{number}</a></sup>"
+            )),
+            Inline::Break => s.push_str("<br>"),
+        }
+    }
+    s
+}
+
+fn id_attr(id: &Option<String>) -> String {
+    id.as_ref().map(|i| format!(" id=\"{}\"", escape(i))).unwrap_or_default()
+}
+
+pub fn blocks_html(blocks: &[Block]) -> String {
+    let mut s = String::new();
+    for b in blocks {
+        block_html(b, &mut s);
+    }
+    s
+}
+
+fn block_html(b: &Block, s: &mut String) {
+    match b {
+        Block::Para { number: Some(n), id, content } => s.push_str(&format!(
+            "<p class=\"para numbered\"{}><span class=\"num\">{}</span> <span class=\"text\">{}</span></p>\n",
+            id_attr(id),
+            escape(n),
+            inlines_html(content)
+        )),
+        Block::Para { number: None, id, content } => s.push_str(&format!("<p{}>{}</p>\n", id_attr(id), inlines_html(content))),
+        Block::Heading { level, number, id, content } => {
+            let l = (*level).clamp(3, 6);
+            let num = number.as_ref().map(|n| format!("<span class=\"num\">{}</span> ", escape(n))).unwrap_or_default();
+            s.push_str(&format!("<h{l}{}>{num}{}</h{l}>\n", id_attr(id), inlines_html(content)));
+        }
+        Block::List { ordered, items } => {
+            let marked = items.iter().any(|i| i.marker.is_some());
+            let tag = if *ordered { "ol" } else { "ul" };
+            if marked {
+                // Printed markers (3.16.1, iv.) are real text, so screen readers and
+                // copy-paste keep the numbers; role=list keeps list semantics.
+                s.push_str(&format!("<{tag} class=\"marked\" role=\"list\">\n"));
+            } else {
+                s.push_str(&format!("<{tag}>\n"));
+            }
+            for item in items {
+                s.push_str(&format!("<li{}>", id_attr(&item.id)));
+                if let Some(m) = &item.marker {
+                    s.push_str(&format!("<span class=\"marker\">{}</span> <div class=\"item\">", escape(m)));
+                }
+                // A single paragraph item is written inline, without <p>.
+                match item.blocks.as_slice() {
+                    [Block::Para { number: None, content, .. }] => s.push_str(&inlines_html(content)),
+                    blocks => s.push_str(&blocks_html(blocks)),
+                }
+                if item.marker.is_some() {
+                    s.push_str("</div>");
+                }
+                s.push_str("</li>\n");
+            }
+            s.push_str(&format!("</{tag}>\n"));
+        }
+        Block::Table(t) => table_html(t, s),
+        Block::Quote { blocks } => s.push_str(&format!("<blockquote>\n{}</blockquote>\n", blocks_html(blocks))),
+        Block::Code { text } => s.push_str(&format!("<pre><code>{}</code></pre>\n", escape(text))),
+        Block::Rule => s.push_str("<hr>\n"),
+        Block::Fields { layout, rows } => match layout.as_str() {
+            "table" => {
+                s.push_str("<table class=\"fields\">\n<tbody>\n");
+                for r in rows {
+                    s.push_str(&format!("<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n", escape(&r.label), inlines_html(&r.value)));
+                }
+                s.push_str("</tbody>\n</table>\n");
+            }
+            "lines" => {
+                s.push_str("<dl class=\"fields-lines\">\n");
+                for r in rows {
+                    s.push_str(&format!("<div><dt>{}:</dt> <dd>{}</dd></div>\n", escape(&r.label), inlines_html(&r.value)));
+                }
+                s.push_str("</dl>\n");
+            }
+            _ => {
+                s.push_str("<ol class=\"marked fields\" role=\"list\">\n");
+                for r in rows {
+                    let marker = r.number.as_ref().map(|n| format!("<span class=\"marker\">{}</span> ", escape(n))).unwrap_or_default();
+                    s.push_str(&format!(
+                        "<li>{marker}<div class=\"item\"><span class=\"label\">{}:</span> {}</div></li>\n",
+                        escape(&r.label),
+                        inlines_html(&r.value)
+                    ));
+                }
+                s.push_str("</ol>\n");
+            }
+        },
+    }
+}
+
+fn table_html(t: &Table, s: &mut String) {
+    s.push_str("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\"");
+    if let Some(c) = &t.caption {
+        s.push_str(&format!(" aria-label=\"{}\"", escape(c)));
+    } else {
+        s.push_str(" aria-label=\"Table\"");
+    }
+    s.push_str(">\n<table>\n");
+    if let Some(c) = &t.caption {
+        s.push_str(&format!("<caption>{}</caption>\n", escape(c)));
+    }
+    let class = |align: &str| if align == "left" { String::new() } else { format!(" class=\"align-{align}\"") };
+    s.push_str("<thead>\n<tr>");
+    for c in &t.columns {
+        s.push_str(&format!("<th scope=\"col\"{}>{}</th>", class(c.align), inlines_html(&c.heading)));
+    }
+    s.push_str("</tr>\n</thead>\n<tbody>\n");
+    for row in &t.rows {
+        s.push_str("<tr>");
+        for (i, cell) in row.iter().enumerate() {
+            let align = t.columns.get(i).map(|c| c.align).unwrap_or("left");
+            let inner = match cell.as_slice() {
+                [Block::Para { number: None, content, .. }] => inlines_html(content),
+                blocks => blocks_html(blocks),
+            };
+            s.push_str(&format!("<td{}>{}</td>", class(align), inner));
+        }
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</tbody>\n");
+    if let Some(footer) = &t.footer {
+        s.push_str("<tfoot>\n<tr>");
+        for (i, cell) in footer.iter().enumerate() {
+            let align = t.columns.get(i).map(|c| c.align).unwrap_or("left");
+            if i == 0 {
+                s.push_str(&format!("<th scope=\"row\"{}>{}</th>", class(align), inlines_html(cell)));
+            } else {
+                s.push_str(&format!("<td{}>{}</td>", class(align), inlines_html(cell)));
+            }
+        }
+        s.push_str("</tr>\n</tfoot>\n");
+    }
+    s.push_str("</table>\n</div>\n");
+    if let Some(n) = &t.note {
+        s.push_str(&format!("<p class=\"table-note\">{}</p>\n", escape(n)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn author_text_is_escaped_and_scripts_are_not_links() {
+        let html = inlines_html(&[
+            Inline::text("<script>alert(1)</script>"),
+            Inline::Link { href: "javascript:alert(1)".into(), content: vec![Inline::text("click")] },
+        ]);
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("javascript:"));
+    }
+
+    #[test]
+    fn numbered_paragraph_carries_its_number_as_text() {
+        let html = blocks_html(&[Block::Para { number: Some("3.6".into()), id: Some("para-3-6".into()), content: vec![Inline::text("It is proposed")] }]);
+        assert_eq!(html, "<p class=\"para numbered\" id=\"para-3-6\"><span class=\"num\">3.6</span> <span class=\"text\">It is proposed</span></p>\n");
+    }
+}

@@ -1,0 +1,471 @@
+//! Themes: a council's report template as data. `theme.yaml` holds the report scheme
+//! (header fields, sections in order, defaults, numbering); templates and static files sit
+//! beside it. Lookup order for every file: the site's own folder, then the theme, then
+//! the built-in defaults (as in Zola).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::builtin;
+use crate::diag::{did_you_mean, rel, Diagnostic, Pos};
+use crate::yaml::{self, Source};
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeScheme {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub header: HeaderScheme,
+    #[serde(default)]
+    pub numbering: Numbering,
+    pub sections: Vec<SectionScheme>,
+    /// Word limit for a report's body; `agendum check` warns past it.
+    #[serde(default)]
+    pub max_words: Option<u32>,
+    /// Running footer text on every page, e.g. "Report Template: Formal Bodies".
+    #[serde(default)]
+    pub footer: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderScheme {
+    /// `table` (label and value cells) or `lines` (a label: value per line).
+    #[serde(default)]
+    pub layout: HeaderLayout,
+    #[serde(default = "default_header_fields")]
+    pub fields: Vec<HeaderField>,
+    /// Print "PART 1 - PUBLIC" / "PART 2 - EXEMPT" above the header.
+    #[serde(default)]
+    pub part_banner: bool,
+    /// Lines printed above the header block, e.g. the council's name.
+    #[serde(default)]
+    pub masthead: Vec<MastheadLine>,
+}
+
+impl Default for HeaderScheme {
+    fn default() -> Self {
+        HeaderScheme { layout: HeaderLayout::Table, fields: default_header_fields(), part_banner: true, masthead: Vec::new() }
+    }
+}
+
+fn default_header_fields() -> Vec<HeaderField> {
+    use HeaderKey::*;
+    [DecisionMaker, Date, Item, DecisionType, Title, ContactOfficer, ChiefOfficer, Wards]
+        .into_iter()
+        .map(|key| HeaderField { key, label: None })
+        .collect()
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum HeaderLayout {
+    #[default]
+    Table,
+    Lines,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum MastheadLine {
+    Council,
+    Committee,
+    Date,
+    Title,
+    Item,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderField {
+    pub key: HeaderKey,
+    /// The label printed; each key has a sensible default.
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum HeaderKey {
+    DecisionMaker,
+    Committee,
+    Date,
+    Item,
+    Title,
+    ReportOf,
+    Author,
+    ChiefOfficer,
+    HeadOfService,
+    PortfolioHolder,
+    Signed,
+    ContactOfficer,
+    Wards,
+    DecisionType,
+    KeyDecision,
+    Purpose,
+    Part,
+}
+
+impl HeaderKey {
+    pub fn default_label(self) -> &'static str {
+        use HeaderKey::*;
+        match self {
+            DecisionMaker => "Decision Maker",
+            Committee => "Committee",
+            Date => "Date",
+            Item => "Agenda item",
+            Title => "Title",
+            ReportOf => "Report of",
+            Author => "Author",
+            ChiefOfficer => "Chief Officer",
+            HeadOfService => "Head of Service",
+            PortfolioHolder => "Portfolio Holder",
+            Signed => "Signed",
+            ContactOfficer => "Contact Officer",
+            Wards => "Ward",
+            DecisionType => "Decision Type",
+            KeyDecision => "Decision",
+            Purpose => "Report for",
+            Part => "Status",
+        }
+    }
+    pub fn name(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Numbering {
+    /// Printed after a section number: "." gives "3. COMMENTARY", "" gives "4 Policy".
+    #[serde(default = "dot")]
+    pub section_suffix: String,
+    /// Printed after a paragraph number: "" gives "3.1", "." gives "1.1.".
+    #[serde(default)]
+    pub paragraph_suffix: String,
+    /// Whether `###` sub-headings take a number (Haringey "7.1 Background") or sit
+    /// inside the section without breaking its paragraph numbering (Bromley "Background").
+    #[serde(default)]
+    pub subsections: SubsectionStyle,
+    /// Ordered lists in a numbered paragraph continue its number (1.1 -> 1.1.1).
+    #[serde(default = "yes")]
+    pub outline_lists: bool,
+    /// Styles of other ordered lists by nesting level.
+    #[serde(default = "default_list_styles")]
+    pub lists: Vec<ListStyle>,
+}
+
+impl Default for Numbering {
+    fn default() -> Self {
+        Numbering {
+            section_suffix: dot(),
+            paragraph_suffix: String::new(),
+            subsections: SubsectionStyle::Unnumbered,
+            outline_lists: true,
+            lists: default_list_styles(),
+        }
+    }
+}
+
+fn dot() -> String {
+    ".".into()
+}
+fn yes() -> bool {
+    true
+}
+fn default_list_styles() -> Vec<ListStyle> {
+    vec![ListStyle::Decimal, ListStyle::LowerAlpha, ListStyle::LowerRoman]
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SubsectionStyle {
+    #[default]
+    Unnumbered,
+    Numbered,
+}
+
+/// How list items (and recommendations) are marked.
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListStyle {
+    #[default]
+    #[serde(rename = "bullet")]
+    Bullet,
+    #[serde(rename = "1.")]
+    Decimal,
+    #[serde(rename = "a.")]
+    LowerAlpha,
+    #[serde(rename = "A.")]
+    UpperAlpha,
+    #[serde(rename = "i.")]
+    LowerRoman,
+    #[serde(rename = "I.")]
+    UpperRoman,
+    #[serde(rename = "(a)")]
+    ParenAlpha,
+    #[serde(rename = "(i)")]
+    ParenRoman,
+    /// Numbered as paragraphs of the section: 4.1, 4.2.
+    #[serde(rename = "paragraph")]
+    Paragraph,
+}
+
+impl ListStyle {
+    /// The marker for item `n` (1-based); `None` for bullets and paragraph style.
+    pub fn marker(self, n: usize) -> Option<String> {
+        use crate::numbering::{alpha, roman};
+        Some(match self {
+            ListStyle::Bullet | ListStyle::Paragraph => return None,
+            ListStyle::Decimal => format!("{n}."),
+            ListStyle::LowerAlpha => format!("{}.", alpha(n)),
+            ListStyle::UpperAlpha => format!("{}.", alpha(n).to_uppercase()),
+            ListStyle::LowerRoman => format!("{}.", roman(n)),
+            ListStyle::UpperRoman => format!("{}.", roman(n).to_uppercase()),
+            ListStyle::ParenAlpha => format!("({})", alpha(n)),
+            ListStyle::ParenRoman => format!("({})", roman(n)),
+        })
+    }
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct SectionScheme {
+    /// Stable key: `commentary`, `financial`, ... Markdown `## Heading {#key}` targets it.
+    pub key: String,
+    pub heading: String,
+    #[serde(default)]
+    pub kind: SectionKind,
+    /// A required section must be written (or be a kind filled from the header data).
+    #[serde(default)]
+    pub required: bool,
+    /// Text printed when the report does not supply the section.
+    #[serde(default)]
+    pub default: Option<String>,
+    /// Whether the section takes a number (and its paragraphs numbers).
+    #[serde(default = "yes")]
+    pub numbered: bool,
+    /// Whether paragraphs inside a numbered section are numbered (3.1, 3.2). Bromsgrove
+    /// prints "14. WARDS AFFECTED" followed by an unnumbered "All."
+    #[serde(default = "yes")]
+    pub number_paragraphs: bool,
+    /// Other headings authors use for this section ("Financial implications").
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// For `fields`, `consultees`: the questions or roles, in order.
+    #[serde(default)]
+    pub fields: Vec<FieldScheme>,
+    /// For `fields` and `consultees`: `list` (numbered Q&A) or `table`.
+    #[serde(default)]
+    pub layout: FieldsLayout,
+    /// For `recommendations`.
+    #[serde(default)]
+    pub style: ListStyle,
+    /// Guidance for authors, written into scaffolded reports.
+    #[serde(default)]
+    pub guidance: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct FieldScheme {
+    pub key: String,
+    pub label: String,
+    #[serde(default)]
+    pub default: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionKind {
+    /// Markdown commentary under a `##` heading.
+    #[default]
+    Prose,
+    /// The `recommendations:` list of the front matter.
+    Recommendations,
+    /// Short answers from `facts.<key>` (Bromley's Financial / Staff / Legal blocks).
+    Fields,
+    /// The Yes/No table of `consultees:` (Bromsgrove "Others consulted").
+    Consultees,
+    Wards,
+    Appendices,
+    BackgroundPapers,
+    /// The contact officer's details as a section (Bromsgrove prints them last).
+    Contact,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldsLayout {
+    #[default]
+    List,
+    Table,
+}
+
+/// A theme ready to use: its scheme and its layered files.
+pub struct Theme {
+    pub scheme: ThemeScheme,
+    /// Where the scheme came from, for messages.
+    pub scheme_path: PathBuf,
+    /// Templates by name (`report.html`, `pdf/report.typ`), already layered.
+    pub templates: BTreeMap<String, String>,
+    /// Static files by output path (`agendum.css`), already layered.
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+impl ThemeScheme {
+    pub fn section(&self, key: &str) -> Option<&SectionScheme> {
+        self.sections.iter().find(|s| s.key == key)
+    }
+
+    /// Find the section a Markdown heading names: by `{#key}`, heading or alias.
+    pub fn match_heading(&self, text: &str, id: Option<&str>) -> Option<&SectionScheme> {
+        if let Some(id) = id {
+            return self.section(id);
+        }
+        let norm = normalise_heading(text);
+        self.sections.iter().find(|s| {
+            normalise_heading(&s.heading) == norm
+                || normalise_heading(&s.key) == norm
+                || s.aliases.iter().any(|a| normalise_heading(a) == norm)
+        })
+    }
+
+    pub fn suggest_heading(&self, text: &str) -> Option<String> {
+        let headings: Vec<&str> = self.sections.iter().map(|s| s.heading.as_str()).collect();
+        did_you_mean(text, headings).map(str::to_string)
+    }
+}
+
+/// "RECOMMENDATION(S)", "Recommendations" and "recommendations" all match.
+pub fn normalise_heading(s: &str) -> String {
+    let lower = s.to_lowercase().replace("(s)", "s");
+    lower.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// Load the theme named in `agendum.yaml`: the site's `themes/<name>/` if present, else a
+/// built-in theme; templates and static files layer built-in < theme < site.
+pub fn load_theme(site: &Path, name: &str, name_pos: Pos) -> Result<Theme, Diagnostic> {
+    let site_theme = site.join("themes").join(name);
+    let (scheme_text, scheme_path, theme_dir): (String, PathBuf, Option<PathBuf>) =
+        if site_theme.join("theme.yaml").is_file() {
+            let path = site_theme.join("theme.yaml");
+            (crate::load::read_text(site, &path)?, rel(site, &path), Some(site_theme.clone()))
+        } else if let Some(bytes) = builtin::file(&format!("themes/{name}/theme.yaml")) {
+            (String::from_utf8_lossy(bytes).into_owned(), PathBuf::from(format!("<built-in>/themes/{name}/theme.yaml")), None)
+        } else {
+            let names = builtin::theme_names();
+            let mut d = Diagnostic::error(name_pos, format!("no theme named `{name}`")).field("theme");
+            d = match did_you_mean(name, names.iter().copied()) {
+                Some(s) => d.hint(format!("did you mean `{s}`?")),
+                None => d.hint(format!("built-in themes: {}; or create themes/{name}/theme.yaml", names.join(", "))),
+            };
+            return Err(d);
+        };
+    let scheme: ThemeScheme = yaml::parse(&Source { path: &scheme_path, text: &scheme_text, line_offset: 0 })?;
+    validate_scheme(&scheme, &scheme_path)?;
+
+    let mut templates = BTreeMap::new();
+    let mut statics = BTreeMap::new();
+    // 1. built-in defaults
+    for (p, b) in builtin::files_under("templates") {
+        templates.insert(p.to_string(), String::from_utf8_lossy(b).into_owned());
+    }
+    for (p, b) in builtin::files_under("themes/default/static") {
+        statics.insert(p.to_string(), b.to_vec());
+    }
+    // 2. the theme (built-in copy, then the site's copy of it)
+    for (p, b) in builtin::files_under(&format!("themes/{name}/templates")) {
+        templates.insert(p.to_string(), String::from_utf8_lossy(b).into_owned());
+    }
+    for (p, b) in builtin::files_under(&format!("themes/{name}/pdf")) {
+        templates.insert(format!("pdf/{p}"), String::from_utf8_lossy(b).into_owned());
+    }
+    for (p, b) in builtin::files_under(&format!("themes/{name}/static")) {
+        statics.insert(p.to_string(), b.to_vec());
+    }
+    if let Some(dir) = &theme_dir {
+        layer_dir(site, &dir.join("templates"), "", &mut templates)?;
+        layer_dir(site, &dir.join("pdf"), "pdf/", &mut templates)?;
+        layer_static(&dir.join("static"), &mut statics)?;
+    }
+    // 3. the site's own templates
+    layer_dir(site, &site.join("templates"), "", &mut templates)?;
+    Ok(Theme { scheme, scheme_path, templates, statics })
+}
+
+fn layer_dir(site: &Path, dir: &Path, prefix: &str, into: &mut BTreeMap<String, String>) -> Result<(), Diagnostic> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+        let text = crate::load::read_text(site, entry.path())?;
+        into.insert(format!("{prefix}{name}"), text);
+    }
+    Ok(())
+}
+
+fn layer_static(dir: &Path, into: &mut BTreeMap<String, Vec<u8>>) -> Result<(), Diagnostic> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+        if entry.file_type().is_file() {
+            let name = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let bytes = fs::read(entry.path())
+                .map_err(|e| Diagnostic::error(Pos::file(entry.path()), format!("cannot read static file: {e}")))?;
+            into.insert(name, bytes);
+        }
+    }
+    Ok(())
+}
+
+fn validate_scheme(scheme: &ThemeScheme, path: &Path) -> Result<(), Diagnostic> {
+    let mut seen = std::collections::BTreeSet::new();
+    for s in &scheme.sections {
+        if !seen.insert(s.key.as_str()) {
+            return Err(Diagnostic::error(Pos::file(path), format!("section key `{}` appears twice", s.key))
+                .field("sections")
+                .hint("give every section a unique key"));
+        }
+        if matches!(s.kind, SectionKind::Fields | SectionKind::Consultees) && s.fields.is_empty() {
+            return Err(Diagnostic::error(Pos::file(path), format!("section `{}` lists no fields", s.key))
+                .field(format!("sections.{}.fields", s.key))
+                .hint("a fields or consultees section needs `fields: [{key, label}]`"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_match_loosely() {
+        assert_eq!(normalise_heading("RECOMMENDATION(S)"), normalise_heading("Recommendations"));
+        assert_eq!(normalise_heading("Reason for report"), "reasonforreport");
+    }
+
+    #[test]
+    fn every_builtin_theme_loads() {
+        let names = builtin::theme_names();
+        for expected in ["default", "bromley", "bromsgrove", "haringey"] {
+            assert!(names.contains(&expected), "missing built-in theme {expected}");
+        }
+        for name in names {
+            let theme = load_theme(Path::new("/nonexistent"), name, Pos::default())
+                .unwrap_or_else(|e| panic!("theme {name}: {e}"));
+            assert!(!theme.scheme.sections.is_empty());
+            assert!(theme.templates.contains_key("report.html"));
+        }
+    }
+}
