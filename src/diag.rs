@@ -153,6 +153,14 @@ pub fn colour_stderr() -> bool {
 
 /// Closest candidate by edit distance, for "did you mean" hints.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    // A truncated name ("2012-04-18-improvement") points at the one it starts.
+    let lower = word.to_lowercase();
+    let mut prefixed: Vec<&str> = candidates.iter().copied().filter(|c| lower.len() >= 6 && c.to_lowercase().starts_with(&lower)).collect();
+    prefixed.sort_by_key(|c| (c.len(), *c));
+    if let Some(first) = prefixed.first() {
+        return Some(first);
+    }
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()), c))

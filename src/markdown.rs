@@ -10,7 +10,7 @@ use crate::document::{Block, Inline, ListItem, Table, TableColumn};
 /// A top-level node of a report's Markdown, with its line in the file.
 #[derive(Debug, Clone)]
 pub enum Node {
-    Heading { level: u8, content: Vec<Inline>, id: Option<String>, line: u32 },
+    Heading { level: u8, content: Vec<Inline>, id: Option<String>, unnumbered: bool, line: u32 },
     Block { block: Block, line: u32 },
     /// `[[table key]]` alone in a paragraph: a YAML table from the front matter.
     DataTable { key: String, line: u32 },
@@ -42,7 +42,7 @@ enum InlineKind {
     Para,
     /// A tight list item's text, which has no paragraph of its own.
     Implicit,
-    Heading { level: u8, id: Option<String> },
+    Heading { level: u8, id: Option<String>, unnumbered: bool },
     Strong,
     Emph,
     Strike,
@@ -77,7 +77,8 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
                 }
                 match tag {
                     Tag::Paragraph => stack.push(Frame::Inline { kind: InlineKind::Para, content: vec![] }),
-                    Tag::Heading { level, id, .. } => {
+                    Tag::Heading { level, id, classes, .. } => {
+                        let unnumbered = classes.iter().any(|c| c.as_ref() == "unnumbered");
                         let level = match level {
                             HeadingLevel::H1 => 1,
                             HeadingLevel::H2 => 2,
@@ -86,7 +87,7 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
                             HeadingLevel::H5 => 5,
                             HeadingLevel::H6 => 6,
                         };
-                        stack.push(Frame::Inline { kind: InlineKind::Heading { level, id: id.map(|s| s.to_string()) }, content: vec![] })
+                        stack.push(Frame::Inline { kind: InlineKind::Heading { level, id: id.map(|s| s.to_string()), unnumbered }, content: vec![] })
                     }
                     Tag::BlockQuote(_) => {
                         flush_implicit(&mut stack);
@@ -130,9 +131,9 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::HtmlBlock => {
                     if let Some(Frame::Inline { kind, content }) = stack.pop() {
                         let block = match kind {
-                            InlineKind::Heading { level, id } => {
+                            InlineKind::Heading { level, id, unnumbered } => {
                                 if stack.is_empty() {
-                                    out.nodes.push(Node::Heading { level, content, id, line: block_line });
+                                    out.nodes.push(Node::Heading { level, content, id, unnumbered, line: block_line });
                                     continue;
                                 }
                                 Block::Heading { level, number: None, id, content }

@@ -325,6 +325,10 @@ pub struct AppendixEntry {
     /// Exempt appendix (Part 2) to a public report.
     #[serde(default)]
     pub exempt: bool,
+    /// Number a Markdown appendix's `##` headings (1, 2, ...) and paragraphs (1.1, 1.1.1),
+    /// as in a memorandum of understanding. `## Schedule 1 {.unnumbered}` opts out.
+    #[serde(default)]
+    pub numbered: bool,
 }
 
 /// A table of YAML data: columns, rows, totals.

@@ -390,7 +390,7 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
             Node::Heading { level: 1, line, .. } => {
                 diags.push(Diagnostic::error(Pos::new(file, *line, 1), "`#` headings are not used in reports").hint("the title comes from `title:`; use `##` for the theme's sections"));
             }
-            Node::Heading { level: 2, content, id, line } => {
+            Node::Heading { level: 2, content, id, line, .. } => {
                 let text = plain(content);
                 match scheme.match_heading(&text, id.as_deref()) {
                     Some(sec) => {
@@ -557,7 +557,7 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
         let sec_number = number.map(|n| format!("{n}{}", scheme.numbering.section_suffix));
         if let Some(n) = number.filter(|_| sec.number_paragraphs) {
             labels.numbers.insert(sec.key.clone(), n.to_string());
-            number_blocks(&mut blocks, n, scheme, sec, &mut labels);
+            number_blocks(&mut blocks, n, scheme, &sec.key, &mut labels);
         } else {
             if let Some(n) = number {
                 labels.numbers.insert(sec.key.clone(), n.to_string());
@@ -608,7 +608,8 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
                         match crate::load::read_text(ctx.site_root, &full) {
                             Ok(text) => {
                                 let parsed = markdown::parse(&text, 1);
-                                ap.blocks.extend(appendix_blocks(parsed.nodes, scheme, &tables, &mut diags));
+                                let prefix = format!("{}-", ap.anchor);
+                                ap.blocks.extend(appendix_blocks(parsed.nodes, e.numbered, &prefix, scheme, &tables, &mut labels, &mut diags));
                             }
                             Err(d) => diags.push(d),
                         }
@@ -838,7 +839,8 @@ fn layout_name(l: FieldsLayout) -> String {
 
 /// Inline Markdown (a recommendation, a field answer) as inline content.
 pub fn inline_markdown(text: &str) -> Vec<Inline> {
-    let parsed = markdown::parse(text, 1);
+    let escaped = escape_block_start(text);
+    let parsed = markdown::parse(&escaped, 1);
     let mut out = Vec::new();
     for n in parsed.nodes {
         if let Node::Block { block: Block::Para { content, .. }, .. } = n {
@@ -851,9 +853,25 @@ pub fn inline_markdown(text: &str) -> Vec<Inline> {
     out
 }
 
+/// A one-line value from YAML is inline text: "1. Economic Development" is a name, not
+/// a list, and "# of staff" is not a heading. Escape what would start a block.
+fn escape_block_start(text: &str) -> String {
+    let t = text.trim_start();
+    let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+    let ordered = digits > 0 && t[digits..].starts_with(['.', ')']);
+    let bullet = t.starts_with(['-', '*', '+']) && t[1..].starts_with(' ');
+    if ordered {
+        format!("{}\\{}", &t[..digits], &t[digits..])
+    } else if bullet || t.starts_with('#') || t.starts_with('>') {
+        format!("\\{t}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// Number a section's blocks: paragraphs 3.1, 3.2; numbered sub-headings 7.1 with their
 /// paragraphs 7.1.1; ordered lists after a numbered paragraph continue it (1.1.1).
-fn number_blocks(blocks: &mut [Block], section: usize, scheme: &ThemeScheme, sec: &SectionScheme, labels: &mut Labels) {
+fn number_blocks(blocks: &mut [Block], section: usize, scheme: &ThemeScheme, key: &str, labels: &mut Labels) {
     let suffix = &scheme.numbering.paragraph_suffix;
     let mut path: Vec<usize> = vec![section];
     let mut counter = 0usize;
@@ -871,7 +889,7 @@ fn number_blocks(blocks: &mut [Block], section: usize, scheme: &ThemeScheme, sec
                     labels.numbers.insert(anchor.clone(), path_number(&path, ""));
                     *id = Some(anchor);
                 } else if id.is_none() {
-                    *id = Some(format!("{}-{}", slugify(&sec.key), slugify(&plain(content))));
+                    *id = Some(format!("{}-{}", slugify(key), slugify(&plain(content))));
                 }
                 last_para = None;
             }
@@ -886,7 +904,8 @@ fn number_blocks(blocks: &mut [Block], section: usize, scheme: &ThemeScheme, sec
                 *number = Some(path_number(&p, suffix));
                 last_para = Some(p);
             }
-            Block::List { ordered: true, items } if scheme.numbering.outline_lists && last_para.is_some() => {
+            // Lists that already carry markers (recommendations in their theme style) keep them.
+            Block::List { ordered: true, items } if scheme.numbering.outline_lists && last_para.is_some() && items.iter().all(|i| i.marker.is_none()) => {
                 outline_items(items, last_para.as_ref().unwrap(), suffix, scheme, labels);
             }
             other => style_lists(std::slice::from_mut(other), scheme, 0),
@@ -942,22 +961,73 @@ fn style_lists(blocks: &mut [Block], scheme: &ThemeScheme, depth: usize) {
     }
 }
 
-/// Appendix Markdown: `##` headings numbered 1, 2, ... with paragraphs 1.1 when the
-/// appendix has numbered headings; otherwise left as written.
-fn appendix_blocks(nodes: Vec<Node>, scheme: &ThemeScheme, tables: &ReportTables<'_>, diags: &mut Diagnostics) -> Vec<Block> {
-    let mut out = Vec::new();
+/// Appendix Markdown. A numbered appendix numbers its `##` headings 1, 2, ... and their
+/// paragraphs 1.1, 1.1.1 (its own sequence, anchors prefixed with the appendix's); headings
+/// marked `{.unnumbered}` and everything under them keep their own text.
+#[allow(clippy::too_many_arguments)]
+fn appendix_blocks(nodes: Vec<Node>, numbered: bool, prefix: &str, scheme: &ThemeScheme, tables: &ReportTables<'_>, labels: &mut Labels, diags: &mut Diagnostics) -> Vec<Block> {
+    // Group into (heading, blocks) runs at each `##`.
+    let mut groups: Vec<(Option<Block>, bool, Vec<Block>)> = vec![(None, true, Vec::new())];
     for n in nodes {
         match n {
-            Node::Heading { level, content, id, .. } => out.push(Block::Heading { level, number: None, id, content }),
-            Node::Block { block, .. } => out.push(block),
+            Node::Heading { level: 2, content, id, unnumbered, .. } => {
+                groups.push((Some(Block::Heading { level: 2, number: None, id, content }), unnumbered, Vec::new()));
+            }
+            Node::Heading { level, content, id, .. } => groups.last_mut().unwrap().2.push(Block::Heading { level, number: None, id, content }),
+            Node::Block { block, .. } => groups.last_mut().unwrap().2.push(block),
             Node::DataTable { key, line } => match tables.build(&key, line) {
-                Ok(t) => out.push(Block::Table(t)),
+                Ok(t) => groups.last_mut().unwrap().2.push(Block::Table(t)),
                 Err(d) => diags.push(d),
             },
         }
     }
-    style_lists(&mut out, scheme, 0);
+    let mut out = Vec::new();
+    let mut section = 0;
+    let mut local = Labels::default();
+    for (heading, unnumbered, mut blocks) in groups {
+        let number_this = numbered && heading.is_some() && !unnumbered;
+        if let Some(Block::Heading { level, id, content, .. }) = heading {
+            let number = number_this.then(|| {
+                section += 1;
+                format!("{section}")
+            });
+            let id = Some(id.unwrap_or_else(|| format!("{prefix}{}", slugify(&plain(&content)))));
+            out.push(Block::Heading { level, number, id, content });
+        }
+        if number_this {
+            number_blocks(&mut blocks, section, scheme, prefix.trim_end_matches('-'), &mut local);
+            prefix_ids(&mut blocks, prefix);
+        } else {
+            style_lists(&mut blocks, scheme, 0);
+        }
+        out.extend(blocks);
+    }
+    // Appendix paragraph labels are reachable as `appendix-a-para-5-1` (or their own label).
+    for (k, v) in local.numbers {
+        labels.numbers.insert(if k.starts_with("para-") { format!("{prefix}{k}") } else { k }, v);
+    }
     out
+}
+
+/// Generated paragraph anchors in appendices are prefixed so they never clash with the
+/// report's own `para-3-1`.
+fn prefix_ids(blocks: &mut [Block], prefix: &str) {
+    for b in blocks {
+        match b {
+            Block::Para { id: Some(id), .. } | Block::Heading { id: Some(id), .. } if id.starts_with("para-") => *id = format!("{prefix}{id}"),
+            Block::List { items, .. } => {
+                for i in items {
+                    if let Some(id) = &mut i.id {
+                        if id.starts_with("para-") {
+                            *id = format!("{prefix}{id}");
+                        }
+                    }
+                    prefix_ids(&mut i.blocks, prefix);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 struct ReportTables<'a> {
@@ -1066,6 +1136,9 @@ pub fn build_table(data: &TableData, file: &Path, line_offset: u32) -> Result<Ta
 }
 
 fn text_blocks(text: &str) -> Vec<Block> {
+    if !text.trim().contains('\n') {
+        return vec![Block::Para { number: None, id: None, content: inline_markdown(text) }];
+    }
     let parsed = markdown::parse(text, 1);
     parsed.nodes.into_iter().filter_map(|n| if let Node::Block { block, .. } = n { Some(block) } else { None }).collect()
 }
@@ -1293,6 +1366,14 @@ mod tests {
         let links: Vec<String> = out.iter().filter_map(|i| if let Inline::Link { href, .. } = i { Some(href.clone()) } else { None }).collect();
         assert_eq!(links, vec!["#appendix-1", "#appendix-b"]);
         assert_eq!(plain(&out), "See Appendix 1 and Appendix 12 and Appendix B.");
+    }
+
+    #[test]
+    fn one_line_values_stay_inline_text() {
+        assert_eq!(plain(&inline_markdown("1. Economic Development")), "1. Economic Development");
+        assert_eq!(plain(&inline_markdown("- not a bullet")), "- not a bullet");
+        assert_eq!(plain(&inline_markdown("# of staff")), "# of staff");
+        assert_eq!(plain(&inline_markdown("**Bold** start")), "Bold start");
     }
 
     #[test]

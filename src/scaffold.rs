@@ -99,7 +99,7 @@ purpose: decision            # decision | information | noting
     for sec in &scheme.sections {
         match sec.kind {
             SectionKind::Recommendations => {
-                s.push_str("recommendations_intro: TODO e.g. It is recommended that the Committee:\nrecommendations:\n  - TODO\n")
+                s.push_str("recommendations_intro: \"TODO e.g. It is recommended that the Committee:\"\nrecommendations:\n  - TODO\n")
             }
             SectionKind::Fields => {
                 s.push_str(&format!("# {}\nfacts:\n", sec.heading));

@@ -285,6 +285,11 @@ fn block_html(b: &Block, s: &mut String) {
     }
 }
 
+/// Whether a table has a header row with any text in it.
+pub fn has_head(t: &Table) -> bool {
+    t.columns.iter().any(|c| !plain(&c.heading).trim().is_empty())
+}
+
 fn table_html(t: &Table, s: &mut String) {
     s.push_str("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\"");
     if let Some(c) = &t.caption {
@@ -297,11 +302,17 @@ fn table_html(t: &Table, s: &mut String) {
         s.push_str(&format!("<caption>{}</caption>\n", escape(c)));
     }
     let class = |align: &str| if align == "left" { String::new() } else { format!(" class=\"align-{align}\"") };
-    s.push_str("<thead>\n<tr>");
-    for c in &t.columns {
-        s.push_str(&format!("<th scope=\"col\"{}>{}</th>", class(c.align), inlines_html(&c.heading)));
+    // A table written with an empty header row is a list of label/value rows: its first
+    // column heads each row instead.
+    let row_headed = !has_head(t);
+    if !row_headed {
+        s.push_str("<thead>\n<tr>");
+        for c in &t.columns {
+            s.push_str(&format!("<th scope=\"col\"{}>{}</th>", class(c.align), inlines_html(&c.heading)));
+        }
+        s.push_str("</tr>\n</thead>\n");
     }
-    s.push_str("</tr>\n</thead>\n<tbody>\n");
+    s.push_str("<tbody>\n");
     for row in &t.rows {
         s.push_str("<tr>");
         for (i, cell) in row.iter().enumerate() {
@@ -310,7 +321,11 @@ fn table_html(t: &Table, s: &mut String) {
                 [Block::Para { number: None, content, .. }] => inlines_html(content),
                 blocks => blocks_html(blocks),
             };
-            s.push_str(&format!("<td{}>{}</td>", class(align), inner));
+            if row_headed && i == 0 {
+                s.push_str(&format!("<th scope=\"row\"{}>{}</th>", class(align), inner));
+            } else {
+                s.push_str(&format!("<td{}>{}</td>", class(align), inner));
+            }
         }
         s.push_str("</tr>\n");
     }

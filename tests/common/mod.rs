@@ -1,0 +1,83 @@
+//! Helpers for integration tests: run the real `agendum` binary on a site, read output.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+/// A fresh, empty temporary folder for one test.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("agendum-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub fn agendum(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_agendum")).args(args).env("NO_COLOR", "1").output().expect("run agendum")
+}
+
+/// Build `site` into a new temp folder and return it; panics with stderr on failure.
+pub fn build(site: &Path, name: &str) -> PathBuf {
+    let out = temp_dir(name).join("output");
+    let res = agendum(&["build", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(res.status.success(), "build of {} failed:\n{}", site.display(), String::from_utf8_lossy(&res.stderr));
+    out
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Text of the HTML with tags removed and entities decoded (enough for our own output).
+pub fn text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every `<span class="num">…</span>` in order: section, heading and paragraph numbers.
+pub fn numbers(html: &str) -> Vec<String> {
+    spans(html, "<span class=\"num\">")
+}
+
+/// Every list/field marker in order.
+pub fn markers(html: &str) -> Vec<String> {
+    spans(html, "<span class=\"marker\">")
+}
+
+fn spans(html: &str, open: &str) -> Vec<String> {
+    html.split(open).skip(1).map(|s| s[..s.find("</span>").unwrap()].to_string()).collect()
+}
+
+/// The text of each `<h2>` in order.
+pub fn h2s(html: &str) -> Vec<String> {
+    html.split("<h2").skip(1).map(|s| text(&s[s.find('>').unwrap() + 1..s.find("</h2>").unwrap()])).collect()
+}
+
+/// Text of the section with the given id.
+pub fn section(html: &str, id: &str) -> String {
+    let start = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no section {id}"));
+    let start = start + html[start..].find('>').unwrap() + 1;
+    let end = html[start..].find("</section>").unwrap() + start;
+    text(&html[start..end])
+}
