@@ -90,6 +90,9 @@ pub struct TableColumn {
     pub heading: Vec<Inline>,
     /// "left", "right" or "center".
     pub align: &'static str,
+    /// Relative width for paged output (1-4), from the length of the column's text;
+    /// 0 sizes the column to its content (numbers, money).
+    pub weight: u8,
 }
 
 /// A label-value row of the header block. Values are parts printed in separate cells
@@ -154,6 +157,8 @@ pub struct ReportDoc {
     pub date_display: String,
     /// "PART 1 - PUBLIC" or "PART 2 - EXEMPT".
     pub part_label: String,
+    /// Print the part banner (the theme's choice; exempt reports always carry it).
+    pub part_banner: bool,
     pub exempt: Option<Exemption>,
     pub masthead: Vec<String>,
     pub header_layout: String,

@@ -28,6 +28,13 @@ enum Command {
         /// Where to write; replaced whole, and only when the build succeeds.
         #[arg(long, default_value = "output")]
         output: PathBuf,
+        /// Also write the members-only papers (Part 2 items included) into DIR, which
+        /// must be outside the public output.
+        #[arg(long, value_name = "DIR")]
+        restricted: Option<PathBuf>,
+        /// HTML only: skip the PDFs (a quick preview).
+        #[arg(long)]
+        html_only: bool,
     },
     /// Create something new from the theme's scheme.
     New {
@@ -52,19 +59,21 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let colour = colour_stderr();
     let result: Result<(), Diagnostics> = match &cli.command {
-        Command::Build { output } => {
+        Command::Build { output, restricted, html_only } => {
             let output = if output.is_absolute() { output.clone() } else { cli.site.join(output) };
+            let restricted = restricted.as_ref().map(|r| if r.is_absolute() { r.clone() } else { cli.site.join(r) });
             let started = std::time::Instant::now();
-            agendum::build(&agendum::BuildOptions { site: cli.site.clone(), output: output.clone() }).map(|report| {
+            agendum::build(&agendum::BuildOptions { site: cli.site.clone(), output: output.clone(), restricted, html_only: *html_only }).map(|report| {
                 for w in &report.warnings.0 {
                     eprint!("{}", w.render(colour));
                 }
                 if !cli.quiet {
                     eprintln!(
-                        "built {} meeting(s), {} report(s), {} file(s) into {} in {:.2}s{}",
+                        "built {} meeting(s), {} report(s), {} file(s) ({} PDF) into {} in {:.2}s{}",
                         report.meetings,
                         report.reports,
                         report.files,
+                        report.pdfs,
                         output.display(),
                         started.elapsed().as_secs_f64(),
                         if report.warnings.is_empty() { String::new() } else { format!(" with {} warning(s)", report.warnings.len()) }

@@ -212,7 +212,7 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
                         let columns = head
                             .into_iter()
                             .enumerate()
-                            .map(|(i, heading)| TableColumn { heading, align: align_name(aligns.get(i)) })
+                            .map(|(i, heading)| TableColumn { heading, align: align_name(aligns.get(i)), weight: 1 })
                             .collect();
                         let table = Table { caption: None, columns, rows, footer: None, note: None };
                         push_block(&mut stack, &mut out, Block::Table(table), block_line);

@@ -21,6 +21,8 @@ use crate::yaml::Spanned;
 
 /// Everything the renderers need.
 pub struct ResolvedSite {
+    /// The site folder, for files the renderers read (PDF appendices).
+    pub root: PathBuf,
     pub council: String,
     pub base_url: Option<String>,
     pub language: String,
@@ -116,6 +118,7 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
     }
     meetings.sort_by(|a, b| (&a.doc.date, &a.doc.committee_slug).cmp(&(&b.doc.date, &b.doc.committee_slug)));
     Ok(ResolvedSite {
+        root: site.root.clone(),
         council: site.config.council.clone(),
         base_url: site.config.base_url.clone(),
         language: site.config.language.clone(),
@@ -673,6 +676,13 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
     if diags.has_errors() {
         return Err(diags);
     }
+    unique_ids(&mut sections, &mut appendices);
+    for s in &mut sections {
+        weigh_tables(&mut s.blocks);
+    }
+    for a in &mut appendices {
+        weigh_tables(&mut a.blocks);
+    }
     let stem = format!("{:0>2}-{}", item_number, src.slug);
     let doc = ReportDoc {
         slug: src.slug.clone(),
@@ -684,6 +694,7 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
         date: report_date.format("%Y-%m-%d").to_string(),
         date_display: display_date(report_date),
         part_label: if exempt.is_some() { "PART 2 - EXEMPT".into() } else { "PART 1 - PUBLIC".into() },
+        part_banner: scheme.header.part_banner || exempt.is_some(),
         exempt,
         masthead,
         header_layout: match scheme.header.layout {
@@ -701,6 +712,82 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
         language: ctx.language.to_string(),
     };
     Ok((doc, warnings))
+}
+
+/// Ids must be unique in a page (and labels in a PDF): a repeated sub-heading gets "-2".
+fn unique_ids(sections: &mut [Section], appendices: &mut [Appendix]) {
+    fn walk(blocks: &mut [Block], seen: &mut BTreeSet<String>) {
+        for b in blocks {
+            match b {
+                Block::Para { id: Some(id), .. } | Block::Heading { id: Some(id), .. } => fix(id, seen),
+                Block::List { items, .. } => {
+                    for i in items {
+                        if let Some(id) = &mut i.id {
+                            fix(id, seen);
+                        }
+                        walk(&mut i.blocks, seen);
+                    }
+                }
+                Block::Quote { blocks } => walk(blocks, seen),
+                _ => {}
+            }
+        }
+    }
+    fn fix(id: &mut String, seen: &mut BTreeSet<String>) {
+        if seen.insert(id.clone()) {
+            return;
+        }
+        let mut n = 2;
+        while !seen.insert(format!("{id}-{n}")) {
+            n += 1;
+        }
+        *id = format!("{id}-{n}");
+    }
+    let mut seen = BTreeSet::new();
+    for s in sections.iter() {
+        seen.insert(s.id.clone());
+    }
+    for a in appendices.iter() {
+        seen.insert(a.anchor.clone());
+    }
+    for s in sections {
+        walk(&mut s.blocks, &mut seen);
+    }
+    for a in appendices {
+        walk(&mut a.blocks, &mut seen);
+    }
+}
+
+/// Column weights for paged tables: long text gets more room, numbers their own width.
+fn weigh_tables(blocks: &mut [Block]) {
+    for b in blocks {
+        match b {
+            Block::Table(t) => {
+                let n = t.columns.len();
+                for i in 0..n {
+                    let numeric = t.columns[i].align == "right";
+                    let chars: usize = t.rows.iter().filter_map(|r| r.get(i)).map(|c| text_len(c)).sum();
+                    let avg = chars / t.rows.len().max(1);
+                    let head = plain(&t.columns[i].heading).len();
+                    t.columns[i].weight = if numeric { 0 } else { (avg.max(head) / 25).clamp(1, 4) as u8 };
+                }
+            }
+            Block::List { items, .. } => items.iter_mut().for_each(|i| weigh_tables(&mut i.blocks)),
+            Block::Quote { blocks } => weigh_tables(blocks),
+            _ => {}
+        }
+    }
+}
+
+fn text_len(blocks: &[Block]) -> usize {
+    blocks
+        .iter()
+        .map(|b| match b {
+            Block::Para { content, .. } => plain(content).len(),
+            Block::List { items, .. } => items.iter().map(|i| text_len(&i.blocks)).sum(),
+            _ => 0,
+        })
+        .sum()
 }
 
 fn node_line(n: &Node) -> u32 {
@@ -1074,6 +1161,7 @@ pub fn build_table(data: &TableData, file: &Path, line_offset: u32) -> Result<Ta
         .map(|c| TableColumn {
             heading: vec![Inline::text(c.heading.clone())],
             align: if matches!(c.format, ColumnFormat::Money | ColumnFormat::Number | ColumnFormat::Percent) { "right" } else { "left" },
+            weight: 1,
         })
         .collect();
     let mut totals: BTreeMap<&str, f64> = BTreeMap::new();

@@ -2,6 +2,7 @@
 //! shape (mdBook style): it reads the resolved site and returns files by output path.
 
 pub mod html;
+pub mod pdf;
 
 use std::collections::BTreeMap;
 

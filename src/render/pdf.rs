@@ -1,0 +1,309 @@
+//! PDF: the Typst compiler embedded as a library. Templates (`pdf/*.typ`, layered like
+//! the HTML ones) receive the document tree as JSON through the `World`'s files, never
+//! as generated markup, so no report can run Typst code or break the layout.
+//! Output is tagged PDF/UA-1 and PDF/A-2b, with fonts bundled and timestamps fixed.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{json, Value};
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst_layout::PagedDocument;
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Feature, Library, LibraryExt, World, WorldExt};
+use typst_kit::fonts::FontStore;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::diag::{Diagnostic, Pos};
+use crate::document::{Appendix, Block, ReportDoc};
+use crate::resolve::{ResolvedMeeting, ResolvedSite};
+use crate::theme::Theme;
+
+/// Shared, read-only state for every PDF of a build: the library, fonts and templates.
+pub struct PdfRenderer {
+    library: LazyHash<Library>,
+    fonts: FontStore,
+    sources: HashMap<FileId, Source>,
+    /// PDF appendices as SVG pages, converted once per build whatever uses them.
+    appendix_pages: Mutex<HashMap<String, Arc<Vec<Bytes>>>>,
+}
+
+/// What a PDF contains: one report, or a meeting's agenda pack.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum PdfKind {
+    Report,
+    Pack,
+}
+
+/// Which reports a PDF may include: the public set, or the members' restricted set.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Public,
+    Restricted,
+}
+
+fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("static virtual path");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+impl PdfRenderer {
+    pub fn new(theme: &Theme) -> Result<Self, Diagnostic> {
+        let mut fonts = FontStore::new();
+        for (name, bytes) in crate::builtin::files_under("assets/fonts") {
+            if !name.ends_with(".ttf") && !name.ends_with(".otf") {
+                continue;
+            }
+            for font in Font::iter(Bytes::new(bytes)) {
+                let info = font.info().clone();
+                fonts.push((font, info));
+            }
+        }
+        let features = [Feature::A11yExtras].into_iter().collect();
+        let library = LazyHash::new(Library::builder().with_features(features).build());
+        let sources = theme
+            .templates
+            .iter()
+            .filter(|(name, _)| name.starts_with("pdf/") && name.ends_with(".typ"))
+            .map(|(name, text)| {
+                let id = file_id(&format!("/{name}"));
+                (id, Source::new(id, text.clone()))
+            })
+            .collect();
+        Ok(PdfRenderer { library, fonts, sources, appendix_pages: Mutex::new(HashMap::new()) })
+    }
+
+    /// Compile one PDF. `reports` are already filtered for the audience.
+    pub fn render(&self, site: &ResolvedSite, meeting: &ResolvedMeeting, reports: &[&ReportDoc], kind: PdfKind, audience: Audience) -> Result<Vec<u8>, Diagnostic> {
+        let main_name = match kind {
+            PdfKind::Report => "/pdf/report.typ",
+            PdfKind::Pack => "/pdf/pack.typ",
+        };
+        let main = file_id(main_name);
+        if !self.sources.contains_key(&main) {
+            return Err(Diagnostic::error(Pos::file(format!("templates{main_name}")), "the theme has no PDF template").hint("themes need pdf/report.typ and pdf/pack.typ (the built-in ones are used unless overridden)"));
+        }
+        let mut files: HashMap<FileId, Bytes> = HashMap::new();
+        let mut attachments = serde_json::Map::new();
+        let mut report_values = Vec::new();
+        for r in reports {
+            let mut v = report_value(r, audience);
+            for a in r.appendices.iter().filter(|a| audience == Audience::Restricted || !a.exempt) {
+                if let Some(pdf) = &a.pdf {
+                    let pages = self.appendix_svgs(site, pdf)?;
+                    let mut paths = Vec::new();
+                    for (i, svg) in pages.iter().enumerate() {
+                        let path = format!("/attachments/{}-{}-{}.svg", r.item_number, a.anchor, i + 1);
+                        files.insert(file_id(&path), svg.clone());
+                        paths.push(path);
+                    }
+                    attachments.insert(format!("{}:{}", r.item_number, a.anchor), json!({ "pages": paths }));
+                }
+            }
+            v["anchors"] = json!(anchors(r));
+            report_values.push(v);
+        }
+        let data = json!({
+            "kind": if kind == PdfKind::Pack { "pack" } else { "report" },
+            "restricted": audience == Audience::Restricted,
+            "council": site.council,
+            "language": site.language,
+            "meeting": meeting.doc,
+            "reports": report_values,
+            "attachments": attachments,
+            "generator": concat!("agendum ", env!("CARGO_PKG_VERSION")),
+        });
+        let date = document_date(meeting);
+        let mut data = data;
+        data["date"] = json!({
+            "year": date.year(), "month": date.month(), "day": date.day(),
+            "hour": date.hour(), "minute": date.minute(), "second": date.second(),
+        });
+        files.insert(file_id("/data.json"), Bytes::new(serde_json::to_vec(&data).unwrap()));
+        let world = DocWorld { r: self, main, files, today: date };
+
+        let warned = typst::compile::<PagedDocument>(&world);
+        let document = warned.output.map_err(|errors| typst_error(&world, errors.as_slice()))?;
+        let ident = match kind {
+            PdfKind::Report => reports.first().map(|r| r.pdf_url.clone()).unwrap_or_default(),
+            PdfKind::Pack => meeting.doc.pack_url.clone(),
+        };
+        let options = PdfOptions {
+            ident: typst::foundations::Smart::Custom(format!("{ident}{}", if audience == Audience::Restricted { "#restricted" } else { "" })),
+            creator: typst::foundations::Smart::Custom(Some(concat!("agendum ", env!("CARGO_PKG_VERSION"), " (Typst)").to_string())),
+            timestamp: Some(Timestamp::new_utc(date)),
+            page_ranges: None,
+            standards: PdfStandards::new(&[PdfStandard::A_2b, PdfStandard::Ua_1]).map_err(|e| Diagnostic::error(Pos::default(), format!("PDF standards: {e:?}")))?,
+            tagged: true,
+            pretty: false,
+        };
+        typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, errors.as_slice()))
+    }
+}
+
+impl PdfRenderer {
+    /// The pages of a PDF appendix as SVG, converted on first use.
+    fn appendix_svgs(&self, site: &ResolvedSite, rel: &str) -> Result<Arc<Vec<Bytes>>, Diagnostic> {
+        if let Some(done) = self.appendix_pages.lock().unwrap().get(rel) {
+            return Ok(done.clone());
+        }
+        let bytes = std::fs::read(site.root.join(rel)).map_err(|e| Diagnostic::error(Pos::file(rel), format!("cannot read PDF appendix: {e}")))?;
+        let pages = pdf_to_svgs(&bytes).map_err(|why| {
+            Diagnostic::error(Pos::file(rel), format!("appendix is not a readable PDF: {why}")).hint("re-save it as PDF (or PDF/A) from the program that made it")
+        })?;
+        let pages = Arc::new(pages.into_iter().map(|s| Bytes::from_string(s)).collect::<Vec<_>>());
+        self.appendix_pages.lock().unwrap().insert(rel.to_string(), pages.clone());
+        Ok(pages)
+    }
+}
+
+/// Each page of a PDF as a standalone SVG document (vector, white background).
+pub fn pdf_to_svgs(bytes: &[u8]) -> Result<Vec<String>, String> {
+    let pdf = hayro_syntax::Pdf::new(bytes.to_vec()).map_err(|e| format!("{e:?}"))?;
+    let pages = pdf.pages();
+    if pages.is_empty() {
+        return Err("it has no pages".into());
+    }
+    let cache = hayro_svg::RenderCache::new();
+    let settings = hayro_interpret::InterpreterSettings::default();
+    let render = hayro_svg::SvgRenderSettings { bg_color: [255, 255, 255, 255] };
+    Ok(pages.iter().map(|page| hayro_svg::convert(page, &cache, &settings, &render)).collect())
+}
+
+/// The report as template data: exempt appendices are dropped from public PDFs, leaving
+/// their labels in `withheld` so the report can say what was withheld.
+fn report_value(r: &ReportDoc, audience: Audience) -> Value {
+    let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
+    if audience == Audience::Public {
+        let kept: Vec<&Appendix> = r.appendices.iter().filter(|a| !a.exempt).collect();
+        v["appendices"] = json!(kept);
+        v["withheld"] = json!(r.appendices.iter().filter(|a| a.exempt).map(|a| json!({"label": a.label, "title": a.title, "anchor": a.anchor})).collect::<Vec<_>>());
+    } else {
+        v["withheld"] = json!([]);
+    }
+    v
+}
+
+/// Every element id in a report, so templates link only to targets that exist. A
+/// withheld appendix keeps its anchor on its "not for publication" notice.
+fn anchors(r: &ReportDoc) -> Vec<String> {
+    fn walk(blocks: &[Block], out: &mut Vec<String>) {
+        for b in blocks {
+            match b {
+                Block::Para { id: Some(id), .. } | Block::Heading { id: Some(id), .. } => out.push(id.clone()),
+                Block::List { items, .. } => {
+                    for i in items {
+                        out.extend(i.id.clone());
+                        walk(&i.blocks, out);
+                    }
+                }
+                Block::Quote { blocks } => walk(blocks, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for s in &r.sections {
+        out.push(s.id.clone());
+        walk(&s.blocks, &mut out);
+    }
+    for a in &r.appendices {
+        out.push(a.anchor.clone());
+        if !a.exempt {
+            walk(&a.blocks, &mut out);
+        }
+    }
+    for f in &r.footnotes {
+        out.push(format!("fn-{}", f.number));
+    }
+    out
+}
+
+/// The PDF's date: `SOURCE_DATE_EPOCH` when set (reproducible-builds convention), else
+/// the agenda's publication date, else the meeting date. Never the clock.
+fn document_date(m: &ResolvedMeeting) -> Datetime {
+    if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
+        if let Some(dt) = chrono::DateTime::from_timestamp(secs, 0) {
+            use chrono::{Datelike, Timelike};
+            if let Some(d) = Datetime::from_ymd_hms(dt.year(), dt.month() as u8, dt.day() as u8, dt.hour() as u8, dt.minute() as u8, dt.second() as u8) {
+                return d;
+            }
+        }
+    }
+    let iso = m.doc.published.as_deref().unwrap_or(&m.doc.date);
+    let parts: Vec<i32> = iso.split('-').filter_map(|p| p.parse().ok()).collect();
+    Datetime::from_ymd_hms(parts[0], parts[1] as u8, parts[2] as u8, 0, 0, 0).expect("resolved dates are valid")
+}
+
+struct DocWorld<'a> {
+    r: &'a PdfRenderer,
+    main: FileId,
+    files: HashMap<FileId, Bytes>,
+    today: Datetime,
+}
+
+impl World for DocWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.r.library
+    }
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.r.fonts.book()
+    }
+    fn main(&self) -> FileId {
+        self.main
+    }
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.r.sources.get(&id).cloned().ok_or_else(|| FileError::NotFound(std::path::PathBuf::from(id.vpath().get_with_slash())))
+    }
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if let Some(b) = self.files.get(&id) {
+            return Ok(b.clone());
+        }
+        // Templates may read their own files as bytes too.
+        if let Some(s) = self.r.sources.get(&id) {
+            return Ok(Bytes::from_string(s.text().to_string()));
+        }
+        Err(FileError::NotFound(std::path::PathBuf::from(id.vpath().get_with_slash())))
+    }
+    fn font(&self, index: usize) -> Option<Font> {
+        self.r.fonts.font(index)
+    }
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
+
+/// Typst errors point into templates (content is data and cannot cause them, except
+/// through accessibility rules such as a missing alt text): name the template and line.
+fn span_file(span: typst::syntax::DiagSpan) -> Option<FileId> {
+    match span.get() {
+        typst::syntax::DiagSpanKind::Number { id, .. } | typst::syntax::DiagSpanKind::Range { id, .. } => Some(id),
+        typst::syntax::DiagSpanKind::Detached => None,
+    }
+}
+
+fn typst_error(world: &DocWorld<'_>, errors: &[SourceDiagnostic]) -> Diagnostic {
+    let first = &errors[0];
+    let mut pos = Pos::file("templates/pdf");
+    if let Some(id) = span_file(first.span) {
+        let name = id.vpath().get_without_slash().to_string();
+        pos = Pos::file(format!("templates/{}", name.trim_start_matches('/')));
+        if let (Ok(source), Some(range)) = (world.source(id), world.range(first.span)) {
+            let line = source.lines().byte_to_line(range.start).map(|l| l + 1).unwrap_or(0);
+            pos.line = line as u32;
+        }
+    }
+    let mut d = Diagnostic::error(pos, format!("PDF: {}", first.message));
+    let hints: Vec<String> = first.hints.iter().map(|h| h.v.to_string()).collect();
+    if !hints.is_empty() {
+        d = d.hint(hints.join("; "));
+    }
+    if errors.len() > 1 {
+        d.message.push_str(&format!(" (and {} more)", errors.len() - 1));
+    }
+    d
+}
+

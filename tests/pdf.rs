@@ -1,0 +1,184 @@
+//! PDF output checked in-process: PDF/A-2b and PDF/UA-1 conformance (page_validation),
+//! item PDFs and packs where expected, Part 2 kept out of public packs, fixed metadata.
+//! Checks that need poppler and qpdf are in `tests/pdf_tools.rs` (run by .ci/run).
+
+mod common;
+use common::*;
+use page_validation::{validate_pdf_bytes, ValidationOptions, ValidationProfile};
+use std::path::{Path, PathBuf};
+
+fn pdfs_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(pdfs_under(&p));
+        } else if p.extension().is_some_and(|x| x == "pdf") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// ISO 19005-2 6.1.7.1: each stream's /Length is the number of bytes between the EOL
+/// after `stream` and the EOL before `endstream`. page_validation misreads the case where
+/// compressed data happens to end in a CR byte followed by the LF EOL (it takes CR LF as
+/// the EOL and counts one byte short), so the rule is checked here exactly instead.
+fn stream_lengths_exact(d: &[u8]) -> Result<usize, String> {
+    let mut checked = 0;
+    let mut from = 0;
+    // Every `>>` immediately followed by `stream` and an EOL starts a stream's data.
+    while let Some(s) = find(d, b">>\nstream", from).into_iter().chain(find(d, b">>stream", from)).min() {
+        let kw = s + if d[s + 2] == b'\n' { 3 } else { 2 };
+        from = kw + 6;
+        let mut p = kw + 6;
+        p += if d[p..].starts_with(b"\r\n") { 2 } else { 1 };
+        // The stream's dictionary runs back to its `obj` keyword.
+        let dict_start = d[..s].windows(3).rposition(|w| w == b"obj").ok_or("stream without obj")?;
+        let dict = String::from_utf8_lossy(&d[dict_start..s]);
+        let Some(at) = dict.find("/Length ") else { return Err(format!("stream at byte {kw} has no /Length")) };
+        let rest = &dict[at + 8..];
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if rest[digits.len()..].trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+            continue; // an indirect /Length (n 0 R): not used by Typst
+        }
+        let len: usize = digits.parse().map_err(|_| format!("stream at byte {kw}: unreadable /Length"))?;
+        let after = &d[(p + len).min(d.len())..];
+        if !(after.starts_with(b"\nendstream") || after.starts_with(b"\r\nendstream") || after.starts_with(b"\rendstream")) {
+            return Err(format!("stream at byte {kw}: /Length {len} does not end at an EOL before endstream"));
+        }
+        checked += 1;
+    }
+    Ok(checked)
+}
+
+fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|i| i + from)
+}
+
+fn assert_conforms(pdf: &Path) {
+    let bytes = std::fs::read(pdf).unwrap();
+    let streams = stream_lengths_exact(&bytes).unwrap_or_else(|e| panic!("{}: {e}", pdf.display()));
+    assert!(streams > 10, "{} streams checked", streams);
+    for profile in [ValidationProfile::PdfA2b, ValidationProfile::PdfUa1] {
+        let report = validate_pdf_bytes(&bytes, &ValidationOptions::default().profile(profile)).unwrap_or_else(|e| panic!("{}: {e:?}", pdf.display()));
+        let failures: Vec<String> = report
+            .failures
+            .iter()
+            .filter(|f| f.rule_id != "ISO 19005-2:2011:6.1.7.1:1") // verified exactly above
+            .map(|f| format!("{}: {}", f.rule_id, f.message))
+            .collect();
+        assert!(failures.is_empty(), "{} is not {profile:?}:\n{}", pdf.display(), failures.join("\n"));
+        assert!(report.rules.total > 0, "the validator checked rules");
+    }
+}
+
+fn build_with_restricted(site: &Path, name: &str) -> (PathBuf, PathBuf) {
+    let dir = temp_dir(name);
+    let (out, restricted) = (dir.join("output"), dir.join("members"));
+    let res = agendum(&["build", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap(), "--restricted", restricted.to_str().unwrap()]);
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    (out, restricted)
+}
+
+#[test]
+fn every_pdf_of_every_site_is_pdfa_2b_and_pdfua_1() {
+    let mut checked = 0;
+    for (name, site) in [("bromley", repo()), ("bromsgrove", fixture("bromsgrove")), ("haringey", fixture("haringey"))] {
+        let out = build(&site, &format!("conform-{name}"));
+        let pdfs = pdfs_under(&out);
+        assert_eq!(pdfs.len(), 2, "{name}: one item PDF and one pack: {pdfs:?}");
+        for p in &pdfs {
+            assert_conforms(p);
+            checked += 1;
+        }
+    }
+    let (out, restricted) = build_with_restricted(&fixture("part2"), "conform-part2");
+    for p in pdfs_under(&out).iter().chain(pdfs_under(&restricted).iter()) {
+        // The published copy of a PDF appendix is the council's own file, not ours.
+        if p.file_name().unwrap().to_string_lossy().contains("-appendix-") {
+            continue;
+        }
+        assert_conforms(p);
+        checked += 1;
+    }
+    assert!(checked >= 9);
+}
+
+#[test]
+fn part_two_stays_out_of_the_public_output() {
+    let (out, restricted) = build_with_restricted(&fixture("part2"), "part2");
+    let base = "cabinet/2025-06-17";
+    // Public: the pack, the Part 1 item PDF and the published PDF appendix; no exempt item.
+    let public: Vec<String> = pdfs_under(&out).iter().map(|p| p.strip_prefix(&out).unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(public, vec![
+        format!("{base}/03-leisure-contract-award-appendix-a.pdf"),
+        format!("{base}/03-leisure-contract-award.pdf"),
+        format!("{base}/agenda-pack.pdf"),
+    ]);
+    assert!(!out.join(format!("{base}/05-leisure-tender-evaluation.html")).exists());
+    // Members' folder: the exempt report, the full version of the report with the
+    // exempt appendix, and the full pack.
+    for f in ["05-leisure-tender-evaluation.pdf", "03-leisure-contract-award.pdf", "agenda-pack.pdf"] {
+        assert!(restricted.join(base).join(f).is_file(), "restricted {f}");
+    }
+    // The full pack is longer than the public one (it has the exempt report).
+    let pages = |p: &Path| hayro_pages(&std::fs::read(p).unwrap());
+    assert!(pages(&restricted.join(base).join("agenda-pack.pdf")) > pages(&out.join(base).join("agenda-pack.pdf")));
+    // No public HTML carries exempt text; the meeting page lists the item with its
+    // Schedule 12A paragraph.
+    for html in ["index.html", &format!("{base}/index.html"), &format!("{base}/03-leisure-contract-award.html")] {
+        let page = read(&out.join(html));
+        assert!(!page.contains("EXEMPT-MARKER"), "{html} leaks exempt text");
+    }
+    let meeting = text(&read(&out.join(format!("{base}/index.html"))));
+    assert!(meeting.contains("Leisure Centres Management Contract - Tender Evaluation"));
+    assert!(meeting.contains("Not for publication by virtue of paragraph 3 of Part 1 of Schedule 12A to the Local Government Act 1972"));
+    let report = text(&read(&out.join(format!("{base}/03-leisure-contract-award.html"))));
+    assert!(report.contains("Appendix B: Tender prices and evaluation scores Not for publication"));
+}
+
+fn hayro_pages(bytes: &[u8]) -> usize {
+    // Count /Type /Page objects without a PDF library: enough for our own output.
+    let s = String::from_utf8_lossy(bytes);
+    s.matches("/Type /Page\n").count() + s.matches("/Type/Page/").count() + s.matches("/Type /Page ").count() + s.matches("/Type/Page\n").count()
+}
+
+#[test]
+fn restricted_folder_must_be_outside_the_public_output() {
+    let dir = temp_dir("restricted-inside");
+    let out = dir.join("output");
+    let res = agendum(&["build", "--site", fixture("part2").to_str().unwrap(), "--output", out.to_str().unwrap(), "--restricted", out.join("members").to_str().unwrap()]);
+    assert_eq!(res.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&res.stderr).contains("the restricted folder must be outside the public output folder"));
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn pdf_metadata_is_fixed_from_the_content() {
+    let out = build(&fixture("haringey"), "pdf-meta");
+    let pack = std::fs::read(out.join("corporate-committee/2011-07-21/agenda-pack.pdf")).unwrap();
+    let s = String::from_utf8_lossy(&pack);
+    // Creation date is the agenda's publication date, not the clock.
+    assert!(s.contains("2011-07-13"), "XMP dates come from published: 2011-07-13");
+    assert!(!s.contains(&chrono::Utc::now().format("%Y-%m-%d").to_string()), "no build-time date");
+    assert!(s.contains("en-GB") || s.contains("/Lang (en-GB)"), "document language");
+    // Same input, same bytes (including with PDFs compiled in parallel).
+    let again = build(&fixture("haringey"), "pdf-meta-2");
+    assert_eq!(pack, std::fs::read(again.join("corporate-committee/2011-07-21/agenda-pack.pdf")).unwrap());
+}
+
+#[test]
+fn source_date_epoch_sets_the_pdf_date() {
+    let dir = temp_dir("sde");
+    let out = dir.join("output");
+    let res = std::process::Command::new(env!("CARGO_BIN_EXE_agendum"))
+        .args(["build", "--site", fixture("bromsgrove").to_str().unwrap(), "--output", out.to_str().unwrap()])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .unwrap();
+    assert!(res.status.success());
+    let pdf = std::fs::read(out.join("performance-management-board/2010-06-14/agenda-pack.pdf")).unwrap();
+    assert!(String::from_utf8_lossy(&pdf).contains("2023-11-14"), "SOURCE_DATE_EPOCH 1700000000 is 14 November 2023");
+}
