@@ -144,10 +144,16 @@ fn render_pdfs(site: &resolve::ResolvedSite, pdf: &render::pdf::PdfRenderer, aud
         }
         jobs.push((m.doc.pack_url.clone(), m, reports, PdfKind::Pack));
     }
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
-        .par_iter()
-        .map(|(path, m, reports, kind)| pdf.render(site, m, reports, *kind, audience).map(|bytes| (path.clone(), bytes)))
-        .collect();
+    // Typst's layout recurses deeply: its workers need more than rayon's 2 MiB stacks.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(64 << 20)
+        .build()
+        .map_err(|e| Diagnostic::error(Pos::default(), format!("cannot start worker threads: {e}")))?;
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = pool.install(|| {
+        jobs.par_iter()
+            .map(|(path, m, reports, kind)| pdf.render(site, m, reports, *kind, audience).map(|bytes| (path.clone(), bytes)))
+            .collect()
+    });
     let mut files = render::Files::new();
     for r in results {
         let (path, bytes) = r?;

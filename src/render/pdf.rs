@@ -140,7 +140,12 @@ impl PdfRenderer {
             tagged: true,
             pretty: false,
         };
-        typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, errors.as_slice()))
+        let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, errors.as_slice()));
+        // Typst memoises across compilations. Entries unused for the last few documents
+        // are dropped so that memory stays bounded on archive-sized builds, while what
+        // documents share (fonts, shaping, the templates) stays warm.
+        typst::comemo::evict(8);
+        bytes
     }
 }
 
