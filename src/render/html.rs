@@ -265,7 +265,7 @@ fn block_html(b: &Block, s: &mut String) {
             "lines" => {
                 s.push_str("<dl class=\"fields-lines\">\n");
                 for r in rows {
-                    s.push_str(&format!("<div><dt>{}:</dt> <dd>{}</dd></div>\n", escape(&r.label), inlines_html(&r.value)));
+                    s.push_str(&format!("<div><dt>{}</dt> <dd>{}</dd></div>\n", escape(&label_text(&r.label)), inlines_html(&r.value)));
                 }
                 s.push_str("</dl>\n");
             }
@@ -274,8 +274,8 @@ fn block_html(b: &Block, s: &mut String) {
                 for r in rows {
                     let marker = r.number.as_ref().map(|n| format!("<span class=\"marker\">{}</span> ", escape(n))).unwrap_or_default();
                     s.push_str(&format!(
-                        "<li>{marker}<div class=\"item\"><span class=\"label\">{}:</span> {}</div></li>\n",
-                        escape(&r.label),
+                        "<li>{marker}<div class=\"item\"><span class=\"label\">{}</span> {}</div></li>\n",
+                        escape(&label_text(&r.label)),
                         inlines_html(&r.value)
                     ));
                 }
@@ -283,6 +283,11 @@ fn block_html(b: &Block, s: &mut String) {
             }
         },
     }
+}
+
+/// "Label:" unless the label already ends in a question mark or colon.
+fn label_text(label: &str) -> String {
+    if label.ends_with(['?', ':']) { label.to_string() } else { format!("{label}:") }
 }
 
 /// Whether a table has a header row with any text in it.
