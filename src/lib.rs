@@ -5,6 +5,7 @@
 //! Each stage is a module; later stages never reach back into earlier ones.
 
 pub mod builtin;
+pub mod check;
 pub mod calendar;
 pub mod diag;
 pub mod document;

@@ -36,11 +36,32 @@ enum Command {
         #[arg(long)]
         html_only: bool,
     },
+    /// Check the site before publishing: statutory notice periods, Part 2 rules and
+    /// content hygiene. Renders nothing; reports every problem at once.
+    Check {
+        /// `human` (coloured on a terminal) or `json`.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Fail (exit 1) on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Print the publication deadline and notice dates for a meeting date (YYYY-MM-DD).
+    Dates {
+        /// The meeting's date.
+        meeting_date: String,
+    },
     /// Create something new from the theme's scheme.
     New {
         #[command(subcommand)]
         what: NewCommand,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -80,6 +101,40 @@ fn main() -> ExitCode {
                     );
                 }
             })
+        }
+        Command::Check { format, deny_warnings } => {
+            let diags = agendum::check::check(&cli.site);
+            let (errors, warnings) = (diags.errors().count(), diags.warnings().count());
+            match format {
+                Format::Json => {
+                    let report = serde_json::json!({ "errors": errors, "warnings": warnings, "diagnostics": diags.0 });
+                    println!("{}", serde_json::to_string_pretty(&report).unwrap());
+                }
+                Format::Human => {
+                    for d in &diags.0 {
+                        eprint!("{}", d.render(colour));
+                    }
+                    if !cli.quiet || errors + warnings > 0 {
+                        eprintln!("{errors} error(s), {warnings} warning(s)");
+                    }
+                }
+            }
+            return if errors > 0 || (*deny_warnings && warnings > 0) { ExitCode::from(1) } else { ExitCode::SUCCESS };
+        }
+        Command::Dates { meeting_date } => {
+            let date = match agendum::model::parse_date(meeting_date) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("error: {e}\n   = hint: give the meeting date as YYYY-MM-DD, e.g. 2025-06-17");
+                    return ExitCode::from(2);
+                }
+            };
+            let (cal, clear) = agendum::check::site_calendar(&cli.site);
+            println!("Meeting: {}", date.format("%A %-d %B %Y"));
+            for (what, when) in agendum::check::dates(date, &cal, clear) {
+                println!("{:<70} {}", what, when.format("%A %-d %B %Y"));
+            }
+            Ok(())
         }
         Command::New { what: NewCommand::Report { meeting, title } } => agendum::resolve_theme_only(&cli.site).and_then(|theme| {
             let made = agendum::scaffold::new_report(&cli.site, meeting, title, &theme.scheme)?;

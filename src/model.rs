@@ -48,11 +48,23 @@ pub struct PublicationRules {
     /// Extra days the council's offices are closed (ISO dates), beyond bank holidays.
     #[serde(default)]
     pub closure_days: Vec<String>,
+    /// Notice of a key decision: 28 clear `calendar` days (the 2012 Regulations) or
+    /// `working` days, as the constitution says.
+    #[serde(default)]
+    pub key_decision_days: KeyDecisionDays,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyDecisionDays {
+    #[default]
+    Calendar,
+    Working,
 }
 
 impl Default for PublicationRules {
     fn default() -> Self {
-        PublicationRules { clear_working_days: 5, closure_days: Vec::new() }
+        PublicationRules { clear_working_days: 5, closure_days: Vec::new(), key_decision_days: KeyDecisionDays::Calendar }
     }
 }
 fn five() -> u32 {
@@ -128,6 +140,17 @@ pub struct MeetingFile {
     pub published: Option<Spanned<String>>,
     /// The agenda, in order: item numbers follow this order.
     pub items: Vec<Spanned<ItemEntry>>,
+    /// Notices of a private (Part 2) executive meeting: the 28-day notice of intention
+    /// and the 5-day confirmation (Access to Information Regulations 2012, reg. 5).
+    #[serde(default)]
+    pub private_notices: Option<Spanned<PrivateNotices>>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct PrivateNotices {
+    pub intention: Option<String>,
+    pub confirmation: Option<String>,
 }
 
 /// One agenda entry: a report (a Markdown file beside `meeting.yaml`) or a procedural item.
@@ -144,6 +167,13 @@ pub struct ItemEntry {
     /// Markdown text printed under a procedural item.
     #[serde(default)]
     pub text: Option<String>,
+    /// Date the item was added, when after the agenda was published (a supplement).
+    #[serde(default)]
+    pub added: Option<String>,
+    /// Why a late item cannot wait (s100B(4)(b)): required when `added` is after
+    /// publication.
+    #[serde(default)]
+    pub urgency: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq)]
@@ -203,6 +233,10 @@ pub struct ReportFront {
     pub decision: DecisionType,
     #[serde(default)]
     pub purpose: Purpose,
+    /// Notice of a key decision: the forward plan entry, or a general exception or
+    /// special urgency instead.
+    #[serde(default)]
+    pub notice: Option<Spanned<KeyDecisionNotice>>,
     /// Part 2: the Schedule 12A paragraphs and the public-interest statement.
     #[serde(default)]
     pub exempt: Option<Spanned<Exempt>>,
@@ -265,6 +299,20 @@ pub struct DecisionType {
     pub executive: bool,
     #[serde(default)]
     pub call_in: bool,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct KeyDecisionNotice {
+    /// Date the forward plan (notice of key decision) entry was published.
+    #[serde(default)]
+    pub forward_plan: Option<String>,
+    /// Date of the general exception notice (at least 5 clear days).
+    #[serde(default)]
+    pub general_exception: Option<String>,
+    /// Special urgency: the reason, agreed with the chair of scrutiny.
+    #[serde(default)]
+    pub special_urgency: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]

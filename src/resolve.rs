@@ -41,6 +41,8 @@ pub struct CommitteeInfo {
 }
 
 pub struct ResolvedMeeting {
+    /// Index of the meeting in `LoadedSite::meetings`, for rules that read the source.
+    pub source_index: usize,
     pub doc: MeetingDoc,
     /// Every report of the meeting, exempt ones included: publishers must filter.
     pub reports: Vec<ReportDoc>,
@@ -98,8 +100,11 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
 
     let mut meetings = Vec::new();
     let mut seen_urls: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for m in &site.meetings {
-        match resolve_meeting(site, theme, m) {
+    for (index, m) in site.meetings.iter().enumerate() {
+        match resolve_meeting(site, theme, m).map(|mut rm| {
+            rm.source_index = index;
+            rm
+        }) {
             Ok(rm) => {
                 if let Some(prev) = seen_urls.insert(rm.doc.url.clone(), m.path.clone()) {
                     diags.push(
@@ -311,7 +316,7 @@ fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Resul
         pack_url: format!("{base}/agenda-pack.pdf"),
         language: site.config.language.clone(),
     };
-    Ok(ResolvedMeeting { doc, reports, dir: ctx.dir.clone(), warnings })
+    Ok(ResolvedMeeting { source_index: 0, doc, reports, dir: ctx.dir.clone(), warnings })
 }
 
 fn header_text(doc: &ReportDoc, key: &str) -> Option<String> {

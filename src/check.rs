@@ -1,0 +1,325 @@
+//! `agendum check`: load and resolve everything, render nothing, and apply the rules a
+//! clerk relies on before publishing: the statutory notice periods (LGA 1972 s100B, the
+//! Access to Information Regulations 2012), Part 2 requirements, and content hygiene.
+//! Every problem is reported at once, each with its file, line and a hint.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::calendar::Calendar;
+use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::load::{LoadedMeeting, LoadedSite};
+use crate::model::{parse_date, CommitteeKind, KeyDecisionDays, ReportSource};
+use crate::resolve::{display_date, ResolvedMeeting, ResolvedSite};
+use crate::theme::{SectionKind, Theme};
+use crate::yaml::Spanned;
+
+/// Text left over from report templates; each is an error, since it would be published.
+const LEFTOVERS: &[&str] = &[
+    "[click here to type]",
+    "[no.]",
+    "[all / some",
+    "[key / non-key",
+    "please include the following table",
+    "[insert",
+    "lorem ipsum",
+];
+
+pub fn check(root: &Path) -> Diagnostics {
+    let loaded = match crate::load::load_site(root) {
+        Ok(l) => l,
+        Err(mut d) => {
+            // Files that failed to load are still read for leftovers, so one pass shows all.
+            for path in report_files(root) {
+                if let Ok(text) = crate::load::read_text(root, &path) {
+                    let body_line = crate::load::split_front_matter(&text).map(|(_, _, l)| l).unwrap_or(1);
+                    hygiene_text(&crate::diag::rel(root, &path), &text, body_line, None, &mut d);
+                }
+            }
+            d.sort();
+            return d;
+        }
+    };
+    let theme = match crate::theme::load_theme(root, &loaded.config.theme.value, Pos::file("agendum.yaml")) {
+        Ok(t) => t,
+        Err(d) => return d.into(),
+    };
+    let resolved = match crate::resolve::resolve_site(&loaded, &theme) {
+        Ok(r) => r,
+        Err(d) => {
+            // Hygiene rules still run on what loaded, so one pass shows everything.
+            let mut all = d;
+            for m in &loaded.meetings {
+                for r in &m.reports {
+                    hygiene(root, r, &mut all);
+                }
+            }
+            all.sort();
+            return all;
+        }
+    };
+    let mut out = Diagnostics::new();
+    for m in &resolved.meetings {
+        out.extend(m.warnings.clone());
+    }
+    rules(&loaded, &resolved, &theme, &mut out);
+    out.sort();
+    out
+}
+
+fn pos_of<T>(file: &Path, s: &Spanned<T>, offset: u32) -> Pos {
+    let line = s.referenced.line() as u32;
+    if line == 0 { Pos::file(file) } else { Pos::new(file, line + offset, s.referenced.column() as u32) }
+}
+
+fn calendar(site: &LoadedSite, out: &mut Diagnostics) -> Calendar {
+    let mut closures = Vec::new();
+    for d in &site.config.publication.closure_days {
+        match parse_date(d) {
+            Ok(x) => closures.push(x),
+            Err(e) => out.push(Diagnostic::error(Pos::file("agendum.yaml"), e).field("publication.closure_days").hint("write dates as YYYY-MM-DD")),
+        }
+    }
+    Calendar::new(closures)
+}
+
+fn rules(site: &LoadedSite, resolved: &ResolvedSite, theme: &Theme, out: &mut Diagnostics) {
+    let cal = calendar(site, out);
+    let rules = &site.config.publication;
+    for rm in &resolved.meetings {
+        let lm = &site.meetings[rm.source_index];
+        let date = parse_date(&rm.doc.date).expect("resolved");
+        let deadline = cal.publication_deadline(date, rules.clear_working_days);
+        publication(lm, rm, date, deadline, rules.clear_working_days, &cal, out);
+        let kind = site.committees.get(&lm.file.committee.value).map(|(_, c)| c.kind);
+        private_meeting(lm, rm, kind, date, &cal, out);
+        for src in &lm.reports {
+            report_rules(src, kind, date, &cal, rules.key_decision_days, theme, out);
+            hygiene(&site.root, src, out);
+        }
+    }
+}
+
+fn publication(lm: &LoadedMeeting, rm: &ResolvedMeeting, date: NaiveDate, deadline: NaiveDate, clear: u32, cal: &Calendar, out: &mut Diagnostics) {
+    let f = &lm.file;
+    let published = f.published.as_ref().and_then(|p| parse_date(&p.value).ok().map(|d| (d, p)));
+    match published {
+        None => out.push(
+            Diagnostic::warning(Pos::file(&lm.path), "the meeting has no publication date")
+                .field("published")
+                .hint(format!("the agenda must be published by {} ({clear} clear working days before {}); add `published: {deadline}`", display_date(deadline), display_date(date))),
+        ),
+        Some((p, spanned)) if p > deadline => out.push(
+            Diagnostic::error(pos_of(&lm.path, spanned, 0), format!(
+                "the agenda is published on {} with {} clear working days before the meeting; {clear} are required (LGA 1972 s100B)",
+                display_date(p),
+                cal.clear_days_between(p, date)
+            ))
+            .field("published")
+            .hint(format!("publish by {}, or move the meeting", display_date(deadline))),
+        ),
+        Some(_) => {}
+    }
+    // Items added after publication need a reason for urgency (s100B(4)(b)).
+    for (i, item) in f.items.iter().enumerate() {
+        let Some(added) = &item.value.added else { continue };
+        let pos = pos_of(&lm.path, item, 0);
+        match parse_date(added) {
+            Err(e) => out.push(Diagnostic::error(pos, e).field("items.added").hint("write dates as YYYY-MM-DD")),
+            Ok(a) => {
+                let late = published.map(|(p, _)| a > p).unwrap_or(a > deadline);
+                if late && item.value.urgency.as_deref().map(str::trim).unwrap_or("").is_empty() {
+                    out.push(
+                        Diagnostic::error(pos, format!("item {} was added on {}, after the agenda was published, without a reason for urgency", i + 1, display_date(a)))
+                            .field("items.urgency")
+                            .hint("give `urgency:` the special circumstances that mean it cannot wait (LGA 1972 s100B(4)(b)), as the chair will state them"),
+                    );
+                }
+            }
+        }
+    }
+    let _ = rm;
+}
+
+fn private_meeting(lm: &LoadedMeeting, rm: &ResolvedMeeting, kind: Option<CommitteeKind>, date: NaiveDate, cal: &Calendar, out: &mut Diagnostics) {
+    if kind != Some(CommitteeKind::Executive) || !rm.reports.iter().any(|r| r.exempt.is_some()) {
+        return;
+    }
+    let need = |what: &str, days: &str| format!("add `private_notices: {{{what}: YYYY-MM-DD}}` (the {days} notice of a private meeting, Access to Information Regulations 2012 reg. 5)");
+    let notices = lm.file.private_notices.as_ref();
+    let intention = notices.and_then(|n| n.value.intention.clone());
+    let confirmation = notices.and_then(|n| n.value.confirmation.clone());
+    let pos = notices.map(|n| pos_of(&lm.path, n, 0)).unwrap_or_else(|| Pos::file(&lm.path));
+    match intention.as_deref().map(parse_date) {
+        None => out.push(Diagnostic::error(pos.clone(), "this executive meeting will be held partly in private but has no 28-day notice of intention").field("private_notices.intention").hint(need("intention", "28-day"))),
+        Some(Err(e)) => out.push(Diagnostic::error(pos.clone(), e).field("private_notices.intention")),
+        Some(Ok(d)) if d > Calendar::calendar_deadline(date, 28) => out.push(
+            Diagnostic::error(pos.clone(), format!("the notice of intention ({}) gives fewer than 28 clear days", display_date(d))).field("private_notices.intention").hint(format!("it had to be published by {}", display_date(Calendar::calendar_deadline(date, 28)))),
+        ),
+        _ => {}
+    }
+    let five = cal.publication_deadline(date, 5);
+    match confirmation.as_deref().map(parse_date) {
+        None => out.push(Diagnostic::error(pos, "this executive meeting will be held partly in private but has no 5-day confirmation notice").field("private_notices.confirmation").hint(need("confirmation", "5-day"))),
+        Some(Err(e)) => out.push(Diagnostic::error(pos, e).field("private_notices.confirmation")),
+        Some(Ok(d)) if d > five => out.push(Diagnostic::error(pos, format!("the confirmation notice ({}) gives fewer than 5 clear days", display_date(d))).field("private_notices.confirmation").hint(format!("it had to be published by {}", display_date(five)))),
+        _ => {}
+    }
+}
+
+fn report_rules(src: &ReportSource, kind: Option<CommitteeKind>, date: NaiveDate, cal: &Calendar, key_days: KeyDecisionDays, theme: &Theme, out: &mut Diagnostics) {
+    let f = &src.front;
+    let file = src.path.as_path();
+    let top = Pos::new(file, 2, 1);
+    // Part 2: paragraphs are enforced when resolving; the public-interest test here.
+    if let Some(ex) = &f.exempt {
+        if ex.value.public_interest.as_deref().map(str::trim).unwrap_or("").is_empty() {
+            out.push(
+                Diagnostic::error(pos_of(file, ex, 1), "an exempt report must state why the public interest in withholding it outweighs disclosure")
+                    .field("exempt.public_interest")
+                    .hint("Schedule 12A paragraphs 1-7 are subject to the public interest test; write the statement under `exempt: public_interest:`"),
+            );
+        }
+    }
+    // Contradictory flags.
+    let executive_body = kind == Some(CommitteeKind::Executive);
+    if f.decision.call_in && !f.decision.executive && !executive_body {
+        out.push(
+            Diagnostic::warning(top.clone(), "call-in is marked applicable, but this is not an executive decision")
+                .field("decision.call_in")
+                .hint("call-in applies to executive decisions; set `call_in: false` or `executive: true`"),
+        );
+    }
+    if f.decision.executive && kind.is_some() && !executive_body {
+        out.push(Diagnostic::warning(top.clone(), "an executive decision on the agenda of a non-executive committee").field("decision.executive").hint("check the decision type, or the decision maker"));
+    }
+    // Key decisions need notice: 28 clear days in the forward plan, or an exception.
+    if f.decision.key {
+        let n = f.notice.as_ref();
+        let pos = n.map(|n| pos_of(file, n, 1)).unwrap_or_else(|| top.clone());
+        let fp_deadline = match key_days {
+            KeyDecisionDays::Calendar => Calendar::calendar_deadline(date, 28),
+            KeyDecisionDays::Working => cal.publication_deadline(date, 28),
+        };
+        let ok_fp = n.and_then(|n| n.value.forward_plan.as_deref()).and_then(|d| parse_date(d).ok()).map(|d| d <= fp_deadline);
+        let ok_ge = n.and_then(|n| n.value.general_exception.as_deref()).and_then(|d| parse_date(d).ok()).map(|d| d <= cal.publication_deadline(date, 5));
+        let special = n.and_then(|n| n.value.special_urgency.as_deref()).is_some_and(|s| !s.trim().is_empty());
+        if !(ok_fp == Some(true) || ok_ge == Some(true) || special) {
+            let msg = match (ok_fp, ok_ge) {
+                (None, None) => "a key decision with no notice in the forward plan".to_string(),
+                (Some(false), _) => format!("the forward plan notice gives fewer than 28 clear days (it had to be published by {})", display_date(fp_deadline)),
+                (_, Some(false)) => "the general exception notice gives fewer than 5 clear days".to_string(),
+                _ => "a key decision with no valid notice".to_string(),
+            };
+            out.push(Diagnostic::error(pos, msg).field("notice").hint("give `notice: {forward_plan: YYYY-MM-DD}`, or a `general_exception` notice date, or a `special_urgency` reason"));
+        }
+    }
+    // Background papers must be listed or stated as none (s100D).
+    if theme.scheme.sections.iter().any(|s| s.kind == SectionKind::BackgroundPapers) && f.background_papers.is_none() {
+        out.push(Diagnostic::warning(top.clone(), "background papers are not listed").field("background_papers").hint("list them, or write `background_papers: none` (LGA 1972 s100D)"));
+    }
+    // Financial implications stated while no finance officer is marked as consulted
+    // (roles come from the theme; an unlisted role counts as not consulted).
+    let finance_roles: Vec<&str> = theme
+        .scheme
+        .sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::Consultees)
+        .flat_map(|s| s.fields.iter().map(|f| f.key.as_str()))
+        .filter(|k| k.contains("financ"))
+        .collect();
+    let finance_consulted = finance_roles.iter().any(|k| matches!(f.consultees.get(k), Some(crate::model::Consulted::YesNo(true)) | Some(crate::model::Consulted::Comment(_))));
+    let states_finance = src.body.lines().any(|l| {
+        let l = l.trim_start();
+        l.starts_with("## ") && l.to_lowercase().contains("financ")
+    });
+    if !finance_roles.is_empty() && !finance_consulted && states_finance {
+        out.push(
+            Diagnostic::warning(top, "financial implications are stated, but no finance officer is marked as consulted")
+                .field("consultees")
+                .hint(format!("consult the finance officer on the implications and mark them under `consultees:` ({})", finance_roles.join(", "))),
+        );
+    }
+}
+
+/// Line-based checks on the report as written: leftover template text, references to
+/// appendices that do not exist, raw HTML.
+fn hygiene(root: &Path, src: &ReportSource, out: &mut Diagnostics) {
+    let Ok(text) = crate::load::read_text(root, &root.join(&src.path)) else { return };
+    let ids: Vec<&str> = src.front.appendices.iter().map(|a| a.value.id.as_str()).collect();
+    hygiene_text(&src.path, &text, src.body_line, Some(&ids), out);
+    for line in crate::markdown::parse(&src.body, src.body_line).raw_html {
+        out.push(Diagnostic::warning(Pos::new(&src.path, line, 1), "raw HTML in the report is shown as text, not used").hint("write it in Markdown; scripts and HTML never reach the public site"));
+    }
+}
+
+/// `ids`: the report's appendix ids, when its front matter could be read.
+fn hygiene_text(path: &Path, text: &str, body_line: u32, ids: Option<&[&str]>, out: &mut Diagnostics) {
+    for (i, line) in text.lines().enumerate() {
+        let n = i as u32 + 1;
+        let lower = line.to_lowercase();
+        for leftover in LEFTOVERS {
+            if let Some(col) = lower.find(leftover) {
+                out.push(
+                    Diagnostic::error(Pos::new(path, n, col as u32 + 1), format!("template text left in the report: `{}`", &line[col..(col + leftover.len()).min(line.len())]))
+                        .hint("replace it with the real content, or delete it"),
+                );
+            }
+        }
+        if let Some(col) = line.find("TODO") {
+            out.push(Diagnostic::error(Pos::new(path, n, col as u32 + 1), "a TODO is left in the report").hint("finish or remove it before publication"));
+        }
+        let Some(ids) = ids else { continue };
+        if n < body_line {
+            continue;
+        }
+        let mut rest = line;
+        let mut offset = 0;
+        while let Some(at) = rest.find("Appendix ") {
+            let after = &rest[at + 9..];
+            let id: String = after.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            if !id.is_empty() && id.len() <= 3 && !ids.contains(&id.as_str()) {
+                let hint = if ids.is_empty() { "the report lists no appendices".to_string() } else { format!("the report's appendices are {}", ids.iter().map(|i| format!("Appendix {i}")).collect::<Vec<_>>().join(", ")) };
+                out.push(Diagnostic::warning(Pos::new(path, n, (offset + at) as u32 + 1), format!("reference to Appendix {id}, which the report does not have")).hint(hint));
+            }
+            offset += at + 9;
+            rest = after;
+        }
+    }
+}
+
+fn report_files(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(root.join("content/meetings"))
+        .max_depth(2)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// The dates a clerk plans a meeting by.
+pub fn dates(meeting: NaiveDate, cal: &Calendar, clear: u32) -> Vec<(String, NaiveDate)> {
+    vec![
+        ("Notice of key decisions in the forward plan (28 clear days)".into(), Calendar::calendar_deadline(meeting, 28)),
+        ("Notice of intention to meet in private (28 clear days)".into(), Calendar::calendar_deadline(meeting, 28)),
+        (format!("Agenda published ({clear} clear working days, LGA 1972 s100B)"), cal.publication_deadline(meeting, clear)),
+        ("General exception notice for a key decision (5 clear days)".into(), cal.publication_deadline(meeting, 5)),
+        ("Confirmation of a private meeting (5 clear days)".into(), cal.publication_deadline(meeting, 5)),
+    ]
+}
+
+/// The site's calendar (closure days) if there is a site, else bank holidays only.
+pub fn site_calendar(root: &Path) -> (Calendar, u32) {
+    match crate::load::read_yaml::<crate::model::SiteConfig>(root, &root.join("agendum.yaml")) {
+        Ok(cfg) => {
+            let closures = cfg.publication.closure_days.iter().filter_map(|d| parse_date(d).ok()).collect();
+            (Calendar::new(closures), cfg.publication.clear_working_days)
+        }
+        Err(_) => (Calendar::new(vec![]), 5),
+    }
+}
