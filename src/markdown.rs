@@ -479,3 +479,12 @@ mod tests {
         assert!(matches!(&p.nodes[0], Node::DataTable { key, .. } if key == "savings"));
     }
 }
+#[cfg(test)]
+mod line_tests {
+    #[test]
+    fn leading_blank_line() {
+        let p = super::parse("\n# A title\n\n## B\n", 9);
+        let lines: Vec<u32> = p.nodes.iter().map(|n| match n { super::Node::Heading { line, .. } => *line, _ => 0 }).collect();
+        assert_eq!(lines, vec![10, 12]);
+    }
+}

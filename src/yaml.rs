@@ -74,6 +74,10 @@ fn to_diagnostic(source: &Source<'_>, err: &serde_saphyr::Error) -> Diagnostic {
             Some(s) => d.hint(format!("did you mean `{s}`?")),
             None => d.hint(format!("the fields allowed here are: {}", expected.join(", "))),
         };
+    } else if let Some(key) = message.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(',').next().unwrap_or(key).trim().to_string();
+        d.message = format!("the key `{key}` appears twice");
+        d = d.field(key).hint("keep one of them: a later value would silently replace the earlier");
     } else if let Some(field) = between(&message, "missing field `", "`") {
         d = d.field(field.clone()).hint(format!("add `{field}:` to this mapping"));
     } else if let Some(variant) = between(&message, "unknown variant `", "`") {
@@ -84,10 +88,20 @@ fn to_diagnostic(source: &Source<'_>, err: &serde_saphyr::Error) -> Diagnostic {
         } else if !expected.is_empty() {
             d = d.hint(format!("use one of: {}", expected.join(", ")));
         }
-    } else if message.contains("invalid type") {
-        d = d.hint("check the value's type: quote text, write numbers without quotes, use `true`/`false` for yes/no");
+    } else if message.contains("invalid type") || message.starts_with("expected ") {
+        let wants = if message.contains("string") { "text (quote it if it contains : [ ] { } or #)" } else if message.contains("sequence") || message.contains("a list") { "a list" } else if message.contains("bool") { "`true` or `false`" } else { "a value of another type" };
+        d = d.hint(format!("this field takes {wants}"));
     } else if message.to_lowercase().contains("alias") || message.to_lowercase().contains("budget") || message.to_lowercase().contains("depth") {
         d = d.hint("this YAML expands too far (aliases or nesting); write the values out plainly");
+    }
+    // Name the field from the source line when the parser did not.
+    if d.field.is_none() && d.pos.line > source.line_offset {
+        if let Some(line) = source.text.lines().nth((d.pos.line - source.line_offset - 1) as usize) {
+            let key = line.trim_start().trim_start_matches("- ").split(':').next().unwrap_or("").trim();
+            if !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
+                d = d.field(key.to_string());
+            }
+        }
     }
     d
 }

@@ -140,3 +140,25 @@ fn check_reports_load_errors_and_hygiene_together() {
     assert!(err.contains("unknown field `chief_oficer`") && err.contains("did you mean `chief_officer`?"), "{err}");
     assert!(err.contains("a TODO is left in the report"), "both at once: {err}");
 }
+
+#[test]
+fn images_without_alt_text_length_limits_and_duplicate_slugs() {
+    let site = copy_site(&repo(), "check-misc");
+    let dir = site.join("content/meetings/2012-04-18-improvement-and-efficiency");
+    edit(&dir.join("04-shared-services-update.md"), "Project leads within", "![](structure-chart.png)\n\nProject leads within");
+    // A site copy of the theme with a word limit the report exceeds.
+    let theme = site.join("themes/bromley");
+    fs::create_dir_all(&theme).unwrap();
+    let scheme = read(&repo().join("themes/bromley/theme.yaml")).replace("sections:\n", "max_words: 300\nsections:\n");
+    fs::write(theme.join("theme.yaml"), scheme).unwrap();
+    let (code, _, err) = check(&site, &["--deny-warnings"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("warning: image has no alt text"), "{err}");
+    assert!(err.contains("the bromley theme's limit is 300"), "{err}");
+
+    // Two files with the same slug in one meeting.
+    fs::copy(dir.join("04-shared-services-update.md"), dir.join("05-shared-services-update.md")).unwrap();
+    let (code, _, err) = check(&site, &[]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("shared-services-update"), "{err}");
+}
