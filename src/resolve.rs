@@ -190,12 +190,24 @@ fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Resul
     let iso = date.format("%Y-%m-%d").to_string();
     let base = format!("{committee_slug}/{iso}");
 
+    // Two files in a meeting with the same slug would publish to one URL.
+    let mut by_slug: BTreeMap<&str, &Path> = BTreeMap::new();
+    for r in &m.reports {
+        if let Some(first) = by_slug.insert(&r.slug, &r.path) {
+            diags.push(
+                Diagnostic::error(Pos::file(&r.path), format!("two reports share the name `{}`", r.slug))
+                    .hint(format!("{} has it too; rename one of them (the part after the number)", first.display())),
+            );
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
     // Agenda order: every report file must be on the agenda exactly once.
     let mut used: BTreeSet<usize> = BTreeSet::new();
     let mut items = Vec::new();
     let mut reports = Vec::new();
     let mut warnings = Diagnostics::new();
-    let mut seen_slugs: BTreeMap<String, Pos> = BTreeMap::new();
     let ctx = MeetingCtx {
         council: &site.config.council,
         language: &site.config.language,
@@ -229,9 +241,6 @@ fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Resul
                     continue;
                 }
                 let src = &m.reports[idx];
-                if let Some(prev) = seen_slugs.insert(src.slug.clone(), Pos::file(&src.path)) {
-                    diags.push(Diagnostic::error(Pos::file(&src.path), format!("two reports share the slug `{}`", src.slug)).hint(format!("rename one of them; the other is {}", prev.file.display())));
-                }
                 match resolve_report(&ctx, theme, src, &number) {
                     Ok((doc, w)) => {
                         warnings.extend(w);

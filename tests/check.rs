@@ -160,5 +160,5 @@ fn images_without_alt_text_length_limits_and_duplicate_slugs() {
     fs::copy(dir.join("04-shared-services-update.md"), dir.join("05-shared-services-update.md")).unwrap();
     let (code, _, err) = check(&site, &[]);
     assert_eq!(code, Some(1));
-    assert!(err.contains("shared-services-update"), "{err}");
+    assert!(err.contains("two reports share the name `shared-services-update`"), "{err}");
 }
