@@ -60,7 +60,7 @@ pub fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
 }
 
 /// Split `---` YAML front matter from a Markdown file. Returns (yaml, body, body_line).
-pub fn split_front_matter<'a>(text: &'a str) -> Option<(&'a str, &'a str, u32)> {
+pub fn split_front_matter(text: &str) -> Option<(&str, &str, u32)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n"))?;
     let mut offset = 0;

@@ -1422,8 +1422,7 @@ impl RefResolver<'_> {
 fn link_appendices(text: &str, ids: &[String]) -> Vec<Inline> {
     let mut out = Vec::new();
     let mut rest = text;
-    loop {
-        let Some(i) = rest.find("Appendix ") else { break };
+    while let Some(i) = rest.find("Appendix ") {
         let after = &rest[i + "Appendix ".len()..];
         let id = ids.iter().filter(|id| {
             after.starts_with(id.as_str()) && !after[id.len()..].chars().next().is_some_and(|c| c.is_alphanumeric())

@@ -34,7 +34,7 @@ pub fn new_report(site: &Path, meeting: &str, title: &str, scheme: &ThemeScheme)
     if slug.is_empty() {
         return Err(Diagnostic::error(Pos::default(), "the title has no letters or digits to make a file name from").hint("give the report's title, e.g. \"Shared Services Update\""));
     }
-    let meeting_file: MeetingFile = crate::load::read_yaml(site, &meeting_yaml).map_err(|d| d)?;
+    let meeting_file: MeetingFile = crate::load::read_yaml(site, &meeting_yaml)?;
     let position = meeting_file.items.len() + 1;
     let path = dir.join(format!("{position:02}-{slug}.md"));
     let exists = fs::read_dir(&dir).ok().into_iter().flatten().filter_map(|e| e.ok()).any(|e| {
@@ -53,7 +53,7 @@ pub fn new_report(site: &Path, meeting: &str, title: &str, scheme: &ThemeScheme)
 /// layout); otherwise leave the file alone and let the caller say what to add.
 fn add_to_agenda(meeting_yaml: &Path, slug: &str) -> std::io::Result<bool> {
     let text = fs::read_to_string(meeting_yaml)?;
-    let last_top_key = text.lines().filter(|l| !l.starts_with([' ', '-', '#', '\t']) && l.contains(':')).last();
+    let last_top_key = text.lines().rfind(|l| !l.starts_with([' ', '-', '#', '\t']) && l.contains(':'));
     if last_top_key.map(|l| l.trim_end()) != Some("items:") {
         return Ok(false);
     }

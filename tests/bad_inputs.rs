@@ -10,25 +10,7 @@ use std::path::{Path, PathBuf};
 
 const REPORT: &str = "content/meetings/2012-04-18-improvement-and-efficiency/04-shared-services-update.md";
 
-fn site_copy(name: &str) -> PathBuf {
-    let to = temp_dir(name).join("site");
-    fs::create_dir_all(to.join("content")).unwrap();
-    fs::copy(repo().join("agendum.yaml"), to.join("agendum.yaml")).unwrap();
-    copy_dir(&repo().join("content"), &to.join("content"));
-    to
-}
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
 
 fn fails_with(site: &Path, expected: &[&str], case: &str) {
     let res = agendum(&["build", "--site", site.to_str().unwrap()]);
@@ -51,7 +33,7 @@ fn every_case_in_the_corpus() {
         let name = case.file_stem().unwrap().to_string_lossy().into_owned();
         let expected = read(&case.with_extension("expected"));
         let expected: Vec<&str> = expected.lines().filter(|l| !l.trim().is_empty()).collect();
-        let site = site_copy(&format!("bad-{name}"));
+        let site = copy_site(&repo(), &format!("bad-{name}"));
         fs::copy(&case, site.join(REPORT)).unwrap();
         fails_with(&site, &expected, &name);
     }
@@ -59,11 +41,11 @@ fn every_case_in_the_corpus() {
 
 #[test]
 fn binary_huge_and_linked_files() {
-    let site = site_copy("bad-binary");
+    let site = copy_site(&repo(), "bad-binary");
     fs::write(site.join(REPORT), [0u8, 159, 146, 150, 0xff, 0xfe, 10, 0]).unwrap();
     fails_with(&site, &["file is not valid UTF-8 text", "04-shared-services-update.md:1:"], "binary");
 
-    let site = site_copy("bad-huge");
+    let site = copy_site(&repo(), "bad-huge");
     let mut big = read(&repo().join(REPORT));
     let filler = "Lorem ipsum dolor sit amet. ".repeat(40_000);
     while big.len() < 9 * 1024 * 1024 {
@@ -74,7 +56,7 @@ fn binary_huge_and_linked_files() {
 
     #[cfg(unix)]
     {
-        let site = site_copy("bad-symlink");
+        let site = copy_site(&repo(), "bad-symlink");
         fs::remove_file(site.join(REPORT)).unwrap();
         std::os::unix::fs::symlink("/etc/passwd", site.join(REPORT)).unwrap();
         fails_with(&site, &["symbolic links are not followed in content"], "symlink");
@@ -93,7 +75,7 @@ impl Rng {
 #[test]
 fn fuzzed_reports_never_panic_the_loader() {
     // Bounded: a fixed number of mutations, stopping early after 20 seconds.
-    let site = site_copy("fuzz");
+    let site = copy_site(&repo(), "fuzz");
     let original = read(&repo().join(REPORT));
     let lines: Vec<&str> = original.lines().collect();
     let specials = ["&a ", "*a", "!!binary ", "{", "}", "[", "]", ": ", "- ", "\t", "---", "|", ">", "'", "\"", "#", "%YAML 1.2", "<script>", "[](#x)", "## X", "\u{0}", "\u{feff}", "é", "2012-13-45"];

@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn check(site: &Path, extra: &[&str]) -> (Option<i32>, String, String) {
     let mut args = vec!["check", "--site", site.to_str().unwrap()];
@@ -13,28 +13,7 @@ fn check(site: &Path, extra: &[&str]) -> (Option<i32>, String, String) {
     (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
-fn copy_site(from: &Path, name: &str) -> PathBuf {
-    fn copy_dir(from: &Path, to: &Path) {
-        fs::create_dir_all(to).unwrap();
-        for e in fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            let n = e.file_name();
-            if ["output", "target", ".git", "tests", "src", "bench", "examples"].iter().any(|x| n == *x) {
-                continue;
-            }
-            if e.path().is_dir() { copy_dir(&e.path(), &to.join(&n)) } else { fs::copy(e.path(), to.join(&n)).map(|_| ()).unwrap() }
-        }
-    }
-    let to = temp_dir(name).join("site");
-    copy_dir(from, &to);
-    to
-}
 
-fn edit(path: &Path, from: &str, to: &str) {
-    let s = read(path);
-    assert!(s.contains(from), "{} lacks {from:?}", path.display());
-    fs::write(path, s.replacen(from, to, 1)).unwrap();
-}
 
 #[test]
 fn example_site_and_fixtures_are_clean() {
@@ -161,4 +140,19 @@ fn images_without_alt_text_length_limits_and_duplicate_slugs() {
     let (code, _, err) = check(&site, &[]);
     assert_eq!(code, Some(1));
     assert!(err.contains("two reports share the name `shared-services-update`"), "{err}");
+}
+
+#[test]
+fn bromley_paper_as_published_is_caught() {
+    // The paper marks call-in applicable on a non-executive sub-committee's noting report
+    // and lists no background papers; the example site corrects both.
+    let site = copy_site(&repo(), "check-bromley-published");
+    let report = site.join("content/meetings/2012-04-18-improvement-and-efficiency/04-shared-services-update.md");
+    edit(&report, "  call_in: false\n", "  call_in: true\n");
+    edit(&report, "background_papers: none\n", "");
+    let (code, _, err) = check(&site, &["--deny-warnings"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("warning: call-in is marked applicable, but this is not an executive decision"), "{err}");
+    assert!(err.contains("warning: background papers are not listed"), "{err}");
+    assert!(err.contains("LGA 1972 s100D"));
 }

@@ -6,38 +6,12 @@ use common::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Copy a site into a temp folder so a test can damage it.
-fn copy_site(from: &Path, name: &str) -> PathBuf {
-    let to = temp_dir(name).join("site");
-    copy_dir(from, &to);
-    to
-}
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let name = e.file_name();
-        if name == "output" || name == "target" || name == ".git" || name == "tests" || name == "src" {
-            continue;
-        }
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &to.join(&name));
-        } else {
-            fs::copy(e.path(), to.join(&name)).unwrap();
-        }
-    }
-}
 
 fn report_path(site: &Path) -> PathBuf {
     site.join("content/meetings/2012-04-18-improvement-and-efficiency/04-shared-services-update.md")
 }
 
-fn edit(path: &Path, from: &str, to: &str) {
-    let s = read(path);
-    assert!(s.contains(from), "{} lacks {from:?}", path.display());
-    fs::write(path, s.replacen(from, to, 1)).unwrap();
-}
 
 /// Run a build that must fail; return stderr. Checks exit code 1 and that the output
 /// folder (holding a sentinel from an earlier build) was not touched.

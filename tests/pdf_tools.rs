@@ -39,19 +39,6 @@ fn pages(pdf: &Path) -> usize {
     info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap()
 }
 
-fn pdfs_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(pdfs_under(&p));
-        } else if p.extension().is_some_and(|x| x == "pdf") && !p.to_string_lossy().contains("-appendix-") {
-            out.push(p);
-        }
-    }
-    out.sort();
-    out
-}
 
 fn sites() -> Vec<(&'static str, PathBuf)> {
     vec![("bromley", repo()), ("bromsgrove", fixture("bromsgrove")), ("haringey", fixture("haringey")), ("part2", fixture("part2"))]
@@ -61,7 +48,7 @@ fn sites() -> Vec<(&'static str, PathBuf)> {
 fn structure_tagging_fonts_and_metadata() {
     for (name, site) in sites() {
         let out = build(&site, &format!("tools-{name}"));
-        for pdf in pdfs_under(&out) {
+        for pdf in pdfs_under(&out, false) {
             let p = pdf.to_str().unwrap();
             let (ok, check) = tool("qpdf", &["--check", p]);
             assert!(ok && check.contains("No syntax or stream encoding errors"), "qpdf --check {p}:\n{check}");
@@ -172,7 +159,7 @@ fn public_pdfs_carry_no_exempt_text() {
     let res = agendum(&["build", "--site", fixture("part2").to_str().unwrap(), "--output", out.to_str().unwrap(), "--restricted", members.to_str().unwrap()]);
     assert!(res.status.success());
     let mut public_text = String::new();
-    for pdf in pdfs_under(&out) {
+    for pdf in pdfs_under(&out, false) {
         public_text.push_str(&pdftotext(&pdf, None));
     }
     // pdftotext joins words hyphenated across lines ("EXEMPT-" "MARKER" -> "EXEMPTMARKER"):

@@ -159,7 +159,7 @@ impl PdfRenderer {
         let pages = pdf_to_svgs(&bytes).map_err(|why| {
             Diagnostic::error(Pos::file(rel), format!("appendix is not a readable PDF: {why}")).hint("re-save it as PDF (or PDF/A) from the program that made it")
         })?;
-        let pages = Arc::new(pages.into_iter().map(|s| Bytes::from_string(s)).collect::<Vec<_>>());
+        let pages = Arc::new(pages.into_iter().map(Bytes::from_string).collect::<Vec<_>>());
         self.appendix_pages.lock().unwrap().insert(rel.to_string(), pages.clone());
         Ok(pages)
     }

@@ -81,3 +81,52 @@ pub fn section(html: &str, id: &str) -> String {
     let end = html[start..].find("</section>").unwrap() + start;
     text(&html[start..end])
 }
+
+/// Copy a site (its agendum.yaml, content/, themes/ and templates/) into a temp folder so a
+/// test can change it.
+pub fn copy_site(from: &Path, name: &str) -> PathBuf {
+    let to = temp_dir(name).join("site");
+    std::fs::create_dir_all(&to).unwrap();
+    std::fs::copy(from.join("agendum.yaml"), to.join("agendum.yaml")).unwrap();
+    for dir in ["content", "themes", "templates"] {
+        if from.join(dir).is_dir() {
+            copy_dir(&from.join(dir), &to.join(dir));
+        }
+    }
+    to
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// Replace the first `from` in a file; the text must be there.
+pub fn edit(path: &Path, from: &str, to: &str) {
+    let s = read(path);
+    assert!(s.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, s.replacen(from, to, 1)).unwrap();
+}
+
+/// PDFs that agendum made under `dir`, sorted (published copies of PDF appendices, the
+/// council's own files, are left out unless `with_appendix_copies`).
+pub fn pdfs_under(dir: &Path, with_appendix_copies: bool) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(pdfs_under(&p, with_appendix_copies));
+        } else if p.extension().is_some_and(|x| x == "pdf") && (with_appendix_copies || !p.to_string_lossy().contains("-appendix-")) {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
