@@ -393,8 +393,17 @@ pub fn load_theme(site: &Path, name: &str, name_pos: Pos) -> Result<Theme, Diagn
         layer_dir(site, &dir.join("pdf"), "pdf/", &mut templates)?;
         layer_static(&dir.join("static"), &mut statics)?;
     }
-    // 3. the site's own templates
-    layer_dir(site, &site.join("templates"), "", &mut templates)?;
+    // 3. the site's own templates. A site file identical to the built-in default is the
+    //    default (a site that copied the defaults, or this repository, which is both the
+    //    example site and the source of the defaults): it must not mask the theme's.
+    let mut site_templates = BTreeMap::new();
+    layer_dir(site, &site.join("templates"), "", &mut site_templates)?;
+    for (name, text) in site_templates {
+        let builtin_default = builtin::file(&format!("templates/{name}")).map(String::from_utf8_lossy);
+        if builtin_default.as_deref() != Some(text.as_str()) {
+            templates.insert(name, text);
+        }
+    }
     Ok(Theme { scheme, scheme_path, templates, statics })
 }
 
@@ -453,6 +462,19 @@ mod tests {
     fn headings_match_loosely() {
         assert_eq!(normalise_heading("RECOMMENDATION(S)"), normalise_heading("Recommendations"));
         assert_eq!(normalise_heading("Reason for report"), "reasonforreport");
+    }
+
+    #[test]
+    fn site_copies_of_the_defaults_do_not_mask_the_theme() {
+        let dir = std::env::temp_dir().join(format!("agendum-theme-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("templates/pdf")).unwrap();
+        fs::write(dir.join("templates/pdf/theme.typ"), builtin::file("templates/pdf/theme.typ").unwrap()).unwrap();
+        fs::write(dir.join("templates/meeting.html"), "{{ council }} custom").unwrap();
+        let theme = load_theme(&dir, "bromley", Pos::default()).unwrap();
+        assert_eq!(theme.templates["pdf/theme.typ"].as_bytes(), builtin::file("themes/bromley/pdf/theme.typ").unwrap());
+        assert_eq!(theme.templates["meeting.html"], "{{ council }} custom", "a changed site template wins");
+        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]
