@@ -30,6 +30,17 @@ pub struct SiteConfig {
     /// Democratic services contact printed on agenda front sheets.
     #[serde(default)]
     pub democratic_services: Option<Contact>,
+    /// The council's logo (SVG or PNG, inside the site) and its alt text.
+    #[serde(default)]
+    pub logo: Option<Spanned<Logo>>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Logo {
+    pub file: String,
+    /// Required: the logo is an image, and a screen reader reads this instead.
+    pub alt: String,
 }
 
 fn default_theme() -> Spanned<String> {

@@ -23,6 +23,8 @@ use crate::yaml::Spanned;
 pub struct ResolvedSite {
     /// The site folder, for files the renderers read (PDF appendices).
     pub root: PathBuf,
+    /// The council's logo: (file extension, bytes, alt text).
+    pub logo: Option<(String, Vec<u8>, String)>,
     pub council: String,
     pub base_url: Option<String>,
     pub language: String,
@@ -122,8 +124,13 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
         return Err(diags);
     }
     meetings.sort_by(|a, b| (&a.doc.date, &a.doc.committee_slug).cmp(&(&b.doc.date, &b.doc.committee_slug)));
+    let logo = match &site.config.logo {
+        None => None,
+        Some(l) => Some(load_logo(site, l)?),
+    };
     Ok(ResolvedSite {
         root: site.root.clone(),
+        logo,
         council: site.config.council.clone(),
         base_url: site.config.base_url.clone(),
         language: site.config.language.clone(),
@@ -131,6 +138,20 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
         meetings,
         committees,
     })
+}
+
+fn load_logo(site: &LoadedSite, l: &Spanned<Logo>) -> Result<(String, Vec<u8>, String), Diagnostics> {
+    let pos = spanned_pos(Path::new("agendum.yaml"), l, 0);
+    let ext = Path::new(&l.value.file).extension().and_then(|e| e.to_str()).map(str::to_lowercase).unwrap_or_default();
+    if !matches!(ext.as_str(), "svg" | "png") {
+        return Err(Diagnostic::error(pos, "the logo must be an SVG or PNG file").field("logo.file").hint("export the logo as SVG (best for print) or PNG").into());
+    }
+    if l.value.alt.trim().is_empty() {
+        return Err(Diagnostic::error(pos, "the logo has no alt text").field("logo.alt").hint("describe it, e.g. \"London Borough of Bromley logo\"").into());
+    }
+    let full = safe_join(&site.root, &l.value.file).map_err(|_| Diagnostic::error(pos.clone(), format!("logo file `{}` is outside the site folder", l.value.file)).field("logo.file").hint("put the logo in the site, e.g. static/logo.svg"))?;
+    let bytes = std::fs::read(&full).map_err(|e| Diagnostic::error(pos, format!("cannot read the logo `{}`: {e}", l.value.file)).field("logo.file"))?;
+    Ok((ext, bytes, l.value.alt.clone()))
 }
 
 fn spanned_pos<T>(file: &Path, s: &Spanned<T>, line_offset: u32) -> Pos {
@@ -823,7 +844,7 @@ pub fn safe_join(dir: &Path, rel: &str) -> Result<PathBuf, &'static str> {
     let full = dir.join(p);
     if let (Ok(real), Ok(real_dir)) = (full.canonicalize(), dir.canonicalize()) {
         if !real.starts_with(&real_dir) {
-            return Err("is a link that points outside the meeting's folder");
+            return Err("is a link that points outside its folder");
         }
     }
     Ok(full)

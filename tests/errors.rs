@@ -174,3 +174,16 @@ fn new_report_scaffolds_every_section_and_builds() {
     assert_eq!(unknown.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("did you mean `2012-04-18-improvement-and-efficiency`?"));
 }
+
+#[test]
+fn a_logo_needs_alt_text_and_must_be_in_the_site() {
+    let site = copy_site(&repo(), "logo");
+    fs::write(site.join("logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>").unwrap();
+    let cfg = site.join("agendum.yaml");
+    fs::write(&cfg, read(&cfg) + "logo:\n  file: logo.svg\n  alt: \"\"\n").unwrap();
+    let err = failing_build(&site);
+    assert!(err.contains("the logo has no alt text") && err.contains("field: logo.alt"), "{err}");
+    edit(&cfg, "  file: logo.svg\n  alt: \"\"", "  file: ../../logo.svg\n  alt: Council logo");
+    let err = failing_build(&site);
+    assert!(err.contains("is outside the site folder"), "{err}");
+}

@@ -118,6 +118,9 @@ fn part_two_stays_out_of_the_public_output() {
     let meeting = text(&read(&out.join(format!("{base}/index.html"))));
     assert!(meeting.contains("Leisure Centres Management Contract - Tender Evaluation"));
     assert!(meeting.contains("Not for publication by virtue of paragraph 3 of Part 1 of Schedule 12A to the Local Government Act 1972"));
+    // The council's logo, with its alt text, heads every page.
+    assert!(read(&out.join("index.html")).contains("<img class=\"logo\" src=\"static/logo.svg\" alt=\"Example Borough Council logo\">"));
+    assert!(out.join("static/logo.svg").is_file());
     let report = text(&read(&out.join(format!("{base}/03-leisure-contract-award.html"))));
     assert!(report.contains("Appendix B: Tender prices and evaluation scores Not for publication"));
 }

@@ -46,6 +46,9 @@ impl HtmlRenderer {
         for (name, bytes) in &theme.statics {
             files.insert(format!("static/{name}"), bytes.clone());
         }
+        if let Some((ext, bytes, _)) = &site.logo {
+            files.insert(format!("static/logo.{ext}"), bytes.clone());
+        }
         Ok(files)
     }
 
@@ -57,6 +60,7 @@ impl HtmlRenderer {
         ctx.insert("base_url", &site.base_url);
         ctx.insert("theme", &site.theme_name);
         ctx.insert("generator", concat!("agendum ", env!("CARGO_PKG_VERSION")));
+        ctx.insert("logo", &site.logo.as_ref().map(|(ext, _, alt)| json!({ "src": format!("static/logo.{ext}"), "alt": alt })));
         ctx
     }
 

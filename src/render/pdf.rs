@@ -106,7 +106,13 @@ impl PdfRenderer {
             v["anchors"] = json!(anchors(r));
             report_values.push(v);
         }
+        let logo = site.logo.as_ref().map(|(ext, bytes, alt)| {
+            let path = format!("/logo.{ext}");
+            files.insert(file_id(&path), Bytes::new(bytes.clone()));
+            json!({ "path": path, "alt": alt })
+        });
         let data = json!({
+            "logo": logo,
             "kind": if kind == PdfKind::Pack { "pack" } else { "report" },
             "restricted": audience == Audience::Restricted,
             "council": site.council,

@@ -82,15 +82,21 @@ pub fn section(html: &str, id: &str) -> String {
     text(&html[start..end])
 }
 
-/// Copy a site (its agendum.yaml, content/, themes/ and templates/) into a temp folder so a
-/// test can change it.
+/// Copy a site into a temp folder so a test can change it: everything but build output
+/// and, for this repository (which is also the example site), the source tree.
 pub fn copy_site(from: &Path, name: &str) -> PathBuf {
     let to = temp_dir(name).join("site");
     std::fs::create_dir_all(&to).unwrap();
-    std::fs::copy(from.join("agendum.yaml"), to.join("agendum.yaml")).unwrap();
-    for dir in ["content", "themes", "templates"] {
-        if from.join(dir).is_dir() {
-            copy_dir(&from.join(dir), &to.join(dir));
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let n = e.file_name().to_string_lossy().into_owned();
+        if ["output", "target", ".git", "src", "tests", "bench", "examples", "assets", ".ci"].contains(&n.as_str()) {
+            continue;
+        }
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &to.join(&n));
+        } else {
+            std::fs::copy(e.path(), to.join(&n)).unwrap();
         }
     }
     to
