@@ -323,3 +323,31 @@ pub fn site_calendar(root: &Path) -> (Calendar, u32) {
         Err(_) => (Calendar::new(vec![]), 5),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_leftover_is_found_where_it_stands() {
+        // As they appear in the seed papers: Haringey's Word template fields and
+        // Bromsgrove's table instruction.
+        let text = "---\ntitle: x\n---\nAgenda item: [No.]\nWards(s) affected: [All / Some (Specify)] Report for: [Key / Non-Key Decision]\n\
+                    2.1. [click here to type]\nPlease include the following table and spell out any particular implications\nTODO figures\n";
+        let mut out = Diagnostics::new();
+        hygiene_text(Path::new("r.md"), text, 4, Some(&[]), &mut out);
+        let found: Vec<(u32, String)> = out.0.iter().map(|d| (d.pos.line, d.message.clone())).collect();
+        for (line, what) in [(4, "[No.]"), (5, "[All / Some"), (5, "[Key / Non-Key"), (6, "[click here to type]"), (7, "Please include the following table"), (8, "TODO")] {
+            assert!(found.iter().any(|(l, m)| *l == line && m.contains(what)), "{what} on line {line}: {found:?}");
+        }
+        assert!(out.0.iter().all(|d| d.is_error()));
+    }
+
+    #[test]
+    fn appendix_references_need_the_appendix() {
+        let mut out = Diagnostics::new();
+        hygiene_text(Path::new("r.md"), "---\n---\nSee Appendix 1 and Appendix C, and Appendix 12.\n", 3, Some(&["1"]), &mut out);
+        let msgs: Vec<&str> = out.0.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs, vec!["reference to Appendix C, which the report does not have", "reference to Appendix 12, which the report does not have"]);
+    }
+}
