@@ -91,7 +91,7 @@ fn rules(site: &LoadedSite, resolved: &ResolvedSite, theme: &Theme, out: &mut Di
         let lm = &site.meetings[rm.source_index];
         let date = parse_date(&rm.doc.date).expect("resolved");
         let deadline = cal.publication_deadline(date, rules.clear_working_days);
-        publication(lm, rm, date, deadline, rules.clear_working_days, &cal, out);
+        publication(lm, date, deadline, rules.clear_working_days, &cal, out);
         let kind = site.committees.get(&lm.file.committee.value).map(|(_, c)| c.kind);
         private_meeting(lm, rm, kind, date, &cal, out);
         for src in &lm.reports {
@@ -101,7 +101,7 @@ fn rules(site: &LoadedSite, resolved: &ResolvedSite, theme: &Theme, out: &mut Di
     }
 }
 
-fn publication(lm: &LoadedMeeting, rm: &ResolvedMeeting, date: NaiveDate, deadline: NaiveDate, clear: u32, cal: &Calendar, out: &mut Diagnostics) {
+fn publication(lm: &LoadedMeeting, date: NaiveDate, deadline: NaiveDate, clear: u32, cal: &Calendar, out: &mut Diagnostics) {
     let f = &lm.file;
     let published = f.published.as_ref().and_then(|p| parse_date(&p.value).ok().map(|d| (d, p)));
     match published {
@@ -139,7 +139,6 @@ fn publication(lm: &LoadedMeeting, rm: &ResolvedMeeting, date: NaiveDate, deadli
             }
         }
     }
-    let _ = rm;
 }
 
 fn private_meeting(lm: &LoadedMeeting, rm: &ResolvedMeeting, kind: Option<CommitteeKind>, date: NaiveDate, cal: &Calendar, out: &mut Diagnostics) {

@@ -563,7 +563,7 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
                 }
                 blocks
             }
-            None => match generated_section(sec, ctx, src, &appendix_ids) {
+            None => match generated_section(sec, src, &appendix_ids) {
                 Some(b) => b,
                 None => {
                     if sec.required {
@@ -851,7 +851,7 @@ pub fn safe_join(dir: &Path, rel: &str) -> Result<PathBuf, &'static str> {
 }
 
 /// Sections whose content comes from the front matter rather than Markdown.
-fn generated_section(sec: &SectionScheme, ctx: &MeetingCtx<'_>, src: &ReportSource, appendix_ids: &[String]) -> Option<Vec<Block>> {
+fn generated_section(sec: &SectionScheme, src: &ReportSource, appendix_ids: &[String]) -> Option<Vec<Block>> {
     let front = &src.front;
     let para = |content: Vec<Inline>| Block::Para { number: None, id: None, content };
     match sec.kind {
@@ -936,7 +936,6 @@ fn generated_section(sec: &SectionScheme, ctx: &MeetingCtx<'_>, src: &ReportSour
         },
         SectionKind::Contact => {
             let c = &front.contact_officer.as_ref()?.value;
-            let _ = ctx;
             let mut rows = vec![FieldRow { number: None, label: "Name".into(), value: vec![Inline::text(c.name.clone())] }];
             if let Some(r) = &c.role {
                 rows.push(FieldRow { number: None, label: "Job title".into(), value: vec![Inline::text(r.clone())] });
