@@ -18,6 +18,8 @@ pub enum Inline {
     Ref { target: String, number: String },
     FootnoteRef { number: usize },
     Break,
+    /// An image from the report's folder, published beside the report as `file`.
+    Image { src: String, alt: String, file: String },
 }
 
 impl Inline {
@@ -37,6 +39,7 @@ pub fn plain(content: &[Inline]) -> String {
             }
             Inline::Ref { number, .. } => s.push_str(number),
             Inline::FootnoteRef { number } => s.push_str(&format!("[{number}]")),
+            Inline::Image { alt, .. } => s.push_str(alt),
             Inline::Break => s.push(' '),
         }
     }
@@ -172,6 +175,10 @@ pub struct ReportDoc {
     pub pdf_url: String,
     pub word_count: usize,
     pub language: String,
+    /// Image files the report uses: (path relative to the site, published file name).
+    pub images: Vec<(String, String)>,
+    /// Images used only in exempt appendices: never published publicly.
+    pub exempt_images: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

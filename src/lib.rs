@@ -74,6 +74,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut html = render::html::HtmlRenderer::new(&theme)?;
     html.link_pdfs = !opts.html_only;
     let mut files = html.render_site(&site, &theme)?;
+    // Images and PDF appendices the pages link to.
+    files.extend(appendix_copies(&site, false)?);
     let mut pdfs = 0;
     let mut restricted_files = render::Files::new();
     if !opts.html_only {
@@ -81,7 +83,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         let public = render_pdfs(&site, &pdf, render::pdf::Audience::Public)?;
         pdfs += public.len();
         files.extend(public);
-        files.extend(appendix_copies(&site, false)?);
         if opts.restricted.is_some() {
             restricted_files = render_pdfs(&site, &pdf, render::pdf::Audience::Restricted)?;
             pdfs += restricted_files.len();
@@ -164,12 +165,26 @@ fn render_pdfs(site: &resolve::ResolvedSite, pdf: &render::pdf::PdfRenderer, aud
     Ok(files)
 }
 
-/// PDF appendices are also published as they are, beside their report.
+/// Files published as they are beside their report: images and PDF appendices.
 fn appendix_copies(site: &resolve::ResolvedSite, restricted: bool) -> Result<render::Files, Diagnostic> {
     let mut files = render::Files::new();
     for m in &site.meetings {
         for r in &m.reports {
             let report_public = r.exempt.is_none();
+            // Images are published beside the report, for the audience that may see them.
+            let dir = r.url.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            let shown: Vec<&(String, String)> = match (restricted, report_public) {
+                (false, true) => r.images.iter().collect(),
+                (false, false) => vec![],
+                (true, true) => r.exempt_images.iter().collect(),
+                (true, false) => r.images.iter().chain(&r.exempt_images).collect(),
+            };
+            {
+                for (site_rel, name) in shown {
+                    let bytes = std::fs::read(site.root.join(site_rel)).map_err(|e| Diagnostic::error(Pos::file(site_rel), format!("cannot read: {e}")))?;
+                    files.insert(format!("{dir}/{name}"), bytes);
+                }
+            }
             for a in &r.appendices {
                 let public = report_public && !a.exempt;
                 if restricted == public {

@@ -230,9 +230,7 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
                                 if alt.trim().is_empty() {
                                     out.images_without_alt.push(line);
                                 }
-                                // Images are referenced, not embedded, in this version:
-                                // the alt text stands in and links to the file.
-                                Inline::Link { href: src, content: vec![Inline::text(format!("[Image: {alt}]"))] }
+                                Inline::Image { src, alt, file: String::new() }
                             }
                             _ => Inline::Text { text: String::new() },
                         };

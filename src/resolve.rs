@@ -419,7 +419,8 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
     // Split the Markdown into sections by `##` headings.
     let parsed = markdown::parse(&src.body, src.body_line);
     for line in &parsed.images_without_alt {
-        warnings.push(Diagnostic::warning(Pos::new(file, *line, 1), "image has no alt text").hint("describe the image: ![Map of the ward boundaries](map.png)"));
+        // Accessibility is a legal duty: a tagged PDF cannot carry an image without it.
+        diags.push(Diagnostic::error(Pos::new(file, *line, 1), "image has no alt text").field("![alt]").hint("describe the image: ![Map of the ward boundaries](map.png)"));
     }
     let mut written: BTreeMap<String, (Vec<Node>, u32)> = BTreeMap::new();
     let mut current: Option<String> = None;
@@ -711,6 +712,20 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
     if diags.has_errors() {
         return Err(diags);
     }
+    let stem = format!("{:0>2}-{}", item_number, src.slug);
+    let mut images = Vec::new();
+    let mut exempt_images = Vec::new();
+    for s in &mut sections {
+        walk_inlines(&mut s.blocks, &mut |i| place_image(i, ctx, &stem, file, &mut images, &mut diags));
+    }
+    for a in &mut appendices {
+        let list = if a.exempt { &mut exempt_images } else { &mut images };
+        walk_inlines(&mut a.blocks, &mut |i| place_image(i, ctx, &stem, file, list, &mut diags));
+    }
+    exempt_images.retain(|x| !images.contains(x));
+    if diags.has_errors() {
+        return Err(diags);
+    }
     unique_ids(&mut sections, &mut appendices);
     for s in &mut sections {
         weigh_tables(&mut s.blocks);
@@ -718,7 +733,6 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
     for a in &mut appendices {
         weigh_tables(&mut a.blocks);
     }
-    let stem = format!("{:0>2}-{}", item_number, src.slug);
     let doc = ReportDoc {
         slug: src.slug.clone(),
         item_number: item_number.to_string(),
@@ -745,8 +759,58 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
         pdf_url: format!("{}/{stem}.pdf", ctx.base),
         word_count,
         language: ctx.language.to_string(),
+        images,
+        exempt_images,
     };
     Ok((doc, warnings))
+}
+
+/// Every inline in a block tree, for passes that rewrite inlines.
+fn walk_inlines(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
+    fn inl(i: &mut Inline, f: &mut dyn FnMut(&mut Inline)) {
+        f(i);
+        if let Inline::Strong { content } | Inline::Emph { content } | Inline::Strike { content } | Inline::Link { content, .. } = i {
+            content.iter_mut().for_each(|c| inl(c, f));
+        }
+    }
+    for b in blocks {
+        match b {
+            Block::Para { content, .. } | Block::Heading { content, .. } => content.iter_mut().for_each(|i| inl(i, f)),
+            Block::List { items, .. } => items.iter_mut().for_each(|it| walk_inlines(&mut it.blocks, f)),
+            Block::Quote { blocks } => walk_inlines(blocks, f),
+            Block::Table(t) => t.rows.iter_mut().flatten().for_each(|c| walk_inlines(c, f)),
+            Block::Fields { rows, .. } => rows.iter_mut().flat_map(|r| r.value.iter_mut()).for_each(|i| inl(i, f)),
+            _ => {}
+        }
+    }
+}
+
+/// An image must be a PNG, JPEG or SVG file in the meeting's folder; it is published
+/// beside the report as `<nn>-<slug>-<name>`. Images on other sites are not fetched:
+/// they stay links.
+fn place_image(i: &mut Inline, ctx: &MeetingCtx<'_>, stem: &str, file: &Path, images: &mut Vec<(String, String)>, diags: &mut Diagnostics) {
+    let Inline::Image { src, alt, file: published } = i else { return };
+    if src.starts_with("http://") || src.starts_with("https://") {
+        *i = Inline::Link { href: src.clone(), content: vec![Inline::text(format!("[Image: {alt}]"))] };
+        return;
+    }
+    let ext = Path::new(src.as_str()).extension().and_then(|e| e.to_str()).map(str::to_lowercase).unwrap_or_default();
+    if !matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "svg") {
+        diags.push(Diagnostic::error(Pos::file(file), format!("image `{src}` is not a PNG, JPEG or SVG file")).hint("export charts as SVG or PNG"));
+        return;
+    }
+    match safe_join(&ctx.dir, src) {
+        Ok(full) if full.is_file() => {
+            let name = format!("{stem}-{}.{ext}", slugify(Path::new(src.as_str()).file_stem().and_then(|s| s.to_str()).unwrap_or("image")));
+            let site_rel = crate::diag::rel(ctx.site_root, &full).to_string_lossy().replace('\\', "/");
+            if !images.iter().any(|(_, n)| *n == name) {
+                images.push((site_rel, name.clone()));
+            }
+            *published = name;
+        }
+        Ok(_) => diags.push(Diagnostic::error(Pos::file(file), format!("image `{src}` does not exist")).hint("put the image in the meeting's folder and give its path from there")),
+        Err(why) => diags.push(Diagnostic::error(Pos::file(file), format!("image `{src}` {why}")).hint("put the image in the meeting's folder")),
+    }
 }
 
 /// Ids must be unique in a page (and labels in a PDF): a repeated sub-heading gets "-2".

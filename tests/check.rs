@@ -132,7 +132,10 @@ fn images_without_alt_text_length_limits_and_duplicate_slugs() {
     fs::write(theme.join("theme.yaml"), scheme).unwrap();
     let (code, _, err) = check(&site, &["--deny-warnings"]);
     assert_eq!(code, Some(1));
-    assert!(err.contains("warning: image has no alt text"), "{err}");
+    assert!(err.contains("error: image has no alt text"), "{err}");
+    edit(&dir.join("04-shared-services-update.md"), "![](structure-chart.png)\n\n", "");
+    let (code, _, err) = check(&site, &["--deny-warnings"]);
+    assert_eq!(code, Some(1));
     assert!(err.contains("the bromley theme's limit is 300"), "{err}");
 
     // Two files with the same slug in one meeting.

@@ -121,6 +121,10 @@ fn part_two_stays_out_of_the_public_output() {
     // The council's logo, with its alt text, heads every page.
     assert!(read(&out.join("index.html")).contains("<img class=\"logo\" src=\"static/logo.svg\" alt=\"Example Borough Council logo\">"));
     assert!(out.join("static/logo.svg").is_file());
+    // A chart in the report is published beside it and shown with its alt text.
+    let page = read(&out.join(format!("{base}/03-leisure-contract-award.html")));
+    assert!(page.contains("<img src=\"03-leisure-contract-award-visits-chart.svg\" alt=\"Bar chart of visits to the three leisure centres"), "image with alt text");
+    assert!(out.join(format!("{base}/03-leisure-contract-award-visits-chart.svg")).is_file());
     let report = text(&read(&out.join(format!("{base}/03-leisure-contract-award.html"))));
     assert!(report.contains("Appendix B: Tender prices and evaluation scores Not for publication"));
 }

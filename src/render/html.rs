@@ -196,6 +196,7 @@ pub fn inlines_html(content: &[Inline]) -> String {
                 "<sup class=\"fnref\"><a href=\"#fn-{number}\" id=\"fnref-{number}\" aria-label=\"Footnote {number}\">{number}</a></sup>"
             )),
             Inline::Break => s.push_str("<br>"),
+            Inline::Image { alt, file, .. } => s.push_str(&format!("<img src=\"{}\" alt=\"{}\">", escape(file), escape(alt))),
         }
     }
     s

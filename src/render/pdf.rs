@@ -103,6 +103,10 @@ impl PdfRenderer {
                     attachments.insert(format!("{}:{}", r.item_number, a.anchor), json!({ "pages": paths }));
                 }
             }
+            for (site_rel, name) in r.images.iter().chain(&r.exempt_images) {
+                let bytes = std::fs::read(site.root.join(site_rel)).map_err(|e| Diagnostic::error(Pos::file(site_rel), format!("cannot read image: {e}")))?;
+                files.insert(file_id(&format!("/images/{name}")), Bytes::new(bytes));
+            }
             v["anchors"] = json!(anchors(r));
             report_values.push(v);
         }
