@@ -1078,6 +1078,8 @@ fn number_blocks(blocks: &mut [Block], section: usize, scheme: &ThemeScheme, key
                 }
                 last_para = None;
             }
+            // A paragraph that is only an image is a figure: it takes no number.
+            Block::Para { content, .. } if !content.is_empty() && content.iter().all(|i| matches!(i, Inline::Image { .. }) || matches!(i, Inline::Text { text } if text.trim().is_empty())) => {}
             Block::Para { number, id, .. } => {
                 counter += 1;
                 let mut p = path.clone();

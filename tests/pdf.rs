@@ -125,6 +125,8 @@ fn part_two_stays_out_of_the_public_output() {
     let page = read(&out.join(format!("{base}/03-leisure-contract-award.html")));
     assert!(page.contains("<img src=\"03-leisure-contract-award-visits-chart.svg\" alt=\"Bar chart of visits to the three leisure centres"), "image with alt text");
     assert!(out.join(format!("{base}/03-leisure-contract-award-visits-chart.svg")).is_file());
+    // The figure takes no paragraph number: the next paragraph is still 5.2.
+    assert!(text(&page).contains("5.2 Running the centres in house"), "{}", text(&page));
     let report = text(&read(&out.join(format!("{base}/03-leisure-contract-award.html"))));
     assert!(report.contains("Appendix B: Tender prices and evaluation scores Not for publication"));
 }
