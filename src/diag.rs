@@ -70,6 +70,13 @@ impl Diagnostic {
         self.hint = Some(hint.into());
         self
     }
+    /// Hint "did you mean `x`?" when a candidate is close to `word`, else `otherwise`.
+    pub fn suggest<'a>(self, word: &str, candidates: impl IntoIterator<Item = &'a str>, otherwise: impl Into<String>) -> Self {
+        match did_you_mean(word, candidates) {
+            Some(s) => self.hint(format!("did you mean `{s}`?")),
+            None => self.hint(otherwise),
+        }
+    }
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

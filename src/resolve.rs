@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
 
-use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Pos};
+use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::document::*;
 use crate::load::{LoadedMeeting, LoadedSite};
 use crate::markdown::{self, Node};
@@ -170,11 +170,7 @@ fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Resul
     let committee = site.committees.get(&f.committee.value);
     if committee.is_none() {
         let names: Vec<&str> = site.committees.keys().map(String::as_str).collect();
-        let mut d = Diagnostic::error(spanned_pos(path, &f.committee, 0), format!("no committee `{}`", f.committee.value)).field("committee");
-        d = match did_you_mean(&f.committee.value, names.iter().copied()) {
-            Some(s) => d.hint(format!("did you mean `{s}`?")),
-            None => d.hint(format!("create content/committees/{}.yaml, or use one of: {}", f.committee.value, names.join(", "))),
-        };
+        let d = Diagnostic::error(spanned_pos(path, &f.committee, 0), format!("no committee `{}`", f.committee.value)).field("committee").suggest(&f.committee.value, names.iter().copied(), format!("create content/committees/{}.yaml, or use one of: {}", f.committee.value, names.join(", ")));
         diags.push(d);
     }
     let date = parse_date(&f.date.value).map_err(|e| Diagnostic::error(spanned_pos(path, &f.date, 0), e).field("date").hint("write dates as YYYY-MM-DD, e.g. 2012-04-18"));
@@ -249,11 +245,7 @@ fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Resul
                 let found = m.reports.iter().position(|r| r.slug == wanted);
                 let Some(idx) = found else {
                     let slugs: Vec<&str> = m.reports.iter().map(|r| r.slug.as_str()).collect();
-                    let mut d = Diagnostic::error(pos, format!("no report `{report}` in this meeting's folder")).field("items.report");
-                    d = match did_you_mean(wanted, slugs.iter().copied()) {
-                        Some(s) => d.hint(format!("did you mean `{s}`?")),
-                        None => d.hint(format!("create {}/{}-{wanted}.md, or run `agendum new report {} \"Title\"`", m.path.parent().unwrap_or(Path::new("")).display(), format_args!("{:02}", index + 1), m.dir_name)),
-                    };
+                    let d = Diagnostic::error(pos, format!("no report `{report}` in this meeting's folder")).field("items.report").suggest(wanted, slugs.iter().copied(), format!("create {}/{}-{wanted}.md, or run `agendum new report {} \"Title\"`", m.path.parent().unwrap_or(Path::new("")).display(), format_args!("{:02}", index + 1), m.dir_name));
                     diags.push(d);
                     continue;
                 };
@@ -446,15 +438,12 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
                         current = Some(sec.key.clone());
                     }
                     None => {
-                        let mut d = Diagnostic::error(Pos::new(file, *line, 1), format!("heading `{text}` is not a section of the {} theme", scheme.name)).field("##");
-                        d = match scheme.suggest_heading(&text) {
-                            Some(s) => d.hint(format!("did you mean `{s}`?")),
-                            None => d.hint(format!(
-                                "sections: {}; use `###` for a sub-heading inside a section",
-                                scheme.sections.iter().map(|s| s.heading.as_str()).collect::<Vec<_>>().join(", ")
-                            )),
-                        };
-                        diags.push(d);
+                        let headings: Vec<&str> = scheme.sections.iter().map(|s| s.heading.as_str()).collect();
+                        diags.push(
+                            Diagnostic::error(Pos::new(file, *line, 1), format!("heading `{text}` is not a section of the {} theme", scheme.name))
+                                .field("##")
+                                .suggest(&text, headings.iter().copied(), format!("sections: {}; use `###` for a sub-heading inside a section", headings.join(", "))),
+                        );
                         current = None;
                     }
                 }
@@ -488,22 +477,14 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
         match scheme.section(&sec_key.value).filter(|s| s.kind == SectionKind::Fields) {
             None => {
                 let keys: Vec<&str> = scheme.sections.iter().filter(|s| s.kind == SectionKind::Fields).map(|s| s.key.as_str()).collect();
-                let mut d = Diagnostic::error(fm(sec_key), format!("`{}` is not a fields section of the {} theme", sec_key.value, scheme.name)).field(format!("facts.{}", sec_key.value));
-                d = match did_you_mean(&sec_key.value, keys.iter().copied()) {
-                    Some(s) => d.hint(format!("did you mean `{s}`?")),
-                    None => d.hint(format!("fields sections: {}", keys.join(", "))),
-                };
+                let d = Diagnostic::error(fm(sec_key), format!("`{}` is not a fields section of the {} theme", sec_key.value, scheme.name)).field(format!("facts.{}", sec_key.value)).suggest(&sec_key.value, keys.iter().copied(), format!("fields sections: {}", keys.join(", ")));
                 diags.push(d);
             }
             Some(sec) => {
                 for (k, _) in answers.iter() {
                     if !sec.fields.iter().any(|f| f.key == k.value) {
                         let keys: Vec<&str> = sec.fields.iter().map(|f| f.key.as_str()).collect();
-                        let mut d = Diagnostic::error(fm(k), format!("unknown field `{}`", k.value)).field(format!("facts.{}.{}", sec.key, k.value));
-                        d = match did_you_mean(&k.value, keys.iter().copied()) {
-                            Some(s) => d.hint(format!("did you mean `{s}`?")),
-                            None => d.hint(format!("fields of `{}`: {}", sec.key, keys.join(", "))),
-                        };
+                        let d = Diagnostic::error(fm(k), format!("unknown field `{}`", k.value)).field(format!("facts.{}.{}", sec.key, k.value)).suggest(&k.value, keys.iter().copied(), format!("fields of `{}`: {}", sec.key, keys.join(", ")));
                         diags.push(d);
                     }
                 }
@@ -514,11 +495,7 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
         for (k, _) in front.consultees.iter() {
             if !sec.fields.iter().any(|f| f.key == k.value) {
                 let keys: Vec<&str> = sec.fields.iter().map(|f| f.key.as_str()).collect();
-                let mut d = Diagnostic::error(fm(k), format!("unknown consultee `{}`", k.value)).field(format!("consultees.{}", k.value));
-                d = match did_you_mean(&k.value, keys.iter().copied()) {
-                    Some(s) => d.hint(format!("did you mean `{s}`?")),
-                    None => d.hint(format!("consultees in this theme: {}", keys.join(", "))),
-                };
+                let d = Diagnostic::error(fm(k), format!("unknown consultee `{}`", k.value)).field(format!("consultees.{}", k.value)).suggest(&k.value, keys.iter().copied(), format!("consultees in this theme: {}", keys.join(", ")));
                 diags.push(d);
             }
         }
@@ -1228,10 +1205,7 @@ impl ReportTables<'_> {
         let Some(data) = self.front.tables.get(key) else {
             let keys: Vec<&str> = self.front.tables.iter().map(|(k, _)| k.value.as_str()).collect();
             let d = Diagnostic::error(Pos::new(self.file, line, 1), format!("no table `{key}` in the front matter")).field("tables");
-            return Err(match did_you_mean(key, keys.iter().copied()) {
-                Some(s) => d.hint(format!("did you mean `{s}`?")),
-                None => d.hint("define it under `tables:` with columns and rows"),
-            });
+            return Err(d.suggest(key, keys.iter().copied(), "define it under `tables:` with columns and rows"));
         };
         build_table(data, self.file, 1)
     }
@@ -1243,10 +1217,7 @@ pub fn build_table(data: &TableData, file: &Path, line_offset: u32) -> Result<Ta
             if !data.columns.iter().any(|c| c.key == k.value) {
                 let keys: Vec<&str> = data.columns.iter().map(|c| c.key.as_str()).collect();
                 let d = Diagnostic::error(spanned_pos(file, k, line_offset), format!("row has a value for `{}`, which is not a column", k.value)).field(k.value.clone());
-                return Err(match did_you_mean(&k.value, keys.iter().copied()) {
-                    Some(s) => d.hint(format!("did you mean `{s}`?")),
-                    None => d.hint(format!("columns: {}", keys.join(", "))),
-                });
+                return Err(d.suggest(&k.value, keys.iter().copied(), format!("columns: {}", keys.join(", "))));
             }
         }
     }
@@ -1497,10 +1468,7 @@ impl RefResolver<'_> {
         let mut candidates: Vec<&str> = self.labels.numbers.keys().map(String::as_str).collect();
         candidates.retain(|c| !c.starts_with("para-"));
         let d = Diagnostic::error(Pos::file(self.file), format!("reference to `{target}`, which is not a paragraph, section or appendix of this report"));
-        self.problems.push(match did_you_mean(target, candidates.iter().copied()) {
-            Some(s) => d.hint(format!("did you mean `{s}`?")),
-            None => d.hint("label the paragraph by ending it with {#label}, then write [](#label)"),
-        });
+        self.problems.push(d.suggest(target, candidates.iter().copied(), "label the paragraph by ending it with {#label}, then write [](#label)"));
     }
 }
 

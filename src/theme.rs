@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::builtin;
-use crate::diag::{did_you_mean, rel, Diagnostic, Pos};
+use crate::diag::{rel, Diagnostic, Pos};
 use crate::yaml::{self, Source};
 
 #[derive(Debug, Deserialize, Serialize, Clone)]
@@ -334,11 +334,6 @@ impl ThemeScheme {
                 || s.aliases.iter().any(|a| normalise_heading(a) == norm)
         })
     }
-
-    pub fn suggest_heading(&self, text: &str) -> Option<String> {
-        let headings: Vec<&str> = self.sections.iter().map(|s| s.heading.as_str()).collect();
-        did_you_mean(text, headings).map(str::to_string)
-    }
 }
 
 /// "RECOMMENDATION(S)", "Recommendations" and "recommendations" all match.
@@ -359,11 +354,7 @@ pub fn load_theme(site: &Path, name: &str, name_pos: Pos) -> Result<Theme, Diagn
             (String::from_utf8_lossy(bytes).into_owned(), PathBuf::from(format!("<built-in>/themes/{name}/theme.yaml")), None)
         } else {
             let names = builtin::theme_names();
-            let mut d = Diagnostic::error(name_pos, format!("no theme named `{name}`")).field("theme");
-            d = match did_you_mean(name, names.iter().copied()) {
-                Some(s) => d.hint(format!("did you mean `{s}`?")),
-                None => d.hint(format!("built-in themes: {}; or create themes/{name}/theme.yaml", names.join(", "))),
-            };
+            let d = Diagnostic::error(name_pos, format!("no theme named `{name}`")).field("theme").suggest(name, names.iter().copied(), format!("built-in themes: {}; or create themes/{name}/theme.yaml", names.join(", ")));
             return Err(d);
         };
     let scheme: ThemeScheme = yaml::parse(&Source { path: &scheme_path, text: &scheme_text, line_offset: 0 })?;

@@ -70,10 +70,7 @@ fn to_diagnostic(source: &Source<'_>, err: &serde_saphyr::Error) -> Diagnostic {
         d.message = format!("unknown field `{field}`");
         d = d.field(field.clone());
         let candidates: Vec<&str> = expected.iter().map(String::as_str).collect();
-        d = match did_you_mean(&field, candidates.iter().copied()) {
-            Some(s) => d.hint(format!("did you mean `{s}`?")),
-            None => d.hint(format!("the fields allowed here are: {}", expected.join(", "))),
-        };
+        d = d.suggest(&field, candidates.iter().copied(), format!("the fields allowed here are: {}", expected.join(", ")));
     } else if let Some(key) = message.strip_prefix("duplicate mapping key: ") {
         let key = key.split(',').next().unwrap_or(key).trim().to_string();
         d.message = format!("the key `{key}` appears twice");
