@@ -13,7 +13,7 @@ use crate::load::{LoadedMeeting, LoadedSite};
 use crate::model::{parse_date, CommitteeKind, KeyDecisionDays, ReportSource};
 use crate::resolve::{display_date, ResolvedMeeting, ResolvedSite};
 use crate::theme::{SectionKind, Theme};
-use crate::yaml::Spanned;
+use crate::yaml::spanned_pos;
 
 /// Text left over from report templates; each is an error, since it would be published.
 const LEFTOVERS: &[&str] = &[
@@ -68,11 +68,6 @@ pub fn check(root: &Path) -> Diagnostics {
     out
 }
 
-fn pos_of<T>(file: &Path, s: &Spanned<T>, offset: u32) -> Pos {
-    let line = s.referenced.line() as u32;
-    if line == 0 { Pos::file(file) } else { Pos::new(file, line + offset, s.referenced.column() as u32) }
-}
-
 fn calendar(site: &LoadedSite, out: &mut Diagnostics) -> Calendar {
     let mut closures = Vec::new();
     for d in &site.config.publication.closure_days {
@@ -111,7 +106,7 @@ fn publication(lm: &LoadedMeeting, date: NaiveDate, deadline: NaiveDate, clear: 
                 .hint(format!("the agenda must be published by {} ({clear} clear working days before {}); add `published: {deadline}`", display_date(deadline), display_date(date))),
         ),
         Some((p, spanned)) if p > deadline => out.push(
-            Diagnostic::error(pos_of(&lm.path, spanned, 0), format!(
+            Diagnostic::error(spanned_pos(&lm.path, spanned, 0), format!(
                 "the agenda is published on {} with {} clear working days before the meeting; {clear} are required (LGA 1972 s100B)",
                 display_date(p),
                 cal.clear_days_between(p, date)
@@ -124,7 +119,7 @@ fn publication(lm: &LoadedMeeting, date: NaiveDate, deadline: NaiveDate, clear: 
     // Items added after publication need a reason for urgency (s100B(4)(b)).
     for (i, item) in f.items.iter().enumerate() {
         let Some(added) = &item.value.added else { continue };
-        let pos = pos_of(&lm.path, item, 0);
+        let pos = spanned_pos(&lm.path, item, 0);
         match parse_date(added) {
             Err(e) => out.push(Diagnostic::error(pos, e).field("items.added").hint("write dates as YYYY-MM-DD")),
             Ok(a) => {
@@ -149,7 +144,7 @@ fn private_meeting(lm: &LoadedMeeting, rm: &ResolvedMeeting, kind: Option<Commit
     let notices = lm.file.private_notices.as_ref();
     let intention = notices.and_then(|n| n.value.intention.clone());
     let confirmation = notices.and_then(|n| n.value.confirmation.clone());
-    let pos = notices.map(|n| pos_of(&lm.path, n, 0)).unwrap_or_else(|| Pos::file(&lm.path));
+    let pos = notices.map(|n| spanned_pos(&lm.path, n, 0)).unwrap_or_else(|| Pos::file(&lm.path));
     match intention.as_deref().map(parse_date) {
         None => out.push(Diagnostic::error(pos.clone(), "this executive meeting will be held partly in private but has no 28-day notice of intention").field("private_notices.intention").hint(need("intention", "28-day"))),
         Some(Err(e)) => out.push(Diagnostic::error(pos.clone(), e).field("private_notices.intention")),
@@ -175,7 +170,7 @@ fn report_rules(src: &ReportSource, kind: Option<CommitteeKind>, date: NaiveDate
     if let Some(ex) = &f.exempt {
         if ex.value.public_interest.as_deref().map(str::trim).unwrap_or("").is_empty() {
             out.push(
-                Diagnostic::error(pos_of(file, ex, 1), "an exempt report must state why the public interest in withholding it outweighs disclosure")
+                Diagnostic::error(spanned_pos(file, ex, 1), "an exempt report must state why the public interest in withholding it outweighs disclosure")
                     .field("exempt.public_interest")
                     .hint("Schedule 12A paragraphs 1-7 are subject to the public interest test; write the statement under `exempt: public_interest:`"),
             );
@@ -196,7 +191,7 @@ fn report_rules(src: &ReportSource, kind: Option<CommitteeKind>, date: NaiveDate
     // Key decisions need notice: 28 clear days in the forward plan, or an exception.
     if f.decision.key {
         let n = f.notice.as_ref();
-        let pos = n.map(|n| pos_of(file, n, 1)).unwrap_or_else(|| top.clone());
+        let pos = n.map(|n| spanned_pos(file, n, 1)).unwrap_or_else(|| top.clone());
         let fp_deadline = match key_days {
             KeyDecisionDays::Calendar => Calendar::calendar_deadline(date, 28),
             KeyDecisionDays::Working => cal.publication_deadline(date, 28),
@@ -289,15 +284,8 @@ fn hygiene_text(path: &Path, text: &str, body_line: u32, ids: Option<&[&str]>, o
 }
 
 fn report_files(root: &Path) -> Vec<std::path::PathBuf> {
-    let mut files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(root.join("content/meetings"))
-        .max_depth(2)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.into_path())
-        .collect();
-    files.sort();
+    let mut files = crate::load::sorted_files(&root.join("content/meetings"), 2);
+    files.retain(|p| p.extension().is_some_and(|x| x == "md"));
     files
 }
 

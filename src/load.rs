@@ -200,7 +200,7 @@ fn stem(p: &Path) -> String {
 }
 
 /// Regular files under `dir` to `depth`, sorted by name; hidden files are skipped.
-fn sorted_files(dir: &Path, depth: usize) -> Vec<PathBuf> {
+pub fn sorted_files(dir: &Path, depth: usize) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = WalkDir::new(dir)
         .max_depth(depth)
         .sort_by_file_name()

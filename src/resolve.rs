@@ -17,7 +17,7 @@ use crate::model::*;
 use crate::money;
 use crate::numbering::{path_number, slugify};
 use crate::theme::{FieldsLayout, HeaderKey, HeaderLayout, ListStyle, MastheadLine, SectionKind, SectionScheme, SubsectionStyle, Theme, ThemeScheme};
-use crate::yaml::Spanned;
+use crate::yaml::{spanned_pos, Spanned};
 
 /// Everything the renderers need.
 pub struct ResolvedSite {
@@ -154,14 +154,6 @@ fn load_logo(site: &LoadedSite, l: &Spanned<Logo>) -> Result<(String, Vec<u8>, S
     Ok((ext, bytes, l.value.alt.clone()))
 }
 
-fn spanned_pos<T>(file: &Path, s: &Spanned<T>, line_offset: u32) -> Pos {
-    let line = s.referenced.line() as u32;
-    if line == 0 {
-        Pos::file(file)
-    } else {
-        Pos::new(file, line + line_offset, s.referenced.column() as u32)
-    }
-}
 
 fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Result<ResolvedMeeting, Diagnostics> {
     let mut diags = Diagnostics::new();

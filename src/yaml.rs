@@ -27,8 +27,14 @@ impl Source<'_> {
         }
         Pos::new(self.path, line as u32 + self.line_offset, column as u32)
     }
-    pub fn pos<T>(&self, s: &Spanned<T>) -> Pos {
-        self.pos_of(s.referenced.line(), s.referenced.column())
+}
+
+/// Where a spanned value was written in `file`, whose YAML starts `line_offset` lines in
+/// (1 for front matter). Values without a position point at the whole file.
+pub fn spanned_pos<T>(file: &Path, s: &Spanned<T>, line_offset: u32) -> Pos {
+    match s.referenced.line() as u32 {
+        0 => Pos::file(file),
+        line => Pos::new(file, line + line_offset, s.referenced.column() as u32),
     }
 }
 
