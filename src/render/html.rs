@@ -138,7 +138,7 @@ fn report_view(r: &ReportDoc) -> Value {
             }
         }
     }
-    v["withheld_appendices"] = json!(r.appendices.iter().filter(|a| a.exempt).map(|a| json!({"label": a.label, "title": a.title, "anchor": a.anchor})).collect::<Vec<_>>());
+    v["withheld_appendices"] = super::withheld_appendices(r);
     if let Some(notes) = v.get_mut("footnotes").and_then(Value::as_array_mut) {
         for (n, src) in notes.iter_mut().zip(&r.footnotes) {
             n["html"] = Value::String(blocks_html(&src.blocks));

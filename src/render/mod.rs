@@ -9,3 +9,9 @@ use std::collections::BTreeMap;
 /// Output files by path relative to the output folder. A BTreeMap keeps writing order,
 /// and so everything downstream, deterministic.
 pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// Exempt appendices of a public report: label, title and anchor only, so pages can say
+/// what is withheld and links to it land on the notice.
+pub fn withheld_appendices(r: &crate::document::ReportDoc) -> serde_json::Value {
+    serde_json::json!(r.appendices.iter().filter(|a| a.exempt).map(|a| serde_json::json!({"label": a.label, "title": a.title, "anchor": a.anchor})).collect::<Vec<_>>())
+}

@@ -195,7 +195,7 @@ fn report_value(r: &ReportDoc, audience: Audience) -> Value {
     if audience == Audience::Public {
         let kept: Vec<&Appendix> = r.appendices.iter().filter(|a| !a.exempt).collect();
         v["appendices"] = json!(kept);
-        v["withheld"] = json!(r.appendices.iter().filter(|a| a.exempt).map(|a| json!({"label": a.label, "title": a.title, "anchor": a.anchor})).collect::<Vec<_>>());
+        v["withheld"] = super::withheld_appendices(r);
     } else {
         v["withheld"] = json!([]);
     }
