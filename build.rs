@@ -28,7 +28,9 @@ fn main() {
     let mut code = String::from("/// Built-in files: (path relative to the crate root, contents).\npub static FILES: &[(&str, &[u8])] = &[\n");
     for f in &files {
         let relative = f.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
-        code.push_str(&format!("    ({relative:?}, include_bytes!({:?})),\n", f.to_string_lossy()));
+        // Paths relative to the manifest, not absolute: the target folder is shared between
+        // checkouts (CI reuses it), and a stale absolute path would embed another clone's files.
+        code.push_str(&format!("    ({relative:?}, include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/{relative}\"))),\n"));
     }
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("builtin_files.rs");
