@@ -135,6 +135,28 @@ impl Calendar {
     }
 }
 
+/// Last Sunday of a month.
+fn last_sunday(y: i32, m: u32) -> NaiveDate {
+    let next = if m == 12 { ymd(y + 1, 1, 1) } else { ymd(y, m + 1, 1) };
+    let last = next - Duration::days(1);
+    last - Duration::days(last.weekday().num_days_from_sunday() as i64)
+}
+
+/// UTC offset of London local time (GMT, or BST from 01:00 UTC on the last Sunday of
+/// March to 01:00 UTC on the last Sunday of October, Summer Time Order 2002).
+/// Meetings are not held in the hour that the clocks change.
+pub fn london_utc_offset(date: NaiveDate, time: chrono::NaiveTime) -> &'static str {
+    let y = date.year();
+    let at = date.and_time(time);
+    let starts = last_sunday(y, 3).and_hms_opt(1, 0, 0).expect("valid time");
+    let ends = last_sunday(y, 10).and_hms_opt(2, 0, 0).expect("valid time");
+    if at >= starts && at < ends {
+        "+01:00"
+    } else {
+        "+00:00"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +170,17 @@ mod tests {
         assert_eq!(cal.publication_deadline(ymd(2025, 5, 29), 5), ymd(2025, 5, 20));
         assert_eq!(cal.clear_days_between(ymd(2025, 6, 9), ymd(2025, 6, 17)), 5);
         assert_eq!(cal.clear_days_between(ymd(2025, 6, 10), ymd(2025, 6, 17)), 4);
+    }
+
+    #[test]
+    fn london_summer_time() {
+        let t = chrono::NaiveTime::from_hms_opt(19, 0, 0).unwrap();
+        assert_eq!(london_utc_offset(ymd(2012, 4, 18), t), "+01:00");
+        assert_eq!(london_utc_offset(ymd(2025, 3, 29), t), "+00:00");
+        assert_eq!(london_utc_offset(ymd(2025, 3, 30), t), "+01:00");
+        assert_eq!(london_utc_offset(ymd(2025, 10, 25), t), "+01:00");
+        assert_eq!(london_utc_offset(ymd(2025, 10, 26), t), "+00:00");
+        assert_eq!(london_utc_offset(ymd(2026, 1, 14), t), "+00:00");
     }
 
     #[test]

@@ -196,6 +196,29 @@ pub struct AgendaItem {
     pub wards: Option<String>,
     pub key_decision: bool,
     pub exempt: Option<Exemption>,
+    /// Set when the item was added after the agenda was published: it goes out in the
+    /// supplementary agenda of that date, not in the original pack.
+    pub supplement: Option<String>,
+    /// The reason for urgency the chair will state (s100B(4)(b)).
+    pub urgency: Option<String>,
+}
+
+/// A supplementary agenda: items added after publication, with their own pack.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Supplement {
+    pub date: String,
+    pub date_display: String,
+    pub pack_url: String,
+    /// Item numbers it carries.
+    pub items: Vec<String>,
+}
+
+/// A re-issue of the published pack, with its reason (shown on the meeting page).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Reissue {
+    pub date: String,
+    pub date_display: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -217,4 +240,39 @@ pub struct MeetingDoc {
     pub url: String,
     pub pack_url: String,
     pub language: String,
+    /// What the pack's front sheet calls it: "Agenda" or "Supplementary agenda".
+    pub pack_title: String,
+    pub supplements: Vec<Supplement>,
+    pub reissues: Vec<Reissue>,
+    /// `committee/index.html`.
+    pub committee_url: String,
+    /// Open data about the meeting: `committee/date/meeting.json`.
+    pub data_url: String,
+    /// UTC offset in force in London at the start ("+01:00" in summer time).
+    pub utc_offset: String,
+}
+
+/// The forward plan of key decisions, when the site has one.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ForwardPlanDoc {
+    pub title: String,
+    pub published: String,
+    pub published_display: String,
+    pub introduction: Vec<Block>,
+    pub decisions: Vec<PlannedDecision>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PlannedDecision {
+    pub title: String,
+    pub decision_maker: String,
+    /// "2025-06" or "2025-06-17", and as printed ("June 2025").
+    pub expected: String,
+    pub expected_display: String,
+    pub key: bool,
+    pub wards: Option<String>,
+    pub summary: Vec<Block>,
+    pub exempt: Option<Exemption>,
+    pub documents: Vec<String>,
+    pub contact: Option<String>,
 }

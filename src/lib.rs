@@ -4,6 +4,7 @@
 //! The pipeline runs one way: load -> model -> resolve -> document -> render -> publish.
 //! Each stage is a module; later stages never reach back into earlier ones.
 
+pub mod archive;
 pub mod builtin;
 pub mod check;
 pub mod calendar;
@@ -18,6 +19,7 @@ pub mod publish;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod serve;
 pub mod theme;
 pub mod yaml;
 
@@ -34,6 +36,27 @@ pub struct BuildOptions {
     pub restricted: Option<PathBuf>,
     /// Skip PDF output (HTML only), for quick previews.
     pub html_only: bool,
+    /// Record the packs of published meetings in `agendum.lock` and `frozen/`.
+    pub freeze: bool,
+    /// The build's date: meetings from this day on are "upcoming". `None`: today, or
+    /// `SOURCE_DATE_EPOCH` when set (reproducible builds).
+    pub today: Option<chrono::NaiveDate>,
+}
+
+impl BuildOptions {
+    pub fn new(site: impl Into<PathBuf>, output: impl Into<PathBuf>) -> Self {
+        BuildOptions { site: site.into(), output: output.into(), restricted: None, html_only: false, freeze: false, today: None }
+    }
+}
+
+/// The build's date: `SOURCE_DATE_EPOCH` when set, else the local date.
+pub fn build_date() -> chrono::NaiveDate {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map(|dt| dt.date_naive())
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
 #[derive(Debug, Default)]
@@ -43,6 +66,8 @@ pub struct BuildReport {
     pub files: usize,
     pub pdfs: usize,
     pub warnings: Diagnostics,
+    /// Packs frozen by this build (`--freeze`).
+    pub frozen: Vec<String>,
 }
 
 /// Load and resolve a site: everything up to the document trees.
@@ -73,25 +98,69 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let (site, theme) = resolve(&opts.site)?;
     let mut html = render::html::HtmlRenderer::new(&theme)?;
     html.link_pdfs = !opts.html_only;
+    html.today = opts.today.unwrap_or_else(build_date).format("%Y-%m-%d").to_string();
     let mut files = html.render_site(&site, &theme)?;
     // Images and PDF appendices the pages link to.
     files.extend(appendix_copies(&site, false)?);
     let mut pdfs = 0;
     let mut restricted_files = render::Files::new();
+    let mut to_freeze = Vec::new();
     if !opts.html_only {
+        // Published packs: reuse what was frozen, or fail if the content changed.
+        let lock = archive::Lock::read(&opts.site)?;
+        let mut reused = render::Files::new();
+        let mut published_packs = Vec::new();
+        let mut diags = Diagnostics::new();
+        for m in &site.meetings {
+            let Some(published) = &m.doc.published else { continue };
+            let public: Vec<&document::ReportDoc> = m.public_reports().collect();
+            for (doc, numbers) in packs(&m.doc) {
+                let in_pack: Vec<&document::ReportDoc> = public.iter().copied().filter(|r| numbers.contains(&r.item_number)).collect();
+                let content = pack_content_hash(&site, &doc, &in_pack)?;
+                let meeting_file = Path::new("content/meetings").join(m.dir.file_name().unwrap_or_default()).join("meeting.yaml");
+                match archive::decide(&opts.site, &lock, &doc.pack_url, &content, doc.reissues.len(), &meeting_file) {
+                    Ok(archive::Decision::Reuse(bytes)) => {
+                        reused.insert(doc.pack_url.clone(), bytes);
+                    }
+                    Ok(_) => published_packs.push((doc.pack_url.clone(), doc.published.clone().unwrap_or_else(|| published.clone()), content, doc.reissues.len())),
+                    Err(d) => diags.push(d),
+                }
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
         let pdf = render::pdf::PdfRenderer::new(&theme)?;
-        let public = render_pdfs(&site, &pdf, render::pdf::Audience::Public)?;
-        pdfs += public.len();
+        let public = render_pdfs(&site, &pdf, render::pdf::Audience::Public, &reused)?;
+        pdfs += public.len() + reused.len();
         files.extend(public);
+        files.extend(reused);
+        if opts.freeze {
+            for (pack, published, content, reissues) in published_packs {
+                let bytes = files.get(&pack).cloned().unwrap_or_default();
+                to_freeze.push((pack, published, content, reissues, bytes));
+            }
+        }
         if opts.restricted.is_some() {
-            restricted_files = render_pdfs(&site, &pdf, render::pdf::Audience::Restricted)?;
+            restricted_files = render_pdfs(&site, &pdf, render::pdf::Audience::Restricted, &render::Files::new())?;
             pdfs += restricted_files.len();
             restricted_files.extend(appendix_copies(&site, true)?);
         }
     }
+    // Calendars, feed, sitemap and open data describe the files made above.
+    let data = render::data::render(&site, &files);
+    files.extend(data);
+    let manifest = publish::manifest(&files);
+    files.insert(publish::MANIFEST.into(), manifest);
     publish::write_atomically(&output, &files)?;
     if let Some(r) = &opts.restricted {
         publish::write_atomically(&absolute(r), &restricted_files)?;
+    }
+    // The lock is written only once the output is in place.
+    let mut frozen = Vec::new();
+    if !to_freeze.is_empty() {
+        let mut lock = archive::Lock::read(&opts.site)?;
+        frozen = archive::freeze(&opts.site, &mut lock, &to_freeze)?;
     }
     let mut warnings = Diagnostics::new();
     for m in &site.meetings {
@@ -104,7 +173,24 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         files: files.len() + restricted_files.len(),
         pdfs,
         warnings,
+        frozen,
     })
+}
+
+/// SHA-256 of what a public pack is made from: the agenda and reports as resolved, and
+/// the bytes of the images and PDF appendices they include.
+fn pack_content_hash(site: &resolve::ResolvedSite, doc: &document::MeetingDoc, reports: &[&document::ReportDoc]) -> Result<String, Diagnostic> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(serde_json::to_vec(&(doc, reports)).unwrap_or_default());
+    for r in reports {
+        let files = r.images.iter().map(|(p, _)| p.as_str()).chain(r.appendices.iter().filter(|a| !a.exempt).filter_map(|a| a.pdf.as_deref()));
+        for rel in files {
+            let bytes = std::fs::read(site.root.join(rel)).map_err(|e| Diagnostic::error(Pos::file(rel), format!("cannot read: {e}")))?;
+            h.update(Sha256::digest(&bytes));
+        }
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 fn absolute(p: &Path) -> PathBuf {
@@ -125,10 +211,10 @@ fn absolute(p: &Path) -> PathBuf {
 
 /// Item PDFs and packs for every meeting, compiled in parallel; the BTreeMap keeps
 /// the output order stable whatever order the work finishes in.
-fn render_pdfs(site: &resolve::ResolvedSite, pdf: &render::pdf::PdfRenderer, audience: render::pdf::Audience) -> Result<render::Files, Diagnostic> {
+fn render_pdfs(site: &resolve::ResolvedSite, pdf: &render::pdf::PdfRenderer, audience: render::pdf::Audience, reused: &render::Files) -> Result<render::Files, Diagnostic> {
     use rayon::prelude::*;
     use render::pdf::{Audience, PdfKind};
-    let mut jobs: Vec<(String, &resolve::ResolvedMeeting, Vec<&document::ReportDoc>, PdfKind)> = Vec::new();
+    let mut jobs: Vec<(String, document::MeetingDoc, Vec<&document::ReportDoc>, PdfKind)> = Vec::new();
     for m in &site.meetings {
         let reports: Vec<&document::ReportDoc> = match audience {
             Audience::Public => m.public_reports().collect(),
@@ -142,10 +228,15 @@ fn render_pdfs(site: &resolve::ResolvedSite, pdf: &render::pdf::PdfRenderer, aud
         }
         for r in &reports {
             if audience == Audience::Public || r.exempt.is_some() || r.appendices.iter().any(|a| a.exempt) {
-                jobs.push((r.pdf_url.clone(), m, vec![*r], PdfKind::Report));
+                jobs.push((r.pdf_url.clone(), m.doc.clone(), vec![*r], PdfKind::Report));
             }
         }
-        jobs.push((m.doc.pack_url.clone(), m, reports, PdfKind::Pack));
+        for (doc, numbers) in packs(&m.doc) {
+            let in_pack: Vec<&document::ReportDoc> = reports.iter().copied().filter(|r| numbers.contains(&r.item_number)).collect();
+            if !reused.contains_key(&doc.pack_url) {
+                jobs.push((doc.pack_url.clone(), doc, in_pack, PdfKind::Pack));
+            }
+        }
     }
     // Typst's layout recurses deeply: its workers need more than rayon's 2 MiB stacks.
     let pool = rayon::ThreadPoolBuilder::new()
@@ -163,6 +254,27 @@ fn render_pdfs(site: &resolve::ResolvedSite, pdf: &render::pdf::PdfRenderer, aud
         files.insert(path, bytes);
     }
     Ok(files)
+}
+
+/// A meeting's packs: the agenda as published, then one supplementary agenda per date
+/// on which items were added. Each is the meeting with only that pack's items, and the
+/// item numbers it carries. The original pack never changes when items are added late.
+pub fn packs(m: &document::MeetingDoc) -> Vec<(document::MeetingDoc, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut main = m.clone();
+    main.items.retain(|i| i.supplement.is_none());
+    let numbers = main.items.iter().map(|i| i.number.clone()).collect();
+    out.push((main, numbers));
+    for s in &m.supplements {
+        let mut doc = m.clone();
+        doc.items.retain(|i| s.items.contains(&i.number));
+        doc.pack_title = "Supplementary agenda".into();
+        doc.pack_url = s.pack_url.clone();
+        doc.published = Some(s.date.clone());
+        doc.published_display = Some(s.date_display.clone());
+        out.push((doc, s.items.clone()));
+    }
+    out
 }
 
 /// Files published as they are beside their report: images and PDF appendices.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::diag::{rel, Diagnostic, Diagnostics, Pos};
-use crate::model::{CommitteeFile, MeetingFile, ReportFront, ReportSource, SiteConfig};
+use crate::model::{CommitteeFile, ForwardPlanFile, MeetingFile, ReportFront, ReportSource, SiteConfig};
 use crate::yaml::{self, Source};
 
 /// Content files larger than this are refused: no committee report is 8 MiB of text,
@@ -21,6 +21,8 @@ pub struct LoadedSite {
     pub config: SiteConfig,
     pub committees: BTreeMap<String, (PathBuf, CommitteeFile)>,
     pub meetings: Vec<LoadedMeeting>,
+    /// `content/forward-plan.yaml`, if the site publishes one.
+    pub forward_plan: Option<(PathBuf, ForwardPlanFile)>,
 }
 
 pub struct LoadedMeeting {
@@ -108,6 +110,19 @@ pub fn load_site(root: &Path) -> Result<LoadedSite, Diagnostics> {
         }
     }
 
+    let plan_path = content.join("forward-plan.yaml");
+    let forward_plan = if plan_path.is_file() {
+        match read_yaml::<ForwardPlanFile>(root, &plan_path) {
+            Ok(p) => Some((rel(root, &plan_path), p)),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        }
+    } else {
+        None
+    };
+
     let mut meetings = Vec::new();
     let meetings_dir = content.join("meetings");
     let mut dirs: Vec<PathBuf> = match fs::read_dir(&meetings_dir) {
@@ -156,7 +171,7 @@ pub fn load_site(root: &Path) -> Result<LoadedSite, Diagnostics> {
         );
     }
     match config {
-        Some(config) if !diags.has_errors() => Ok(LoadedSite { root: root.to_path_buf(), config, committees, meetings }),
+        Some(config) if !diags.has_errors() => Ok(LoadedSite { root: root.to_path_buf(), config, committees, meetings, forward_plan }),
         _ => {
             diags.sort();
             Err(diags)

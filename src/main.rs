@@ -35,6 +35,18 @@ enum Command {
         /// HTML only: skip the PDFs (a quick preview).
         #[arg(long)]
         html_only: bool,
+        /// Freeze the packs of published meetings: record them in agendum.lock and keep
+        /// them under frozen/, so later builds publish them unchanged.
+        #[arg(long, conflicts_with = "html_only")]
+        freeze: bool,
+    },
+    /// Preview the site on http://127.0.0.1:PORT/, rebuilding and reloading on change.
+    Serve {
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// HTML only: skip the PDFs for faster rebuilds.
+        #[arg(long)]
+        html_only: bool,
     },
     /// Check the site before publishing: statutory notice periods, Part 2 rules and
     /// content hygiene. Renders nothing; reports every problem at once.
@@ -80,11 +92,25 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let colour = colour_stderr();
     let result: Result<(), Diagnostics> = match &cli.command {
-        Command::Build { output, restricted, html_only } => {
+        Command::Serve { port, html_only } => {
+            let quiet = cli.quiet;
+            let opts = agendum::serve::ServeOptions { site: cli.site.clone(), port: *port, html_only: *html_only };
+            agendum::serve::serve(opts, move |msg| {
+                if !quiet || msg.starts_with("build failed") {
+                    eprintln!("{msg}")
+                }
+            })
+            .map_err(Into::into)
+        }
+        Command::Build { output, restricted, html_only, freeze } => {
             let output = if output.is_absolute() { output.clone() } else { cli.site.join(output) };
             let restricted = restricted.as_ref().map(|r| if r.is_absolute() { r.clone() } else { cli.site.join(r) });
             let started = std::time::Instant::now();
-            agendum::build(&agendum::BuildOptions { site: cli.site.clone(), output: output.clone(), restricted, html_only: *html_only }).map(|report| {
+            let opts = agendum::BuildOptions { restricted, html_only: *html_only, freeze: *freeze, ..agendum::BuildOptions::new(&cli.site, &output) };
+            agendum::build(&opts).map(|report| {
+                for pack in &report.frozen {
+                    eprintln!("froze {pack} (agendum.lock, frozen/{pack}): commit both");
+                }
                 for w in &report.warnings.0 {
                     eprint!("{}", w.render(colour));
                 }

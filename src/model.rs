@@ -155,6 +155,18 @@ pub struct MeetingFile {
     /// and the 5-day confirmation (Access to Information Regulations 2012, reg. 5).
     #[serde(default)]
     pub private_notices: Option<Spanned<PrivateNotices>>,
+    /// Re-issues of the published agenda pack, each with the date and the reason, which
+    /// the meeting page shows. A published pack changes only through one of these or
+    /// through a supplementary agenda (items with `added:`).
+    #[serde(default)]
+    pub reissued: Vec<Spanned<Reissue>>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Reissue {
+    pub date: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Deserialize, Clone)]
@@ -462,3 +474,48 @@ pub struct ReportSource {
 
 /// Front matter is large; box it so that `ReportSource` moves cheaply.
 pub type ReportFrontHolder = Box<ReportFront>;
+
+/// `content/forward-plan.yaml`: the notice of key decisions to be taken (Local
+/// Authorities (Executive Arrangements) (Meetings and Access to Information) (England)
+/// Regulations 2012, reg. 9), published 28 clear days ahead.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForwardPlanFile {
+    #[serde(default = "forward_plan_title")]
+    pub title: String,
+    /// Date this edition of the plan was published.
+    pub published: Spanned<String>,
+    #[serde(default)]
+    pub introduction: Option<String>,
+    pub decisions: Vec<Spanned<PlannedDecision>>,
+}
+
+fn forward_plan_title() -> String {
+    "Forward plan of key decisions".to_string()
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct PlannedDecision {
+    pub title: String,
+    pub decision_maker: String,
+    /// When the decision is expected: a date (YYYY-MM-DD) or a month (YYYY-MM).
+    pub expected: String,
+    #[serde(default = "yes")]
+    pub key: bool,
+    #[serde(default)]
+    pub wards: Option<Wards>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Paragraphs of Schedule 12A if the report is expected to be exempt in whole or part.
+    #[serde(default)]
+    pub exempt_paragraphs: Vec<u8>,
+    #[serde(default)]
+    pub documents: Vec<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}

@@ -9,6 +9,27 @@ use std::path::{Path, PathBuf};
 use crate::diag::{Diagnostic, Pos};
 use crate::render::Files;
 
+pub const MANIFEST: &str = "manifest.json";
+
+/// `manifest.json`: every published file with its size and SHA-256, so that a records
+/// manager can prove years later that a file is the one published. It lists everything
+/// but itself, in path order, and holds no timestamps (same input, same bytes).
+pub fn manifest(files: &Files) -> Vec<u8> {
+    let list: Vec<serde_json::Value> = files
+        .iter()
+        .filter(|(p, _)| p.as_str() != MANIFEST)
+        .map(|(p, b)| serde_json::json!({ "path": p, "size": b.len(), "sha256": crate::render::data::sha256_hex(b) }))
+        .collect();
+    let v = serde_json::json!({
+        "generator": concat!("agendum ", env!("CARGO_PKG_VERSION")),
+        "algorithm": "sha256",
+        "files": list,
+    });
+    let mut out = serde_json::to_vec_pretty(&v).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
 pub fn write_atomically(output: &Path, files: &Files) -> Result<(), Diagnostic> {
     let err = |what: &str, p: &Path, e: std::io::Error| {
         Diagnostic::error(Pos::file(p), format!("{what}: {e}")).hint("check that the output folder's parent exists and is writable")

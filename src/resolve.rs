@@ -31,6 +31,7 @@ pub struct ResolvedSite {
     pub theme_name: String,
     pub meetings: Vec<ResolvedMeeting>,
     pub committees: Vec<CommitteeInfo>,
+    pub forward_plan: Option<ForwardPlanDoc>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -100,6 +101,12 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
         })
         .collect();
 
+    // Committee pages live at `<slug>/`: a few names are taken by the site itself.
+    for (slug, (path, _)) in &site.committees {
+        if ["archive", "static", "frozen"].contains(&slug.as_str()) {
+            diags.push(Diagnostic::error(Pos::file(path), format!("a committee cannot be called `{slug}`: the site uses that folder")).hint("rename the file, e.g. content/committees/{slug}-committee.yaml"));
+        }
+    }
     let mut meetings = Vec::new();
     let mut seen_urls: BTreeMap<String, PathBuf> = BTreeMap::new();
     for (index, m) in site.meetings.iter().enumerate() {
@@ -128,7 +135,12 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
         None => None,
         Some(l) => Some(load_logo(site, l)?),
     };
+    let forward_plan = match &site.forward_plan {
+        None => None,
+        Some((path, f)) => Some(resolve_forward_plan(path, f, theme)?),
+    };
     Ok(ResolvedSite {
+        forward_plan,
         root: site.root.clone(),
         logo,
         council: site.config.council.clone(),
@@ -261,6 +273,8 @@ fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Resul
                             wards: src.front.wards.as_ref().map(|w| w.value.display()),
                             key_decision: src.front.decision.key,
                             exempt: doc.exempt.clone(),
+                            supplement: supplement_date(e, published, &pos, &mut diags),
+                            urgency: e.urgency.clone(),
                         });
                         reports.push(doc);
                     }
@@ -290,6 +304,8 @@ fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Resul
                     wards: None,
                     key_decision: false,
                     exempt: None,
+                    supplement: supplement_date(e, published, &pos, &mut diags),
+                    urgency: e.urgency.clone(),
                 });
             }
             (Some(_), Some(_)) => diags.push(Diagnostic::error(pos, "an agenda item is either a report or a procedural item, not both").field("items").hint("split it into two entries")),
@@ -308,10 +324,42 @@ fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Resul
             );
         }
     }
+    let mut reissues = Vec::new();
+    for r in &f.reissued {
+        let pos = spanned_pos(path, r, 0);
+        match parse_date(&r.value.date) {
+            Err(e) => diags.push(Diagnostic::error(pos, e).field("reissued.date").hint("write dates as YYYY-MM-DD")),
+            Ok(_) if r.value.reason.trim().is_empty() => diags.push(
+                Diagnostic::error(pos, "a re-issue has no reason").field("reissued.reason").hint("say what changed and why, as the meeting page will show it"),
+            ),
+            Ok(d) => reissues.push(crate::document::Reissue { date: d.format("%Y-%m-%d").to_string(), date_display: display_date(d), reason: r.value.reason.trim().to_string() }),
+        }
+    }
     if diags.has_errors() {
         return Err(diags);
     }
+    let mut by_date: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for item in &items {
+        if let Some(d) = &item.supplement {
+            by_date.entry(d.clone()).or_default().push(item.number.clone());
+        }
+    }
+    let supplements = by_date
+        .into_iter()
+        .map(|(d, numbers)| Supplement {
+            date_display: parse_date(&d).map(display_date).unwrap_or_default(),
+            pack_url: format!("{base}/supplement-{d}.pdf"),
+            date: d,
+            items: numbers,
+        })
+        .collect();
     let doc = MeetingDoc {
+        pack_title: "Agenda".into(),
+        supplements,
+        reissues,
+        committee_url: format!("{committee_slug}/index.html"),
+        data_url: format!("{base}/meeting.json"),
+        utc_offset: crate::calendar::london_utc_offset(date, time).to_string(),
         council: site.config.council.clone(),
         committee: committee.name.clone(),
         committee_slug: committee_slug.clone(),
@@ -331,6 +379,89 @@ fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Resul
         language: site.config.language.clone(),
     };
     Ok(ResolvedMeeting { source_index: 0, doc, reports, dir: ctx.dir.clone(), warnings })
+}
+
+/// The supplementary agenda an item goes out in: its `added` date, when that is after
+/// the agenda was published.
+fn supplement_date(e: &ItemEntry, published: Option<NaiveDate>, pos: &Pos, diags: &mut Diagnostics) -> Option<String> {
+    let added = e.added.as_ref()?;
+    match parse_date(added) {
+        Err(err) => {
+            diags.push(Diagnostic::error(pos.clone(), err).field("items.added").hint("write dates as YYYY-MM-DD"));
+            None
+        }
+        Ok(a) if published.is_some_and(|p| a > p) => Some(a.format("%Y-%m-%d").to_string()),
+        Ok(_) => None,
+    }
+}
+
+fn resolve_forward_plan(path: &Path, f: &ForwardPlanFile, theme: &Theme) -> Result<ForwardPlanDoc, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let published = parse_date(&f.published.value)
+        .map_err(|e| Diagnostic::error(spanned_pos(path, &f.published, 0), e).field("published").hint("write dates as YYYY-MM-DD"));
+    let md_blocks = |text: &str, line: u32| -> Vec<Block> {
+        let parsed = markdown::parse(text, line);
+        let mut blocks: Vec<Block> = parsed.nodes.into_iter().filter_map(|n| if let Node::Block { block, .. } = n { Some(block) } else { None }).collect();
+        style_lists(&mut blocks, &theme.scheme, 0);
+        blocks
+    };
+    let mut decisions = Vec::new();
+    for d in &f.decisions {
+        let pos = spanned_pos(path, d, 0);
+        let v = &d.value;
+        let expected_display = match (parse_date(&v.expected), NaiveDate::parse_from_str(&format!("{}-01", v.expected.trim()), "%Y-%m-%d")) {
+            (Ok(day), _) => display_date(day),
+            (Err(_), Ok(month)) if v.expected.trim().len() == 7 => month.format("%B %Y").to_string(),
+            _ => {
+                diags.push(
+                    Diagnostic::error(pos, format!("`{}` is neither a date nor a month", v.expected))
+                        .field("decisions.expected")
+                        .hint("write YYYY-MM-DD, or YYYY-MM when only the month is known"),
+                );
+                continue;
+            }
+        };
+        let exempt = (!v.exempt_paragraphs.is_empty()).then(|| Exemption {
+            paragraphs: v.exempt_paragraphs.clone(),
+            statement: exemption_statement(&v.exempt_paragraphs),
+            public_interest: None,
+        });
+        if let Some(bad) = v.exempt_paragraphs.iter().find(|p| !(1..=7).contains(*p)) {
+            diags.push(Diagnostic::error(pos.clone(), format!("there is no paragraph {bad} in Part 1 of Schedule 12A")).field("decisions.exempt_paragraphs").hint("the exemption paragraphs are 1 to 7"));
+        }
+        decisions.push(crate::document::PlannedDecision {
+            title: v.title.clone(),
+            decision_maker: v.decision_maker.clone(),
+            expected: v.expected.trim().to_string(),
+            expected_display,
+            key: v.key,
+            wards: v.wards.as_ref().map(Wards::display),
+            summary: v.summary.as_deref().map(|t| md_blocks(t, pos.line)).unwrap_or_default(),
+            exempt,
+            documents: v.documents.clone(),
+            contact: v.contact.clone(),
+        });
+    }
+    let published = match published {
+        Ok(p) => p,
+        Err(e) => {
+            diags.push(e);
+            return Err(diags);
+        }
+    };
+    if diags.has_errors() {
+        diags.sort();
+        return Err(diags);
+    }
+    // Soonest first, as readers scan for what is coming.
+    decisions.sort_by(|a, b| a.expected.cmp(&b.expected));
+    Ok(ForwardPlanDoc {
+        title: f.title.clone(),
+        published: published.format("%Y-%m-%d").to_string(),
+        published_display: display_date(published),
+        introduction: f.introduction.as_deref().map(|t| md_blocks(t, 1)).unwrap_or_default(),
+        decisions,
+    })
 }
 
 fn header_text(doc: &ReportDoc, key: &str) -> Option<String> {

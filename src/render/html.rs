@@ -15,6 +15,8 @@ pub struct HtmlRenderer {
     tera: Tera,
     /// Link each page to its PDF (set when the PDF renderer runs in the same build).
     pub link_pdfs: bool,
+    /// The build's date (ISO): meetings on or after it are "upcoming".
+    pub today: String,
 }
 
 impl HtmlRenderer {
@@ -27,7 +29,7 @@ impl HtmlRenderer {
             .map(|(n, t)| (n.as_str(), t.as_str()))
             .collect();
         tera.add_raw_templates(templates).map_err(|e| template_error(&e))?;
-        Ok(HtmlRenderer { tera, link_pdfs: false })
+        Ok(HtmlRenderer { tera, link_pdfs: false, today: String::new() })
     }
 
     fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
@@ -39,10 +41,63 @@ impl HtmlRenderer {
         for m in &site.meetings {
             files.extend(self.render_meeting(site, m)?);
         }
-        let mut ctx = self.base_context(site, "");
-        ctx.insert("meetings", &site.meetings.iter().map(|m| &m.doc).collect::<Vec<_>>());
-        ctx.insert("committees", &site.committees);
+        let today = self.today.as_str();
+        let summaries: Vec<(&ResolvedMeeting, Value)> = site.meetings.iter().map(|m| (m, self.meeting_summary(m))).collect();
+        let upcoming = |filter: &dyn Fn(&ResolvedMeeting) -> bool| -> Vec<&Value> {
+            summaries.iter().filter(|(m, _)| m.doc.date.as_str() >= today && filter(m)).map(|(_, v)| v).collect()
+        };
+        let past = |filter: &dyn Fn(&ResolvedMeeting) -> bool| -> Vec<&Value> {
+            summaries.iter().rev().filter(|(m, _)| m.doc.date.as_str() < today && filter(m)).map(|(_, v)| v).collect()
+        };
+
+        // Home: what is coming, and the latest agendas.
+        let mut ctx = self.page_context(site, "index.html");
+        ctx.insert("upcoming", &upcoming(&|_| true));
+        ctx.insert("latest", &past(&|_| true).into_iter().take(10).collect::<Vec<_>>());
+        let committees: Vec<Value> = site.committees.iter().map(|c| json!({"name": c.name, "kind": c.kind, "href": format!("{}/index.html", c.slug)})).collect();
+        ctx.insert("committees", &committees);
         files.insert("index.html".into(), self.render("index.html", &ctx)?.into_bytes());
+
+        // A page per committee: members, upcoming, and past meetings by year.
+        for c in &site.committees {
+            let path = format!("{}/index.html", c.slug);
+            let mut ctx = self.page_context(site, &path);
+            ctx.insert("committee", c);
+            ctx.insert("upcoming", &upcoming(&|m| m.doc.committee_slug == c.slug));
+            ctx.insert("past_by_year", &by_year(past(&|m| m.doc.committee_slug == c.slug)));
+            files.insert(path.clone(), self.render("committee.html", &ctx)?.into_bytes());
+        }
+
+        // The archive: a page per year, newest first.
+        let years = by_year(summaries.iter().rev().map(|(_, v)| v).collect());
+        let mut ctx = self.page_context(site, "archive/index.html");
+        ctx.insert("years", &years.iter().map(|y| json!({"year": y["year"], "count": y["meetings"].as_array().map(Vec::len).unwrap_or(0)})).collect::<Vec<_>>());
+        files.insert("archive/index.html".into(), self.render("archive.html", &ctx)?.into_bytes());
+        for y in &years {
+            let path = format!("archive/{}.html", y["year"].as_str().unwrap_or_default());
+            let mut ctx = self.page_context(site, &path);
+            ctx.insert("year", &y["year"]);
+            ctx.insert("meetings", &y["meetings"]);
+            files.insert(path.clone(), self.render("year.html", &ctx)?.into_bytes());
+        }
+
+        if let Some(plan) = &site.forward_plan {
+            let mut ctx = self.page_context(site, "forward-plan.html");
+            let mut v = serde_json::to_value(plan).unwrap_or(Value::Null);
+            v["introduction_html"] = Value::String(blocks_html(&plan.introduction));
+            if let Some(ds) = v.get_mut("decisions").and_then(Value::as_array_mut) {
+                for (d, src) in ds.iter_mut().zip(&plan.decisions) {
+                    d["summary_html"] = Value::String(blocks_html(&src.summary));
+                }
+            }
+            ctx.insert("plan", &v);
+            files.insert("forward-plan.html".into(), self.render("forward-plan.html", &ctx)?.into_bytes());
+        }
+
+        let ctx = self.page_context(site, "search.html");
+        files.insert("search.html".into(), self.render("search.html", &ctx)?.into_bytes());
+        files.insert("search-index.js".into(), search_index(site).into_bytes());
+
         for (name, bytes) in &theme.statics {
             files.insert(format!("static/{name}"), bytes.clone());
         }
@@ -52,12 +107,32 @@ impl HtmlRenderer {
         Ok(files)
     }
 
-    fn base_context(&self, site: &ResolvedSite, root: &str) -> Context {
+    /// A meeting as listed on the home, committee and archive pages; hrefs are relative
+    /// to the site root.
+    fn meeting_summary(&self, m: &ResolvedMeeting) -> Value {
+        json!({
+            "committee": m.doc.committee,
+            "date": m.doc.date,
+            "year": &m.doc.date[..4],
+            "date_display": m.doc.date_display,
+            "time_display": m.doc.time_display,
+            "venue": m.doc.venue,
+            "href": m.doc.url,
+            "pack_href": if self.link_pdfs { Value::String(m.doc.pack_url.clone()) } else { Value::Null },
+        })
+    }
+
+    /// The context every page shares; `path` is the page's place in the output.
+    fn page_context(&self, site: &ResolvedSite, path: &str) -> Context {
         let mut ctx = Context::new();
+        let root = "../".repeat(path.matches('/').count());
         ctx.insert("council", &site.council);
         ctx.insert("language", &site.language);
-        ctx.insert("root", root);
+        ctx.insert("root", &root);
         ctx.insert("base_url", &site.base_url);
+        ctx.insert("canonical", &site.base_url.as_ref().map(|b| absolute_url(b, path)));
+        ctx.insert("has_sitemap", &site.base_url.is_some());
+        ctx.insert("has_forward_plan", &site.forward_plan.is_some());
         ctx.insert("theme", &site.theme_name);
         ctx.insert("generator", concat!("agendum ", env!("CARGO_PKG_VERSION")));
         ctx.insert("logo", &site.logo.as_ref().map(|(ext, _, alt)| json!({ "src": format!("static/logo.{ext}"), "alt": alt })));
@@ -66,10 +141,8 @@ impl HtmlRenderer {
 
     pub fn render_meeting(&self, site: &ResolvedSite, m: &ResolvedMeeting) -> Result<Files, Diagnostic> {
         let mut files = Files::new();
-        // Meeting and report pages sit two folders deep: committee/date/.
-        let root = "../../";
         for r in m.public_reports() {
-            let mut ctx = self.base_context(site, root);
+            let mut ctx = self.page_context(site, &r.url);
             let mut view = report_view(r);
             view["pdf_href"] = if self.link_pdfs { Value::String(file_name(&r.pdf_url)) } else { Value::Null };
             ctx.insert("report", &view);
@@ -77,7 +150,7 @@ impl HtmlRenderer {
             let page = self.render("report.html", &ctx)?;
             files.insert(r.url.clone(), page.into_bytes());
         }
-        let mut ctx = self.base_context(site, root);
+        let mut ctx = self.page_context(site, &m.doc.url);
         let mut doc = serde_json::to_value(&m.doc).unwrap_or(Value::Null);
         if let Some(items) = doc.get_mut("items").and_then(Value::as_array_mut) {
             for (item, src) in items.iter_mut().zip(&m.doc.items) {
@@ -88,13 +161,130 @@ impl HtmlRenderer {
                     Some(u) if self.link_pdfs => Value::String(file_name(u)),
                     _ => Value::Null,
                 };
+                item["supplement_display"] = json!(m.doc.supplements.iter().find(|s| s.items.contains(&src.number)).map(|s| &s.date_display));
+            }
+        }
+        if let Some(sups) = doc.get_mut("supplements").and_then(Value::as_array_mut) {
+            for (s, src) in sups.iter_mut().zip(&m.doc.supplements) {
+                s["href"] = if self.link_pdfs { Value::String(file_name(&src.pack_url)) } else { Value::Null };
             }
         }
         doc["pack_href"] = if self.link_pdfs { Value::String(file_name(&m.doc.pack_url)) } else { Value::Null };
         ctx.insert("meeting", &doc);
+        ctx.insert("json_ld", &json_ld(site, m));
         files.insert(m.doc.url.clone(), self.render("meeting.html", &ctx)?.into_bytes());
         Ok(files)
     }
+}
+
+/// `base` joined with a site-relative path.
+pub fn absolute_url(base: &str, path: &str) -> String {
+    format!("{}/{}", base.trim_end_matches('/'), path)
+}
+
+/// Meeting summaries (newest first) grouped by year, newest year first.
+fn by_year(meetings: Vec<&Value>) -> Vec<Value> {
+    let mut groups: Vec<Value> = Vec::new();
+    for m in meetings {
+        let year = m["year"].clone();
+        match groups.last_mut() {
+            Some(g) if g["year"] == year => g["meetings"].as_array_mut().expect("built below").push(m.clone()),
+            _ => groups.push(json!({"year": year, "meetings": [m.clone()]})),
+        }
+    }
+    groups
+}
+
+/// schema.org Event for the meeting page, so search engines show the date and place.
+/// `</` is escaped so that no author text can close the script element.
+fn json_ld(site: &ResolvedSite, m: &ResolvedMeeting) -> String {
+    let d = &m.doc;
+    let mut v = json!({
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": format!("{}, {}", d.committee, d.date_display),
+        "startDate": format!("{}T{}:00{}", d.date, d.time, d.utc_offset),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": {"@type": "Place", "name": d.venue, "address": d.venue},
+        "organizer": {"@type": "GovernmentOrganization", "name": site.council},
+        "inLanguage": d.language,
+        "description": format!("Meeting of the {}. Agenda: {}.", d.committee, d.items.iter().map(|i| format!("{}. {}", i.number, i.title)).collect::<Vec<_>>().join("; ")),
+    });
+    if let Some(base) = &site.base_url {
+        v["url"] = json!(absolute_url(base, &d.url));
+        v["organizer"]["url"] = json!(base);
+    }
+    script_safe(&serde_json::to_string(&v).unwrap_or_default())
+}
+
+/// JSON inside a `<script>` element: `</` and `<!--` cannot end or confuse it.
+fn script_safe(json: &str) -> String {
+    json.replace("</", "<\\/").replace("<!--", "<\\u0021--")
+}
+
+/// The search index as a script, so that the search page works from disk (`file:`) as
+/// well as from a server. Public pages only: exempt reports are never in it.
+fn search_index(site: &ResolvedSite) -> String {
+    let mut entries = Vec::new();
+    for m in &site.meetings {
+        let d = &m.doc;
+        entries.push(json!({
+            "title": format!("{}, {}", d.committee, d.date_display),
+            "kind": "Meeting",
+            "url": d.url,
+            "text": d.items.iter().map(|i| i.title.as_str()).collect::<Vec<_>>().join(" "),
+        }));
+        for r in m.public_reports() {
+            // Header values, headings and the opening of each section: enough to find a
+            // report by its subject without shipping the whole archive to every visitor.
+            let mut text = String::new();
+            for row in &r.header {
+                text.push_str(&row.parts.iter().map(|p| plain(p)).collect::<Vec<_>>().join(" "));
+                text.push(' ');
+            }
+            for s in &r.sections {
+                text.push_str(&s.heading);
+                text.push(' ');
+                text.extend(blocks_plain(&s.blocks).chars().take(300));
+                text.push(' ');
+            }
+            entries.push(json!({
+                "title": format!("{}. {}", r.item_number, r.title),
+                "kind": format!("Report to the {}, {}", r.committee, r.date_display),
+                "url": r.url,
+                "text": text.split_whitespace().collect::<Vec<_>>().join(" "),
+            }));
+        }
+    }
+    format!("window.agendumSearch = {};\n", script_safe(&serde_json::to_string(&entries).unwrap_or_default()))
+}
+
+fn blocks_plain(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for b in blocks {
+        match b {
+            Block::Para { content, .. } | Block::Heading { content, .. } => out.push_str(&plain(content)),
+            Block::List { items, .. } => {
+                for i in items {
+                    out.push_str(&blocks_plain(&i.blocks));
+                    out.push(' ');
+                }
+            }
+            Block::Quote { blocks } => out.push_str(&blocks_plain(blocks)),
+            Block::Fields { rows, .. } => {
+                for r in rows {
+                    out.push_str(&format!("{} {} ", r.label, plain(&r.value)));
+                }
+            }
+            _ => {}
+        }
+        out.push(' ');
+        if out.len() > 2000 {
+            break;
+        }
+    }
+    out
 }
 
 /// Pages link to siblings by file name: `a/b/04-x.html` -> `04-x.html`.

@@ -1,6 +1,7 @@
 //! Render: document trees to bytes. Each output format is a small renderer with the same
 //! shape (mdBook style): it reads the resolved site and returns files by output path.
 
+pub mod data;
 pub mod html;
 pub mod pdf;
 

@@ -18,8 +18,8 @@ use typst_kit::fonts::FontStore;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::{Diagnostic, Pos};
-use crate::document::{Appendix, Block, ReportDoc};
-use crate::resolve::{ResolvedMeeting, ResolvedSite};
+use crate::document::{Appendix, Block, MeetingDoc, ReportDoc};
+use crate::resolve::ResolvedSite;
 use crate::theme::Theme;
 
 /// Shared, read-only state for every PDF of a build: the library, fonts and templates.
@@ -77,7 +77,7 @@ impl PdfRenderer {
     }
 
     /// Compile one PDF. `reports` are already filtered for the audience.
-    pub fn render(&self, site: &ResolvedSite, meeting: &ResolvedMeeting, reports: &[&ReportDoc], kind: PdfKind, audience: Audience) -> Result<Vec<u8>, Diagnostic> {
+    pub fn render(&self, site: &ResolvedSite, meeting: &MeetingDoc, reports: &[&ReportDoc], kind: PdfKind, audience: Audience) -> Result<Vec<u8>, Diagnostic> {
         let main_name = match kind {
             PdfKind::Report => "/pdf/report.typ",
             PdfKind::Pack => "/pdf/pack.typ",
@@ -121,7 +121,7 @@ impl PdfRenderer {
             "restricted": audience == Audience::Restricted,
             "council": site.council,
             "language": site.language,
-            "meeting": meeting.doc,
+            "meeting": meeting,
             "reports": report_values,
             "attachments": attachments,
             "generator": concat!("agendum ", env!("CARGO_PKG_VERSION")),
@@ -139,7 +139,7 @@ impl PdfRenderer {
         let document = warned.output.map_err(|errors| typst_error(&world, errors.as_slice()))?;
         let ident = match kind {
             PdfKind::Report => reports.first().map(|r| r.pdf_url.clone()).unwrap_or_default(),
-            PdfKind::Pack => meeting.doc.pack_url.clone(),
+            PdfKind::Pack => meeting.pack_url.clone(),
         };
         let options = PdfOptions {
             ident: typst::foundations::Smart::Custom(format!("{ident}{}", if audience == Audience::Restricted { "#restricted" } else { "" })),
@@ -239,7 +239,7 @@ fn anchors(r: &ReportDoc) -> Vec<String> {
 
 /// The PDF's date: `SOURCE_DATE_EPOCH` when set (reproducible-builds convention), else
 /// the agenda's publication date, else the meeting date. Never the clock.
-fn document_date(m: &ResolvedMeeting) -> Datetime {
+fn document_date(m: &MeetingDoc) -> Datetime {
     if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
         if let Some(dt) = chrono::DateTime::from_timestamp(secs, 0) {
             use chrono::{Datelike, Timelike};
@@ -248,7 +248,7 @@ fn document_date(m: &ResolvedMeeting) -> Datetime {
             }
         }
     }
-    let iso = m.doc.published.as_deref().unwrap_or(&m.doc.date);
+    let iso = m.published.as_deref().unwrap_or(&m.date);
     let parts: Vec<i32> = iso.split('-').filter_map(|p| p.parse().ok()).collect();
     Datetime::from_ymd_hms(parts[0], parts[1] as u8, parts[2] as u8, 0, 0, 0).expect("resolved dates are valid")
 }

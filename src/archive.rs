@@ -1,0 +1,116 @@
+//! Frozen agenda packs. Once an agenda is published (s100B) its pack is the record: a
+//! later build must not quietly change it. `agendum build --freeze` records each
+//! published meeting's pack in `agendum.lock` (what it was made from, and the PDF's
+//! SHA-256) and keeps the PDF itself under `frozen/`; every later build publishes that
+//! file as it is. A change to the pack's content fails the build unless it goes out as
+//! a supplementary agenda (items with `added:`, which get their own pack) or as a
+//! re-issue recorded in the meeting's `reissued:` list with a reason.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::render::data::sha256_hex;
+
+pub const LOCK_FILE: &str = "agendum.lock";
+pub const FROZEN_DIR: &str = "frozen";
+
+#[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Lock {
+    /// By pack path in the output, e.g. `cabinet/2025-06-17/agenda-pack.pdf`.
+    pub packs: BTreeMap<String, FrozenPack>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FrozenPack {
+    /// The publication date the pack went out with.
+    pub published: String,
+    /// SHA-256 of what the pack was made from (the resolved agenda and reports, and the
+    /// bytes of their images and PDF appendices), so template and version upgrades do
+    /// not count as changes but content does.
+    pub content: String,
+    /// SHA-256 of the published PDF.
+    pub sha256: String,
+    /// How many re-issues the meeting had recorded when this pack was frozen.
+    pub reissues: usize,
+}
+
+impl Lock {
+    pub fn read(site: &Path) -> Result<Lock, Diagnostic> {
+        let path = site.join(LOCK_FILE);
+        match std::fs::read_to_string(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lock::default()),
+            Err(e) => Err(Diagnostic::error(Pos::file(LOCK_FILE), format!("cannot read: {e}"))),
+            Ok(text) => serde_json::from_str(&text).map_err(|e| {
+                Diagnostic::error(Pos::new(LOCK_FILE, e.line() as u32, e.column() as u32), format!("the lock file is damaged: {e}"))
+                    .hint("restore agendum.lock from version control; it records what was published")
+            }),
+        }
+    }
+
+    pub fn write(&self, site: &Path) -> Result<(), Diagnostic> {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        let tmp = site.join(format!(".{LOCK_FILE}.tmp"));
+        std::fs::write(&tmp, text)
+            .and_then(|_| std::fs::rename(&tmp, site.join(LOCK_FILE)))
+            .map_err(|e| Diagnostic::error(Pos::file(LOCK_FILE), format!("cannot write: {e}")))
+    }
+}
+
+/// What to do with one published meeting's pack.
+pub enum Decision {
+    /// Not frozen (yet): render it as usual.
+    Render,
+    /// Frozen and unchanged: publish these bytes, not a new rendering.
+    Reuse(Vec<u8>),
+    /// Frozen, changed, and a new re-issue explains why: render, and re-freeze on `--freeze`.
+    Reissue,
+}
+
+/// Decide for a pack, given the hash of what it would be made from now.
+pub fn decide(site: &Path, lock: &Lock, pack: &str, content: &str, reissues: usize, meeting_file: &Path) -> Result<Decision, Diagnostic> {
+    let Some(frozen) = lock.packs.get(pack) else { return Ok(Decision::Render) };
+    if frozen.content == content {
+        let path = site.join(FROZEN_DIR).join(pack);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Diagnostic::error(Pos::file(format!("{FROZEN_DIR}/{pack}")), format!("the published pack is missing: {e}"))
+                .hint("restore frozen/ from version control or the archive; agendum.lock records its SHA-256")
+        })?;
+        if sha256_hex(&bytes) != frozen.sha256 {
+            return Err(Diagnostic::error(Pos::file(format!("{FROZEN_DIR}/{pack}")), "the published pack has been altered: its SHA-256 is not the one recorded in agendum.lock")
+                .hint("restore the file as published from version control or the archive"));
+        }
+        return Ok(Decision::Reuse(bytes));
+    }
+    if reissues > frozen.reissues {
+        return Ok(Decision::Reissue);
+    }
+    Err(Diagnostic::error(Pos::file(meeting_file), format!("the agenda pack {pack} was published on {} and is frozen, but this build would change it", frozen.published))
+        .hint("put late items in a supplementary agenda (give each `added: YYYY-MM-DD`), or re-issue the pack: add `reissued: [{date: YYYY-MM-DD, reason: \"...\"}]` to the meeting, then run `agendum build --freeze`"))
+}
+
+/// Record packs of published meetings (new ones, and re-issues) after a successful build.
+/// Returns the packs newly frozen.
+pub fn freeze(site: &Path, lock: &mut Lock, packs: &[(String, String, String, usize, Vec<u8>)]) -> Result<Vec<String>, Diagnostics> {
+    let mut done = Vec::new();
+    for (pack, published, content, reissues, bytes) in packs {
+        let entry = FrozenPack { published: published.clone(), content: content.clone(), sha256: sha256_hex(bytes), reissues: *reissues };
+        if lock.packs.get(pack) == Some(&entry) {
+            continue;
+        }
+        let path = site.join(FROZEN_DIR).join(pack);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Diagnostic::error(Pos::file(dir), format!("cannot create: {e}")))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| Diagnostic::error(Pos::file(&path), format!("cannot write: {e}")))?;
+        lock.packs.insert(pack.clone(), entry);
+        done.push(pack.clone());
+    }
+    if !done.is_empty() {
+        lock.write(site)?;
+    }
+    Ok(done)
+}

@@ -1,0 +1,312 @@
+//! Machine-readable publications, made after the pages and PDFs so that they can give
+//! each document's SHA-256: iCalendar (RFC 5545), an Atom feed (RFC 4287), sitemap.xml,
+//! and open data per meeting shaped like Open Civic Data events. Public content only:
+//! they are built from the public file set and the public agenda.
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::html::absolute_url;
+use super::Files;
+use crate::document::MeetingDoc;
+use crate::resolve::ResolvedSite;
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Everything in this module, keyed by output path. `files` is the public output so far.
+pub fn render(site: &ResolvedSite, files: &Files) -> Files {
+    let mut out = Files::new();
+    for m in &site.meetings {
+        out.insert(m.doc.data_url.clone(), open_data(site, &m.doc, files).into_bytes());
+    }
+    let all: Vec<&MeetingDoc> = site.meetings.iter().map(|m| &m.doc).collect();
+    out.insert("meetings.ics".into(), icalendar(site, &format!("{}: committee meetings", site.council), &all).into_bytes());
+    for c in &site.committees {
+        let mine: Vec<&MeetingDoc> = all.iter().copied().filter(|d| d.committee_slug == c.slug).collect();
+        out.insert(format!("{}/meetings.ics", c.slug), icalendar(site, &format!("{}: {}", site.council, c.name), &mine).into_bytes());
+    }
+    out.insert("feed.xml".into(), atom(site, &all).into_bytes());
+    if let Some(base) = &site.base_url {
+        let mut pages: Vec<&String> = files.keys().chain(out.keys()).filter(|p| p.ends_with(".html") && p.as_str() != "search.html").collect();
+        pages.sort();
+        out.insert("sitemap.xml".into(), sitemap(site, base, &pages).into_bytes());
+    }
+    out
+}
+
+/// A link to a published file, absolute when the site has a base URL.
+fn url(site: &ResolvedSite, path: &str) -> String {
+    match &site.base_url {
+        Some(b) => absolute_url(b, path),
+        None => path.to_string(),
+    }
+}
+
+fn document(site: &ResolvedSite, files: &Files, note: &str, date: Option<&str>, path: &str, media_type: &str) -> Option<Value> {
+    let bytes = files.get(path)?;
+    Some(json!({
+        "note": note,
+        "date": date,
+        "links": [{ "url": url(site, path), "media_type": media_type, "sha256": sha256_hex(bytes), "size": bytes.len() }],
+    }))
+}
+
+/// One meeting as Open Civic Data event JSON, with SHA-256 for every document.
+fn open_data(site: &ResolvedSite, d: &MeetingDoc, files: &Files) -> String {
+    let published = d.published.as_deref();
+    let mut documents: Vec<Value> = Vec::new();
+    documents.extend(document(site, files, "Agenda pack", published, &d.pack_url, "application/pdf"));
+    for s in &d.supplements {
+        documents.extend(document(site, files, &format!("Supplementary agenda, {}", s.date_display), Some(&s.date), &s.pack_url, "application/pdf"));
+    }
+    let agenda: Vec<Value> = d
+        .items
+        .iter()
+        .map(|i| {
+            let mut media = Vec::new();
+            if let Some(u) = &i.url {
+                media.extend(document(site, files, &format!("Item {}: {} (web page)", i.number, i.title), published, u, "text/html"));
+            }
+            if let Some(u) = &i.pdf_url {
+                media.extend(document(site, files, &format!("Item {}: {} (PDF)", i.number, i.title), published, u, "application/pdf"));
+            }
+            let mut notes: Vec<String> = Vec::new();
+            if let Some(e) = &i.exempt {
+                notes.push(e.statement.clone());
+            }
+            if i.key_decision {
+                notes.push("Key decision".into());
+            }
+            if let Some(s) = &i.supplement {
+                notes.push(format!("Added on {s} (supplementary agenda)"));
+            }
+            json!({
+                "order": i.number,
+                "description": i.title,
+                "classification": [i.kind],
+                "notes": notes,
+                "media": media,
+                "related_entities": [],
+                "subjects": [],
+            })
+        })
+        .collect();
+    let v = json!({
+        "_type": "event",
+        "name": format!("{}, {}", d.committee, d.date_display),
+        "description": format!("Meeting of the {}", d.committee),
+        "classification": "committee-meeting",
+        "start_date": format!("{}T{}:00{}", d.date, d.time, d.utc_offset),
+        "timezone": "Europe/London",
+        "all_day": false,
+        "status": "confirmed",
+        "location": { "name": d.venue, "note": "" },
+        "participants": [{ "entity_type": "organization", "name": d.committee, "note": "host" }],
+        "agenda": agenda,
+        "documents": documents,
+        "links": [{ "url": url(site, &d.url), "note": "Meeting page" }],
+        "sources": [{ "url": url(site, &d.url), "note": site.council }],
+        "extras": {
+            "council": site.council,
+            "published": published,
+            "reissues": d.reissues,
+        },
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// RFC 5545 text: backslash, comma, semicolon and newlines escaped.
+fn ics_text(s: &str) -> String {
+    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace("\r\n", "\\n").replace('\n', "\\n")
+}
+
+/// Lines longer than 75 octets are folded (CRLF + space), never inside a character.
+fn ics_line(out: &mut String, line: &str) {
+    let mut width = 0;
+    for c in line.chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out.push_str("\r\n");
+}
+
+/// The calendar's host part for UIDs: the base URL's host, so UIDs stay stable.
+fn uid_host(site: &ResolvedSite) -> String {
+    site.base_url
+        .as_deref()
+        .and_then(|b| b.split("://").nth(1))
+        .map(|rest| rest.split('/').next().unwrap_or(rest).to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| crate::numbering::slugify(&site.council))
+}
+
+fn compact(date: &str) -> String {
+    date.replace('-', "")
+}
+
+fn icalendar(site: &ResolvedSite, name: &str, meetings: &[&MeetingDoc]) -> String {
+    let mut out = String::new();
+    let host = uid_host(site);
+    for l in [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        concat!("PRODID:-//agendum//agendum ", env!("CARGO_PKG_VERSION"), "//EN"),
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ] {
+        ics_line(&mut out, l);
+    }
+    ics_line(&mut out, &format!("X-WR-CALNAME:{}", ics_text(name)));
+    ics_line(&mut out, "X-WR-TIMEZONE:Europe/London");
+    // Europe/London since 1996: BST from the last Sunday in March to the last in October.
+    for l in [
+        "BEGIN:VTIMEZONE",
+        "TZID:Europe/London",
+        "BEGIN:DAYLIGHT",
+        "TZOFFSETFROM:+0000",
+        "TZOFFSETTO:+0100",
+        "TZNAME:BST",
+        "DTSTART:19810329T010000",
+        "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+        "END:DAYLIGHT",
+        "BEGIN:STANDARD",
+        "TZOFFSETFROM:+0100",
+        "TZOFFSETTO:+0000",
+        "TZNAME:GMT",
+        "DTSTART:19961027T020000",
+        "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+        "END:STANDARD",
+        "END:VTIMEZONE",
+    ] {
+        ics_line(&mut out, l);
+    }
+    for d in meetings {
+        // DTSTAMP is when the information last changed: the latest re-issue, else the
+        // agenda's publication, else the meeting date. Never the clock.
+        let stamp = d.reissues.last().map(|r| r.date.as_str()).or(d.published.as_deref()).unwrap_or(&d.date);
+        ics_line(&mut out, "BEGIN:VEVENT");
+        ics_line(&mut out, &format!("UID:{}-{}@{}", d.date, d.committee_slug, host));
+        ics_line(&mut out, &format!("DTSTAMP:{}T000000Z", compact(stamp)));
+        ics_line(&mut out, &format!("DTSTART;TZID=Europe/London:{}T{}00", compact(&d.date), d.time.replace(':', "")));
+        ics_line(&mut out, &format!("SEQUENCE:{}", d.reissues.len()));
+        ics_line(&mut out, &format!("SUMMARY:{}", ics_text(&d.committee)));
+        ics_line(&mut out, &format!("LOCATION:{}", ics_text(&d.venue)));
+        let agenda: Vec<String> = d.items.iter().map(|i| format!("{}. {}", i.number, i.title)).collect();
+        ics_line(&mut out, &format!("DESCRIPTION:{}", ics_text(&format!("Agenda:\n{}", agenda.join("\n")))));
+        if site.base_url.is_some() {
+            ics_line(&mut out, &format!("URL:{}", url(site, &d.url)));
+        }
+        ics_line(&mut out, "STATUS:CONFIRMED");
+        ics_line(&mut out, "END:VEVENT");
+    }
+    ics_line(&mut out, "END:VCALENDAR");
+    out
+}
+
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Atom feed of published agendas and supplements, newest first.
+fn atom(site: &ResolvedSite, meetings: &[&MeetingDoc]) -> String {
+    struct Entry {
+        id: String,
+        title: String,
+        updated: String,
+        link: String,
+        summary: String,
+    }
+    let tag = |suffix: &str| format!("tag:{},2012:{}", uid_host(site), suffix);
+    let mut entries: Vec<Entry> = Vec::new();
+    for d in meetings {
+        let Some(published) = &d.published else { continue };
+        let updated = d.reissues.last().map(|r| r.date.clone()).unwrap_or_else(|| published.clone());
+        let mut summary = format!("Agenda for the meeting of the {} on {} at {}, {}.", d.committee, d.date_display, d.time_display, d.venue);
+        if let Some(r) = d.reissues.last() {
+            summary.push_str(&format!(" Re-issued on {}: {}", r.date_display, r.reason));
+        }
+        entries.push(Entry { id: tag(&format!("{}/{}", d.committee_slug, d.date)), title: format!("Agenda: {}, {}", d.committee, d.date_display), updated, link: url(site, &d.url), summary });
+        for s in &d.supplements {
+            entries.push(Entry {
+                id: tag(&format!("{}/{}/supplement-{}", d.committee_slug, d.date, s.date)),
+                title: format!("Supplementary agenda: {}, {}", d.committee, d.date_display),
+                updated: s.date.clone(),
+                link: url(site, &d.url),
+                summary: format!("Items added on {}: {}.", s.date_display, s.items.iter().filter_map(|n| d.items.iter().find(|i| &i.number == n)).map(|i| format!("{}. {}", i.number, i.title)).collect::<Vec<_>>().join("; ")),
+            });
+        }
+    }
+    entries.sort_by(|a, b| (&b.updated, &b.id).cmp(&(&a.updated, &a.id)));
+    let updated = entries.first().map(|e| e.updated.clone()).or_else(|| meetings.iter().map(|d| d.date.clone()).max()).unwrap_or_else(|| "1970-01-01".into());
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    out.push_str(&format!("  <title>{}: published agendas</title>\n", xml(&site.council)));
+    out.push_str(&format!("  <id>{}</id>\n", xml(&tag("agendas"))));
+    out.push_str(&format!("  <updated>{updated}T00:00:00Z</updated>\n"));
+    out.push_str(&format!("  <author><name>{}</name></author>\n", xml(&site.council)));
+    out.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml(&url(site, "index.html"))));
+    if site.base_url.is_some() {
+        out.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", xml(&url(site, "feed.xml"))));
+    }
+    out.push_str(concat!("  <generator version=\"", env!("CARGO_PKG_VERSION"), "\">agendum</generator>\n"));
+    for e in &entries {
+        out.push_str("  <entry>\n");
+        out.push_str(&format!("    <id>{}</id>\n", xml(&e.id)));
+        out.push_str(&format!("    <title>{}</title>\n", xml(&e.title)));
+        out.push_str(&format!("    <updated>{}T00:00:00Z</updated>\n", e.updated));
+        out.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml(&e.link)));
+        out.push_str(&format!("    <summary>{}</summary>\n", xml(&e.summary)));
+        out.push_str("  </entry>\n");
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+/// sitemap.xml (sitemaps.org 0.9): every public page, absolute.
+fn sitemap(site: &ResolvedSite, base: &str, pages: &[&String]) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for p in pages {
+        // Pages of a meeting change when its agenda is published or re-issued.
+        let lastmod = site.meetings.iter().find(|m| p.starts_with(&format!("{}/{}/", m.doc.committee_slug, m.doc.date))).and_then(|m| {
+            m.doc.reissues.last().map(|r| r.date.clone()).or_else(|| m.doc.published.clone())
+        });
+        out.push_str(&format!("  <url><loc>{}</loc>", xml(&absolute_url(base, p))));
+        if let Some(l) = lastmod {
+            out.push_str(&format!("<lastmod>{l}</lastmod>"));
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ics_lines_fold_at_75_octets_without_splitting_characters() {
+        let mut out = String::new();
+        let long = format!("DESCRIPTION:{}", "é".repeat(60));
+        ics_line(&mut out, &long);
+        for line in out.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(line.len() <= 75, "{} octets: {line}", line.len());
+        }
+        let unfolded = out.replace("\r\n ", "");
+        assert_eq!(unfolded.trim_end(), long);
+        assert_eq!(ics_text("a, b; c\\d\ne"), "a\\, b\\; c\\\\d\\ne");
+    }
+
+    #[test]
+    fn sha256_of_known_input() {
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+}
