@@ -179,6 +179,10 @@ pub struct ReportDoc {
     pub images: Vec<(String, String)>,
     /// Images used only in exempt appendices: never published publicly.
     pub exempt_images: Vec<(String, String)>,
+    /// The site files the public version is made from (the report, its public appendix
+    /// files and images), which is what a frozen pack's record is checked against.
+    #[serde(skip)]
+    pub public_sources: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

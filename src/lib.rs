@@ -177,16 +177,33 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     })
 }
 
-/// SHA-256 of what a public pack is made from: the agenda and reports as resolved, and
-/// the bytes of the images and PDF appendices they include.
+/// SHA-256 of what a public pack is made from: the agenda as the clerk wrote it and the
+/// bytes of every source file of the public reports in it (reports, appendix files,
+/// images). It is built from named fields and file bytes, not from agendum's own data
+/// structures, so that upgrading agendum or its templates does not count as a change.
 fn pack_content_hash(site: &resolve::ResolvedSite, doc: &document::MeetingDoc, reports: &[&document::ReportDoc]) -> Result<String, Diagnostic> {
     use sha2::{Digest, Sha256};
+    let items: Vec<serde_json::Value> = doc
+        .items
+        .iter()
+        .map(|i| {
+            serde_json::json!([i.number, i.title, i.kind, i.report_of, i.wards, i.key_decision, i.exempt.as_ref().map(|e| &e.statement), render::html::blocks_html(&i.blocks)])
+        })
+        .collect();
+    let members: Vec<serde_json::Value> = doc.members.iter().map(|m| serde_json::json!([m.name, m.role, m.party])).collect();
+    let contact = doc.contact.as_ref().map(|c| serde_json::json!([c.name, c.role, c.phone, c.email]));
+    let head = serde_json::json!([site.council, doc.committee, doc.date, doc.time, doc.venue, doc.published, doc.pack_title, members, contact, items]);
     let mut h = Sha256::new();
-    h.update(serde_json::to_vec(&(doc, reports)).unwrap_or_default());
+    h.update(head.to_string());
+    if let Some((_, logo, alt)) = &site.logo {
+        h.update(Sha256::digest(logo));
+        h.update(alt);
+    }
     for r in reports {
-        let files = r.images.iter().map(|(p, _)| p.as_str()).chain(r.appendices.iter().filter(|a| !a.exempt).filter_map(|a| a.pdf.as_deref()));
-        for rel in files {
+        h.update(&r.item_number);
+        for rel in &r.public_sources {
             let bytes = std::fs::read(site.root.join(rel)).map_err(|e| Diagnostic::error(Pos::file(rel), format!("cannot read: {e}")))?;
+            h.update(rel);
             h.update(Sha256::digest(&bytes));
         }
     }
@@ -263,11 +280,14 @@ pub fn packs(m: &document::MeetingDoc) -> Vec<(document::MeetingDoc, Vec<String>
     let mut out = Vec::new();
     let mut main = m.clone();
     main.items.retain(|i| i.supplement.is_none());
+    // What a pack holds must not change when a supplement is added, so no pack lists them.
+    main.supplements.clear();
     let numbers = main.items.iter().map(|i| i.number.clone()).collect();
     out.push((main, numbers));
     for s in &m.supplements {
         let mut doc = m.clone();
         doc.items.retain(|i| s.items.contains(&i.number));
+        doc.supplements.clear();
         doc.pack_title = "Supplementary agenda".into();
         doc.pack_url = s.pack_url.clone();
         doc.published = Some(s.date.clone());

@@ -716,6 +716,7 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
 
     // Appendices.
     let mut appendices = Vec::new();
+    let mut public_sources = vec![file.to_string_lossy().replace('\\', "/")];
     for a in &front.appendices {
         let apos = spanned_pos(file, a, 1);
         let e = &a.value;
@@ -739,6 +740,9 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
                 Err(why) => diags.push(Diagnostic::error(apos.clone(), format!("appendix file `{rel_file}` {why}")).field("appendices.file").hint("give a path inside the meeting's folder, e.g. shared-services/appendix-1.md")),
                 Ok(full) => {
                     let shown = crate::diag::rel(ctx.site_root, &full);
+                    if !e.exempt {
+                        public_sources.push(shown.to_string_lossy().replace('\\', "/"));
+                    }
                     if !full.is_file() {
                         diags.push(Diagnostic::error(apos.clone(), format!("appendix file `{rel_file}` does not exist")).field("appendices.file").hint(format!("expected at {}", shown.display())));
                     } else if rel_file.to_lowercase().ends_with(".pdf") {
@@ -859,6 +863,7 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
         pdf_url: format!("{}/{stem}.pdf", ctx.base),
         word_count,
         language: ctx.language.to_string(),
+        public_sources: public_sources.into_iter().chain(images.iter().map(|(p, _)| p.clone())).collect(),
         images,
         exempt_images,
     };

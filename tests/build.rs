@@ -201,7 +201,7 @@ fn same_input_gives_byte_identical_output() {
     let a = build(&fixture("haringey"), "det-a");
     let b = build(&fixture("haringey"), "det-b");
     let files = |root: &std::path::Path| {
-        let mut v: Vec<(String, Vec<u8>)> = walk(root).into_iter().map(|p| (p.strip_prefix(root).unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())).collect();
+        let mut v: Vec<(String, Vec<u8>)> = files_under(root).into_iter().map(|p| (p.strip_prefix(root).unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())).collect();
         v.sort();
         v
     };
@@ -212,17 +212,4 @@ fn same_input_gives_byte_identical_output() {
         assert_eq!(na, nb);
         assert!(ba == bb, "{na} differs between two builds");
     }
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }

@@ -82,15 +82,16 @@ pub fn section(html: &str, id: &str) -> String {
     text(&html[start..end])
 }
 
-/// Copy a site into a temp folder so a test can change it: everything but build output
-/// and, for this repository (which is also the example site), the source tree.
+/// Copy a site into a temp folder so a test can change it: everything but build output,
+/// the record of frozen packs (tests edit published meetings; tests/publish.rs covers
+/// freezing) and, for this repository (which is also the example site), the source tree.
 pub fn copy_site(from: &Path, name: &str) -> PathBuf {
     let to = temp_dir(name).join("site");
     std::fs::create_dir_all(&to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
         let n = e.file_name().to_string_lossy().into_owned();
-        if ["output", "target", ".git", "src", "tests", "bench", "examples", "assets", ".ci"].contains(&n.as_str()) {
+        if ["output", "target", ".git", "src", "tests", "bench", "examples", "assets", ".ci", "agendum.lock", "frozen"].contains(&n.as_str()) {
             continue;
         }
         if e.path().is_dir() {
@@ -135,4 +136,29 @@ pub fn pdfs_under(dir: &Path, with_appendix_copies: bool) -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+/// Every file under `dir`, sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Run `agendum` with extra environment variables.
+pub fn agendum_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_agendum"));
+    c.args(args).env("NO_COLOR", "1");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("run agendum")
 }

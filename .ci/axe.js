@@ -1,0 +1,21 @@
+// axe-core WCAG 2.x A/AA rules on every HTML page under the folders given, in headless
+// Chromium (playwright-core drives the system browser). Exit 1 on any violation.
+const { chromium } = require('playwright-core');
+const fs = require('fs');
+const path = require('path');
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+function walk(d) { return fs.readdirSync(d).flatMap(f => { const p = path.join(d, f); return fs.statSync(p).isDirectory() ? walk(p) : (p.endsWith('.html') ? [p] : []); }); }
+(async () => {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const page = await browser.newPage();
+  let total = 0;
+  for (const root of process.argv.slice(2)) for (const f of walk(root)) {
+    await page.goto('file://' + f);
+    await page.addScriptTag({ content: axeSource });
+    const r = await page.evaluate(async () => await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+    for (const v of r.violations) { total++; console.log(f, v.id, v.impact, v.nodes.length, v.nodes[0].html.slice(0, 120)); }
+  }
+  console.log('violations:', total);
+  await browser.close();
+  process.exit(total ? 1 : 0);
+})();

@@ -1,0 +1,41 @@
+"""Second opinions on agendum's machine-readable output: the iCalendar files must parse
+with the `icalendar` package and the Atom feed with `feedparser`, and say what the
+meeting data says. Usage: feeds.py OUTPUT_DIR..."""
+import json
+import pathlib
+import sys
+
+import feedparser
+import icalendar
+
+failures = 0
+for root in map(pathlib.Path, sys.argv[1:]):
+    meetings = [json.loads(p.read_text()) for p in root.glob("*/*/meeting.json")]
+    for ics_path in [root / "meetings.ics", *root.glob("*/meetings.ics")]:
+        cal = icalendar.Calendar.from_ical(ics_path.read_bytes())
+        events = [c for c in cal.walk("VEVENT")]
+        uids = [str(e["UID"]) for e in events]
+        if len(uids) != len(set(uids)):
+            print(f"{ics_path}: duplicate UIDs"); failures += 1
+        for e in events:
+            start = e.decoded("DTSTART")
+            if start.tzinfo is None or str(e["DTSTART"].params.get("TZID")) != "Europe/London":
+                print(f"{ics_path}: {e['UID']} has no Europe/London time"); failures += 1
+            # The same instant as the open data's start_date.
+            iso = start.isoformat()
+            if not any(m["start_date"] == iso for m in meetings):
+                print(f"{ics_path}: {e['UID']} starts {iso}, which no meeting.json gives"); failures += 1
+        print(f"{ics_path}: {len(events)} event(s) parse")
+    feed = feedparser.parse((root / "feed.xml").read_bytes())
+    if feed.bozo:
+        print(f"{root}/feed.xml: {feed.bozo_exception}"); failures += 1
+    if feed.version != "atom10":
+        print(f"{root}/feed.xml: not Atom 1.0 ({feed.version})"); failures += 1
+    published = [m for m in meetings if m["extras"]["published"]]
+    if len(feed.entries) < len(published):
+        print(f"{root}/feed.xml: {len(feed.entries)} entries for {len(published)} published agendas"); failures += 1
+    for entry in feed.entries:
+        if not entry.get("id") or not entry.get("link") or not entry.get("updated_parsed"):
+            print(f"{root}/feed.xml: incomplete entry {entry}"); failures += 1
+    print(f"{root}/feed.xml: {len(feed.entries)} entries parse")
+sys.exit(1 if failures else 0)
