@@ -6,6 +6,7 @@
 
 pub mod archive;
 pub mod builtin;
+pub mod cache;
 pub mod check;
 pub mod calendar;
 pub mod diag;
@@ -27,7 +28,7 @@ use std::path::{Path, PathBuf};
 
 use diag::{Diagnostic, Diagnostics, Pos};
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct BuildOptions {
     pub site: PathBuf,
     pub output: PathBuf,
@@ -41,11 +42,13 @@ pub struct BuildOptions {
     /// The build's date: meetings from this day on are "upcoming". `None`: today, or
     /// `SOURCE_DATE_EPOCH` when set (reproducible builds).
     pub today: Option<chrono::NaiveDate>,
+    /// Called as PDFs finish: (done, total). For a progress bar.
+    pub progress: Option<std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>>,
 }
 
 impl BuildOptions {
     pub fn new(site: impl Into<PathBuf>, output: impl Into<PathBuf>) -> Self {
-        BuildOptions { site: site.into(), output: output.into(), restricted: None, html_only: false, freeze: false, today: None }
+        BuildOptions { site: site.into(), output: output.into(), restricted: None, html_only: false, freeze: false, today: None, progress: None }
     }
 }
 
@@ -65,6 +68,8 @@ pub struct BuildReport {
     pub reports: usize,
     pub files: usize,
     pub pdfs: usize,
+    /// PDFs compiled by this build (the others came from the cache).
+    pub compiled: usize,
     pub warnings: Diagnostics,
     /// Packs frozen by this build (`--freeze`).
     pub frozen: Vec<String>,
@@ -103,8 +108,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // Images and PDF appendices the pages link to.
     files.extend(appendix_copies(&site, false)?);
     let mut pdfs = 0;
+    let mut compiled = 0;
     let mut restricted_files = render::Files::new();
+    let mut stored = render::StoredFiles::new();
+    let mut used_keys = std::collections::BTreeSet::new();
     let mut to_freeze = Vec::new();
+    let progress = |done: usize, total: usize| {
+        if let Some(p) = &opts.progress {
+            p(done, total)
+        }
+    };
     if !opts.html_only {
         // Published packs: reuse what was frozen, or fail if the content changed.
         let lock = archive::Lock::read(&opts.site)?;
@@ -131,30 +144,45 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Err(diags);
         }
         let pdf = render::pdf::PdfRenderer::new(&theme)?;
-        let public = render_pdfs(&site, &pdf, render::pdf::Audience::Public, &reused)?;
-        pdfs += public.len() + reused.len();
-        files.extend(public);
+        let cache = cache::PdfCache::for_output(&output);
+        let public = render_pdfs(&site, &pdf, render::pdf::Audience::Public, &reused, Some(&cache), &progress)?;
+        pdfs += public.stored.len() + reused.len();
+        compiled += public.compiled;
+        stored = public.stored;
+        used_keys = public.keys;
         files.extend(reused);
         if opts.freeze {
             for (pack, published, content, reissues) in published_packs {
-                let bytes = files.get(&pack).cloned().unwrap_or_default();
+                let bytes = match (files.get(&pack), stored.get(&pack)) {
+                    (Some(b), _) => b.clone(),
+                    (None, Some(s)) => std::fs::read(&s.path).map_err(|e| Diagnostic::error(Pos::file(&s.path), format!("cannot read: {e}")))?,
+                    (None, None) => continue,
+                };
                 to_freeze.push((pack, published, content, reissues, bytes));
             }
         }
         if opts.restricted.is_some() {
-            restricted_files = render_pdfs(&site, &pdf, render::pdf::Audience::Restricted, &render::Files::new())?;
-            pdfs += restricted_files.len();
+            let members = render_pdfs(&site, &pdf, render::pdf::Audience::Restricted, &render::Files::new(), None, &progress)?;
+            pdfs += members.files.len();
+            compiled += members.compiled;
+            restricted_files = members.files;
             restricted_files.extend(appendix_copies(&site, true)?);
         }
     }
     // Calendars, feed, sitemap and open data describe the files made above.
-    let data = render::data::render(&site, &files);
+    let digest = |path: &str| -> Option<(String, u64)> {
+        files.get(path).map(|b| (render::data::sha256_hex(b), b.len() as u64)).or_else(|| stored.get(path).map(|s| (s.sha256.clone(), s.len)))
+    };
+    let data = render::data::render(&site, &files, &stored, &digest);
     files.extend(data);
-    let manifest = publish::manifest(&files);
+    let manifest = publish::manifest(&files, &stored);
     files.insert(publish::MANIFEST.into(), manifest);
-    publish::write_atomically(&output, &files)?;
+    publish::write_atomically(&output, &files, &stored)?;
     if let Some(r) = &opts.restricted {
-        publish::write_atomically(&absolute(r), &restricted_files)?;
+        publish::write_atomically(&absolute(r), &restricted_files, &render::StoredFiles::new())?;
+    }
+    if !opts.html_only {
+        cache::PdfCache::for_output(&output).prune(&used_keys);
     }
     // The lock is written only once the output is in place.
     let mut frozen = Vec::new();
@@ -170,8 +198,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     Ok(BuildReport {
         meetings: site.meetings.len(),
         reports: site.meetings.iter().map(|m| m.reports.len()).sum(),
-        files: files.len() + restricted_files.len(),
+        files: files.len() + stored.len() + restricted_files.len(),
         pdfs,
+        compiled,
         warnings,
         frozen,
     })
@@ -226,9 +255,27 @@ fn absolute(p: &Path) -> PathBuf {
     out
 }
 
-/// Item PDFs and packs for every meeting, compiled in parallel; the BTreeMap keeps
-/// the output order stable whatever order the work finishes in.
-fn render_pdfs(site: &resolve::ResolvedSite, pdf: &render::pdf::PdfRenderer, audience: render::pdf::Audience, reused: &render::Files) -> Result<render::Files, Diagnostic> {
+/// What `render_pdfs` made: PDFs in memory (restricted ones), PDFs stored in the cache
+/// (public ones), and the cache keys the build used.
+#[derive(Default)]
+struct RenderedPdfs {
+    files: render::Files,
+    stored: render::StoredFiles,
+    keys: std::collections::BTreeSet<String>,
+    compiled: usize,
+}
+
+/// Item PDFs and packs for every meeting, compiled in parallel; the BTreeMaps keep the
+/// output order stable whatever order the work finishes in. With a cache, a PDF whose
+/// inputs are unchanged is taken from it instead of being compiled.
+fn render_pdfs(
+    site: &resolve::ResolvedSite,
+    pdf: &render::pdf::PdfRenderer,
+    audience: render::pdf::Audience,
+    reused: &render::Files,
+    cache: Option<&cache::PdfCache>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<RenderedPdfs, Diagnostic> {
     use rayon::prelude::*;
     use render::pdf::{Audience, PdfKind};
     let mut jobs: Vec<(String, document::MeetingDoc, Vec<&document::ReportDoc>, PdfKind)> = Vec::new();
@@ -255,22 +302,52 @@ fn render_pdfs(site: &resolve::ResolvedSite, pdf: &render::pdf::PdfRenderer, aud
             }
         }
     }
+    // Longest first (packs), so that both workers finish together.
+    jobs.sort_by_key(|(_, _, reports, kind)| (std::cmp::Reverse(*kind == PdfKind::Pack), std::cmp::Reverse(reports.len())));
     // Typst's layout recurses deeply: its workers need more than rayon's 2 MiB stacks.
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(64 << 20)
         .build()
         .map_err(|e| Diagnostic::error(Pos::default(), format!("cannot start worker threads: {e}")))?;
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = pool.install(|| {
+    let total = jobs.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    enum Made {
+        Bytes(Vec<u8>),
+        Stored(render::Stored, bool),
+    }
+    let results: Vec<Result<(String, String, Made), Diagnostic>> = pool.install(|| {
         jobs.par_iter()
-            .map(|(path, m, reports, kind)| pdf.render(site, m, reports, *kind, audience).map(|bytes| (path.clone(), bytes)))
+            .map(|(path, m, reports, kind)| {
+                let job = pdf.prepare(site, m, reports, *kind, audience)?;
+                let key = job.key.clone();
+                let made = match cache {
+                    Some(c) => match c.get(&key) {
+                        Some(stored) => Made::Stored(stored, false),
+                        None => Made::Stored(c.put(&key, &pdf.compile(job)?)?, true),
+                    },
+                    None => Made::Bytes(pdf.compile(job)?),
+                };
+                progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+                Ok((path.clone(), key, made))
+            })
             .collect()
     });
-    let mut files = render::Files::new();
+    let mut out = RenderedPdfs::default();
     for r in results {
-        let (path, bytes) = r?;
-        files.insert(path, bytes);
+        let (path, key, made) = r?;
+        out.keys.insert(key);
+        match made {
+            Made::Bytes(bytes) => {
+                out.compiled += 1;
+                out.files.insert(path, bytes);
+            }
+            Made::Stored(stored, compiled) => {
+                out.compiled += compiled as usize;
+                out.stored.insert(path, stored);
+            }
+        }
     }
-    Ok(files)
+    Ok(out)
 }
 
 /// A meeting's packs: the agenda as published, then one supplementary agenda per date

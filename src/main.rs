@@ -106,8 +106,25 @@ fn main() -> ExitCode {
             let output = if output.is_absolute() { output.clone() } else { cli.site.join(output) };
             let restricted = restricted.as_ref().map(|r| if r.is_absolute() { r.clone() } else { cli.site.join(r) });
             let started = std::time::Instant::now();
-            let opts = agendum::BuildOptions { restricted, html_only: *html_only, freeze: *freeze, ..agendum::BuildOptions::new(&cli.site, &output) };
-            agendum::build(&opts).map(|report| {
+            let mut opts = agendum::BuildOptions { restricted, html_only: *html_only, freeze: *freeze, ..agendum::BuildOptions::new(&cli.site, &output) };
+            // A progress bar on a terminal only; CI logs get the one-line summary.
+            let bar = (!cli.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+                let bar = indicatif::ProgressBar::new(0);
+                bar.set_style(indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} PDFs ({eta} left)").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()).progress_chars("=> "));
+                bar.set_message("building");
+                bar
+            });
+            if let Some(bar) = bar.clone() {
+                opts.progress = Some(std::sync::Arc::new(move |done, total| {
+                    bar.set_length(total as u64);
+                    bar.set_position(done as u64);
+                }));
+            }
+            let result = agendum::build(&opts);
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            result.map(|report| {
                 for pack in &report.frozen {
                     eprintln!("froze {pack} (agendum.lock, frozen/{pack}): commit both");
                 }
@@ -116,11 +133,12 @@ fn main() -> ExitCode {
                 }
                 if !cli.quiet {
                     eprintln!(
-                        "built {} meeting(s), {} report(s), {} file(s) ({} PDF) into {} in {:.2}s{}",
+                        "built {} meeting(s), {} report(s), {} file(s) ({} PDF, {} compiled) into {} in {:.2}s{}",
                         report.meetings,
                         report.reports,
                         report.files,
                         report.pdfs,
+                        report.compiled,
                         output.display(),
                         started.elapsed().as_secs_f64(),
                         if report.warnings.is_empty() { String::new() } else { format!(" with {} warning(s)", report.warnings.len()) }

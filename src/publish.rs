@@ -7,19 +7,22 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Pos};
-use crate::render::Files;
+use crate::render::{Files, StoredFiles};
 
 pub const MANIFEST: &str = "manifest.json";
 
 /// `manifest.json`: every published file with its size and SHA-256, so that a records
 /// manager can prove years later that a file is the one published. It lists everything
 /// but itself, in path order, and holds no timestamps (same input, same bytes).
-pub fn manifest(files: &Files) -> Vec<u8> {
-    let list: Vec<serde_json::Value> = files
+pub fn manifest(files: &Files, stored: &StoredFiles) -> Vec<u8> {
+    let mut entries: Vec<(&String, u64, String)> = files
         .iter()
         .filter(|(p, _)| p.as_str() != MANIFEST)
-        .map(|(p, b)| serde_json::json!({ "path": p, "size": b.len(), "sha256": crate::render::data::sha256_hex(b) }))
+        .map(|(p, b)| (p, b.len() as u64, crate::render::data::sha256_hex(b)))
+        .chain(stored.iter().map(|(p, s)| (p, s.len, s.sha256.clone())))
         .collect();
+    entries.sort();
+    let list: Vec<serde_json::Value> = entries.into_iter().map(|(p, len, sha)| serde_json::json!({ "path": p, "size": len, "sha256": sha })).collect();
     let v = serde_json::json!({
         "generator": concat!("agendum ", env!("CARGO_PKG_VERSION")),
         "algorithm": "sha256",
@@ -30,7 +33,7 @@ pub fn manifest(files: &Files) -> Vec<u8> {
     out
 }
 
-pub fn write_atomically(output: &Path, files: &Files) -> Result<(), Diagnostic> {
+pub fn write_atomically(output: &Path, files: &Files, stored: &StoredFiles) -> Result<(), Diagnostic> {
     let err = |what: &str, p: &Path, e: std::io::Error| {
         Diagnostic::error(Pos::file(p), format!("{what}: {e}")).hint("check that the output folder's parent exists and is writable")
     };
@@ -48,6 +51,16 @@ pub fn write_atomically(output: &Path, files: &Files) -> Result<(), Diagnostic> 
             }
             let mut f = fs::File::create(&path).map_err(|e| err("cannot write", &path, e))?;
             f.write_all(bytes).map_err(|e| err("cannot write", &path, e))?;
+        }
+        // Cached files are linked, not copied: an unchanged archive costs no I/O.
+        for (rel, s) in stored {
+            let path = staging.join(safe_rel(rel)?);
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir).map_err(|e| err("cannot create folder", dir, e))?;
+            }
+            if fs::hard_link(&s.path, &path).is_err() {
+                fs::copy(&s.path, &path).map_err(|e| err("cannot copy from the build cache", &s.path, e))?;
+            }
         }
         Ok(())
     })();
@@ -88,10 +101,10 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
         let mut files = Files::new();
         files.insert("a/stale.html".into(), b"old".to_vec());
-        write_atomically(&out, &files).unwrap();
+        write_atomically(&out, &files, &StoredFiles::new()).unwrap();
         let mut files = Files::new();
         files.insert("a/new.html".into(), b"new".to_vec());
-        write_atomically(&out, &files).unwrap();
+        write_atomically(&out, &files, &StoredFiles::new()).unwrap();
         assert!(out.join("a/new.html").is_file());
         assert!(!out.join("a/stale.html").exists());
         let leftovers: Vec<_> = fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();

@@ -17,10 +17,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Everything in this module, keyed by output path. `files` is the public output so far.
-pub fn render(site: &ResolvedSite, files: &Files) -> Files {
+/// `digest` gives the SHA-256 and size of a published file, wherever it is held.
+pub fn render(site: &ResolvedSite, files: &Files, stored: &super::StoredFiles, digest: &dyn Fn(&str) -> Option<(String, u64)>) -> Files {
     let mut out = Files::new();
     for m in &site.meetings {
-        out.insert(m.doc.data_url.clone(), open_data(site, &m.doc, files).into_bytes());
+        out.insert(m.doc.data_url.clone(), open_data(site, &m.doc, digest).into_bytes());
     }
     let all: Vec<&MeetingDoc> = site.meetings.iter().map(|m| &m.doc).collect();
     out.insert("meetings.ics".into(), icalendar(site, &format!("{}: committee meetings", site.council), &all).into_bytes());
@@ -30,7 +31,7 @@ pub fn render(site: &ResolvedSite, files: &Files) -> Files {
     }
     out.insert("feed.xml".into(), atom(site, &all).into_bytes());
     if let Some(base) = &site.base_url {
-        let mut pages: Vec<&String> = files.keys().chain(out.keys()).filter(|p| p.ends_with(".html") && p.as_str() != "search.html").collect();
+        let mut pages: Vec<&String> = files.keys().chain(stored.keys()).chain(out.keys()).filter(|p| p.ends_with(".html") && p.as_str() != "search.html").collect();
         pages.sort();
         out.insert("sitemap.xml".into(), sitemap(site, base, &pages).into_bytes());
     }
@@ -45,17 +46,17 @@ fn url(site: &ResolvedSite, path: &str) -> String {
     }
 }
 
-fn document(site: &ResolvedSite, files: &Files, note: &str, date: Option<&str>, path: &str, media_type: &str) -> Option<Value> {
-    let bytes = files.get(path)?;
+fn document(site: &ResolvedSite, digest: &dyn Fn(&str) -> Option<(String, u64)>, note: &str, date: Option<&str>, path: &str, media_type: &str) -> Option<Value> {
+    let (sha256, size) = digest(path)?;
     Some(json!({
         "note": note,
         "date": date,
-        "links": [{ "url": url(site, path), "media_type": media_type, "sha256": sha256_hex(bytes), "size": bytes.len() }],
+        "links": [{ "url": url(site, path), "media_type": media_type, "sha256": sha256, "size": size }],
     }))
 }
 
 /// One meeting as Open Civic Data event JSON, with SHA-256 for every document.
-fn open_data(site: &ResolvedSite, d: &MeetingDoc, files: &Files) -> String {
+fn open_data(site: &ResolvedSite, d: &MeetingDoc, files: &dyn Fn(&str) -> Option<(String, u64)>) -> String {
     let published = d.published.as_deref();
     let mut documents: Vec<Value> = Vec::new();
     documents.extend(document(site, files, "Agenda pack", published, &d.pack_url, "application/pdf"));

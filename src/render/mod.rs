@@ -11,6 +11,18 @@ use std::collections::BTreeMap;
 /// and so everything downstream, deterministic.
 pub type Files = BTreeMap<String, Vec<u8>>;
 
+/// A file already on disk (a cached PDF), published by hard link instead of being read
+/// and copied: its size and SHA-256 are known.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub path: std::path::PathBuf,
+    pub sha256: String,
+    pub len: u64,
+}
+
+/// Stored files by output path.
+pub type StoredFiles = BTreeMap<String, Stored>;
+
 /// Exempt appendices of a public report: label, title and anchor only, so pages can say
 /// what is withheld and links to it land on the notice.
 pub fn withheld_appendices(r: &crate::document::ReportDoc) -> serde_json::Value {

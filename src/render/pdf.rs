@@ -29,6 +29,19 @@ pub struct PdfRenderer {
     sources: HashMap<FileId, Source>,
     /// PDF appendices as SVG pages, converted once per build whatever uses them.
     appendix_pages: Mutex<HashMap<String, Arc<Vec<Bytes>>>>,
+    /// SHA-256 of everything shared by every PDF of the build: agendum's version, the
+    /// templates and the fonts. Part of each PDF's cache key.
+    fingerprint: [u8; 32],
+}
+
+/// One PDF, ready to compile: the `World`'s files and the options. `key` identifies
+/// every input, so a PDF cached under it is exactly what compiling would give.
+pub struct PdfJob {
+    main: FileId,
+    files: HashMap<FileId, Bytes>,
+    date: Datetime,
+    ident: String,
+    pub key: String,
 }
 
 /// What a PDF contains: one report, or a meeting's agenda pack.
@@ -64,7 +77,7 @@ impl PdfRenderer {
         }
         let features = [Feature::A11yExtras].into_iter().collect();
         let library = LazyHash::new(Library::builder().with_features(features).build());
-        let sources = theme
+        let sources: HashMap<FileId, Source> = theme
             .templates
             .iter()
             .filter(|(name, _)| name.starts_with("pdf/") && name.ends_with(".typ"))
@@ -73,11 +86,30 @@ impl PdfRenderer {
                 (id, Source::new(id, text.clone()))
             })
             .collect();
-        Ok(PdfRenderer { library, fonts, sources, appendix_pages: Mutex::new(HashMap::new()) })
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(concat!("agendum ", env!("CARGO_PKG_VERSION"), " typst 0.15.1"));
+        let mut names: Vec<(&FileId, &Source)> = sources.iter().collect();
+        names.sort_by_key(|(id, _)| id.vpath().get_with_slash().to_string());
+        for (id, src) in names {
+            h.update(id.vpath().get_with_slash().as_bytes());
+            h.update(Sha256::digest(src.text().as_bytes()));
+        }
+        for (name, bytes) in crate::builtin::files_under("assets/fonts") {
+            h.update(name.as_bytes());
+            h.update(Sha256::digest(bytes));
+        }
+        Ok(PdfRenderer { library, fonts, sources, appendix_pages: Mutex::new(HashMap::new()), fingerprint: h.finalize().into() })
     }
 
     /// Compile one PDF. `reports` are already filtered for the audience.
     pub fn render(&self, site: &ResolvedSite, meeting: &MeetingDoc, reports: &[&ReportDoc], kind: PdfKind, audience: Audience) -> Result<Vec<u8>, Diagnostic> {
+        let job = self.prepare(site, meeting, reports, kind, audience)?;
+        self.compile(job)
+    }
+
+    /// Gather one PDF's inputs and its cache key, without laying anything out.
+    pub fn prepare(&self, site: &ResolvedSite, meeting: &MeetingDoc, reports: &[&ReportDoc], kind: PdfKind, audience: Audience) -> Result<PdfJob, Diagnostic> {
         let main_name = match kind {
             PdfKind::Report => "/pdf/report.typ",
             PdfKind::Pack => "/pdf/pack.typ",
@@ -133,16 +165,38 @@ impl PdfRenderer {
             "hour": date.hour(), "minute": date.minute(), "second": date.second(),
         });
         files.insert(file_id("/data.json"), Bytes::new(serde_json::to_vec(&data).unwrap()));
-        let world = DocWorld { r: self, main, files, today: date };
-
-        let warned = typst::compile::<PagedDocument>(&world);
-        let document = warned.output.map_err(|errors| typst_error(&world, errors.as_slice()))?;
         let ident = match kind {
             PdfKind::Report => reports.first().map(|r| r.pdf_url.clone()).unwrap_or_default(),
             PdfKind::Pack => meeting.pack_url.clone(),
         };
+        let ident = format!("{ident}{}", if audience == Audience::Restricted { "#restricted" } else { "" });
+        let key = {
+            use sha2::{Digest, Sha256};
+            let mut h = Sha256::new();
+            h.update(self.fingerprint);
+            h.update(main_name);
+            h.update(&ident);
+            h.update(format!("{date:?}"));
+            let mut inputs: Vec<(String, &Bytes)> = files.iter().map(|(id, b)| (id.vpath().get_with_slash().to_string(), b)).collect();
+            inputs.sort_by(|a, b| a.0.cmp(&b.0));
+            for (path, bytes) in inputs {
+                h.update(path.as_bytes());
+                h.update((bytes.len() as u64).to_le_bytes());
+                h.update(bytes.as_slice());
+            }
+            h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        };
+        Ok(PdfJob { main, files, date, ident, key })
+    }
+
+    /// Lay out and write one PDF.
+    pub fn compile(&self, job: PdfJob) -> Result<Vec<u8>, Diagnostic> {
+        let PdfJob { main, files, date, ident, .. } = job;
+        let world = DocWorld { r: self, main, files, today: date };
+        let warned = typst::compile::<PagedDocument>(&world);
+        let document = warned.output.map_err(|errors| typst_error(&world, errors.as_slice()))?;
         let options = PdfOptions {
-            ident: typst::foundations::Smart::Custom(format!("{ident}{}", if audience == Audience::Restricted { "#restricted" } else { "" })),
+            ident: typst::foundations::Smart::Custom(ident),
             creator: typst::foundations::Smart::Custom(Some(concat!("agendum ", env!("CARGO_PKG_VERSION"), " (Typst)").to_string())),
             timestamp: Some(Timestamp::new_utc(date)),
             page_ranges: None,

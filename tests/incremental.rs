@@ -1,0 +1,73 @@
+//! Incremental builds: a rebuild compiles only the PDFs whose inputs changed, and its
+//! output is byte for byte what a clean build gives.
+
+mod common;
+use common::*;
+
+use std::path::Path;
+
+/// Build and return how many PDFs were compiled (from the summary line).
+fn build_counting(site: &Path, out: &Path) -> usize {
+    let res = agendum(&["build", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(res.status.success(), "{err}");
+    let n = err.split(" compiled)").next().unwrap().rsplit(", ").next().unwrap();
+    n.parse().unwrap_or_else(|_| panic!("no count in {err}"))
+}
+
+fn snapshot(out: &Path) -> Vec<(String, Vec<u8>)> {
+    files_under(out).into_iter().map(|p| (p.strip_prefix(out).unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())).collect()
+}
+
+fn assert_same(a: &Path, b: &Path) {
+    let (sa, sb) = (snapshot(a), snapshot(b));
+    assert_eq!(sa.iter().map(|f| &f.0).collect::<Vec<_>>(), sb.iter().map(|f| &f.0).collect::<Vec<_>>());
+    for ((name, x), (_, y)) in sa.iter().zip(&sb) {
+        assert!(x == y, "{name} differs between the incremental and the clean build");
+    }
+}
+
+#[test]
+fn rebuilds_compile_only_what_changed_and_match_a_clean_build() {
+    // Two meetings: the fixture's, and a copy a month later.
+    let site = copy_site(&fixture("part2"), "incr");
+    let june = site.join("content/meetings/2025-06-17-cabinet");
+    let july = site.join("content/meetings/2025-07-15-cabinet");
+    copy_dir(&june, &july);
+    edit(&july.join("meeting.yaml"), "date: 2025-06-17", "date: 2025-07-15");
+    edit(&july.join("meeting.yaml"), "published: 2025-06-09", "published: 2025-07-07");
+    let out = site.parent().unwrap().join("output");
+
+    // Clean: two public PDFs per meeting (item 3 and the pack).
+    assert_eq!(build_counting(&site, &out), 4);
+    // Nothing changed: nothing compiled, same bytes.
+    let before = snapshot(&out);
+    assert_eq!(build_counting(&site, &out), 0);
+    assert_eq!(before, snapshot(&out));
+
+    // One report edited: its item PDF and its meeting's pack only.
+    edit(&july.join("03-leisure-contract-award.md"), "## Background and commentary", "## Background and commentary\n\nA sentence added in July.\n");
+    assert_eq!(build_counting(&site, &out), 2);
+    let clean = site.parent().unwrap().join("clean");
+    assert_eq!(build_counting(&site, &clean), 4);
+    assert_same(&out, &clean);
+    assert!(text(&read(&out.join("cabinet/2025-07-15/03-leisure-contract-award.html"))).contains("A sentence added in July."));
+
+    // The council's name is on every PDF: a config change recompiles them all.
+    edit(&site.join("agendum.yaml"), "council: Example Borough Council", "council: Example Borough Council (test)");
+    assert_eq!(build_counting(&site, &out), 4);
+
+    // A site template override reaches every PDF too.
+    std::fs::create_dir_all(site.join("templates/pdf")).unwrap();
+    let theme = std::fs::read_to_string(repo().join("templates/pdf/theme.typ")).unwrap();
+    std::fs::write(site.join("templates/pdf/theme.typ"), format!("{theme}\n// a local change\n")).unwrap();
+    assert_eq!(build_counting(&site, &out), 4);
+    let clean2 = site.parent().unwrap().join("clean2");
+    build_counting(&site, &clean2);
+    assert_same(&out, &clean2);
+
+    // The cache lives beside the output, never in it, and holds only this build's PDFs.
+    let cache = site.parent().unwrap().join(".output.cache/pdf");
+    assert_eq!(std::fs::read_dir(&cache).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "pdf")).count(), 4);
+    assert!(!files_under(&out).iter().any(|p| p.to_string_lossy().contains(".cache")));
+}
