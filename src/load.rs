@@ -130,38 +130,14 @@ pub fn load_site(root: &Path) -> Result<LoadedSite, Diagnostics> {
         Err(_) => Vec::new(),
     };
     dirs.sort();
-    for dir in dirs {
-        let meeting_path = dir.join("meeting.yaml");
-        if !meeting_path.is_file() {
-            diags.push(
-                Diagnostic::error(Pos::file(rel(root, &dir)), "meeting folder has no meeting.yaml")
-                    .hint("add meeting.yaml with committee, date, time, venue and items"),
-            );
-            continue;
+    // Each meeting folder loads on its own: read them in parallel, keep folder order.
+    use rayon::prelude::*;
+    let loaded: Vec<(Option<LoadedMeeting>, Vec<Diagnostic>)> = dirs.par_iter().map(|dir| load_meeting(root, dir)).collect();
+    for (meeting, errors) in loaded {
+        meetings.extend(meeting);
+        for d in errors {
+            diags.push(d);
         }
-        let file = match read_yaml::<MeetingFile>(root, &meeting_path) {
-            Ok(f) => f,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        let mut reports = Vec::new();
-        for path in sorted_files(&dir, 1) {
-            if path.extension().and_then(|e| e.to_str()) != Some("md") {
-                continue;
-            }
-            match load_report(root, &path) {
-                Ok(r) => reports.push(r),
-                Err(d) => diags.push(d),
-            }
-        }
-        meetings.push(LoadedMeeting {
-            dir_name: dir.file_name().unwrap_or_default().to_string_lossy().into_owned(),
-            path: rel(root, &meeting_path),
-            file,
-            reports,
-        });
     }
 
     if meetings.is_empty() && !diags.has_errors() {
@@ -177,6 +153,43 @@ pub fn load_site(root: &Path) -> Result<LoadedSite, Diagnostics> {
             Err(diags)
         }
     }
+}
+
+/// One meeting folder: its meeting.yaml and every report in it.
+fn load_meeting(root: &Path, dir: &Path) -> (Option<LoadedMeeting>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let meeting_path = dir.join("meeting.yaml");
+    if !meeting_path.is_file() {
+        diags.push(
+            Diagnostic::error(Pos::file(rel(root, dir)), "meeting folder has no meeting.yaml")
+                .hint("add meeting.yaml with committee, date, time, venue and items"),
+        );
+        return (None, diags);
+    }
+    let file = match read_yaml::<MeetingFile>(root, &meeting_path) {
+        Ok(f) => f,
+        Err(d) => {
+            diags.push(d);
+            return (None, diags);
+        }
+    };
+    let mut reports = Vec::new();
+    for path in sorted_files(dir, 1) {
+        if path.extension().and_then(|e| e.to_str()) != Some("md") {
+            continue;
+        }
+        match load_report(root, &path) {
+            Ok(r) => reports.push(r),
+            Err(d) => diags.push(d),
+        }
+    }
+    let meeting = LoadedMeeting {
+        dir_name: dir.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+        path: rel(root, &meeting_path),
+        file,
+        reports,
+    };
+    (Some(meeting), diags)
 }
 
 fn load_report(root: &Path, path: &Path) -> Result<ReportSource, Diagnostic> {

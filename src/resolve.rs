@@ -109,8 +109,11 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
     }
     let mut meetings = Vec::new();
     let mut seen_urls: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for (index, m) in site.meetings.iter().enumerate() {
-        match resolve_meeting(site, theme, m).map(|mut rm| {
+    // Meetings resolve independently: in parallel, then in folder order as before.
+    use rayon::prelude::*;
+    let resolved: Vec<Result<ResolvedMeeting, Diagnostics>> = site.meetings.par_iter().map(|m| resolve_meeting(site, theme, m)).collect();
+    for (index, (m, result)) in site.meetings.iter().zip(resolved).enumerate() {
+        match result.map(|mut rm| {
             rm.source_index = index;
             rm
         }) {

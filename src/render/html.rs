@@ -37,9 +37,12 @@ impl HtmlRenderer {
     }
 
     pub fn render_site(&self, site: &ResolvedSite, theme: &Theme) -> Result<Files, Diagnostic> {
+        // Meetings are independent: render them on every core, then merge in order.
+        use rayon::prelude::*;
+        let pages: Vec<Result<Files, Diagnostic>> = site.meetings.par_iter().map(|m| self.render_meeting(site, m)).collect();
         let mut files = Files::new();
-        for m in &site.meetings {
-            files.extend(self.render_meeting(site, m)?);
+        for p in pages {
+            files.extend(p?);
         }
         let today = self.today.as_str();
         let summaries: Vec<(&ResolvedMeeting, Value)> = site.meetings.iter().map(|m| (m, self.meeting_summary(m))).collect();
