@@ -365,6 +365,8 @@ pub fn packs(m: &document::MeetingDoc) -> Vec<(document::MeetingDoc, Vec<String>
         let mut doc = m.clone();
         doc.items.retain(|i| s.items.contains(&i.number));
         doc.supplements.clear();
+        // Re-issues are of the original pack, not of a supplement.
+        doc.reissues.clear();
         doc.pack_title = "Supplementary agenda".into();
         doc.pack_url = s.pack_url.clone();
         doc.published = Some(s.date.clone());
