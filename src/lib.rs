@@ -119,30 +119,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         }
     };
     if !opts.html_only {
-        // Published packs: reuse what was frozen, or fail if the content changed.
-        let lock = archive::Lock::read(&opts.site)?;
-        let mut reused = render::Files::new();
-        let mut published_packs = Vec::new();
-        let mut diags = Diagnostics::new();
-        for m in &site.meetings {
-            let Some(published) = &m.doc.published else { continue };
-            let public: Vec<&document::ReportDoc> = m.public_reports().collect();
-            for (doc, numbers) in packs(&m.doc) {
-                let in_pack: Vec<&document::ReportDoc> = public.iter().copied().filter(|r| numbers.contains(&r.item_number)).collect();
-                let content = pack_content_hash(&site, &doc, &in_pack)?;
-                let meeting_file = Path::new("content/meetings").join(m.dir.file_name().unwrap_or_default()).join("meeting.yaml");
-                match archive::decide(&opts.site, &lock, &doc.pack_url, &content, doc.reissues.len(), &meeting_file) {
-                    Ok(archive::Decision::Reuse(bytes)) => {
-                        reused.insert(doc.pack_url.clone(), bytes);
-                    }
-                    Ok(_) => published_packs.push((doc.pack_url.clone(), doc.published.clone().unwrap_or_else(|| published.clone()), content, doc.reissues.len())),
-                    Err(d) => diags.push(d),
-                }
-            }
-        }
-        if diags.has_errors() {
-            return Err(diags);
-        }
+        let (reused, published_packs) = frozen_packs(&opts.site, &site)?;
         let pdf = render::pdf::PdfRenderer::new(&theme)?;
         let cache = cache::PdfCache::for_output(&output);
         let public = render_pdfs(&site, &pdf, render::pdf::Audience::Public, &reused, Some(&cache), &progress)?;
@@ -204,6 +181,40 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         warnings,
         frozen,
     })
+}
+
+/// A pack of a published meeting that this build renders: (output path, publication
+/// date, content hash, re-issues), recorded by `--freeze`.
+type PublishedPack = (String, String, String, usize);
+
+/// Published packs: those frozen and unchanged are reused as they were published; a
+/// changed one without a new re-issue fails the build. Returns the reused files and the
+/// packs to render.
+fn frozen_packs(site_dir: &Path, site: &resolve::ResolvedSite) -> Result<(render::Files, Vec<PublishedPack>), Diagnostics> {
+    let lock = archive::Lock::read(site_dir)?;
+    let mut reused = render::Files::new();
+    let mut published_packs = Vec::new();
+    let mut diags = Diagnostics::new();
+    for m in &site.meetings {
+        let Some(published) = &m.doc.published else { continue };
+        let public: Vec<&document::ReportDoc> = m.public_reports().collect();
+        let meeting_file = Path::new("content/meetings").join(m.dir.file_name().unwrap_or_default()).join("meeting.yaml");
+        for (doc, numbers) in packs(&m.doc) {
+            let in_pack: Vec<&document::ReportDoc> = public.iter().copied().filter(|r| numbers.contains(&r.item_number)).collect();
+            let content = pack_content_hash(site, &doc, &in_pack)?;
+            match archive::decide(site_dir, &lock, &doc.pack_url, &content, doc.reissues.len(), &meeting_file) {
+                Ok(archive::Decision::Reuse(bytes)) => {
+                    reused.insert(doc.pack_url.clone(), bytes);
+                }
+                Ok(_) => published_packs.push((doc.pack_url.clone(), doc.published.clone().unwrap_or_else(|| published.clone()), content, doc.reissues.len())),
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok((reused, published_packs))
 }
 
 /// SHA-256 of what a public pack is made from: the agenda as the clerk wrote it and the
