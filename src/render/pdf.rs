@@ -102,13 +102,8 @@ impl PdfRenderer {
         Ok(PdfRenderer { library, fonts, sources, appendix_pages: Mutex::new(HashMap::new()), fingerprint: h.finalize().into() })
     }
 
-    /// Compile one PDF. `reports` are already filtered for the audience.
-    pub fn render(&self, site: &ResolvedSite, meeting: &MeetingDoc, reports: &[&ReportDoc], kind: PdfKind, audience: Audience) -> Result<Vec<u8>, Diagnostic> {
-        let job = self.prepare(site, meeting, reports, kind, audience)?;
-        self.compile(job)
-    }
-
     /// Gather one PDF's inputs and its cache key, without laying anything out.
+    /// `reports` are already filtered for the audience.
     pub fn prepare(&self, site: &ResolvedSite, meeting: &MeetingDoc, reports: &[&ReportDoc], kind: PdfKind, audience: Audience) -> Result<PdfJob, Diagnostic> {
         let main_name = match kind {
             PdfKind::Report => "/pdf/report.typ",
