@@ -114,3 +114,79 @@ pub fn freeze(site: &Path, lock: &mut Lock, packs: &[(String, String, String, us
     }
     Ok(done)
 }
+
+/// A pack of a published meeting that this build renders: (output path, publication
+/// date, content hash, re-issues), recorded by `--freeze`.
+pub type PublishedPack = (String, String, String, usize);
+
+/// Published packs: those frozen and unchanged are reused as they were published; a
+/// changed one without a new re-issue fails the build. Returns the reused files and the
+/// packs to render. `public` is the public view of `site`, meeting for meeting.
+pub fn frozen_packs(site_dir: &Path, site: &crate::resolve::ResolvedSite, public: &crate::audience::View) -> Result<(crate::render::Files, Vec<PublishedPack>), Diagnostics> {
+    let lock = Lock::read(site_dir)?;
+    let mut reused = crate::render::Files::new();
+    let mut published_packs = Vec::new();
+    let mut diags = Diagnostics::new();
+    for (m, view) in site.meetings.iter().zip(public.meetings()) {
+        let Some(published) = &m.doc.published else { continue };
+        let meeting_file = Path::new("content/meetings").join(&m.dir_name).join("meeting.yaml");
+        for (doc, numbers) in crate::render::pdfs::packs(&m.doc) {
+            let in_pack: Vec<&crate::document::ReportDoc> = view.reports.iter().filter(|r| numbers.contains(&r.item_number)).collect();
+            let content = match pack_content_hash(site_dir, site, &doc, &in_pack) {
+                Ok(c) => c,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
+            match decide(site_dir, &lock, &doc.pack_url, &content, doc.reissues.len(), &meeting_file) {
+                Ok(Decision::Reuse(bytes)) => {
+                    reused.insert(doc.pack_url.clone(), bytes);
+                }
+                Ok(_) => published_packs.push((doc.pack_url.clone(), doc.published.clone().unwrap_or_else(|| published.clone()), content, doc.reissues.len())),
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok((reused, published_packs))
+}
+
+/// SHA-256 of what a public pack is made from: the agenda as the clerk wrote it and the
+/// bytes of every source file of the public reports in it (reports, appendix files,
+/// images). It is built from named fields and file bytes, not from agendum's own data
+/// structures, so that upgrading agendum or its templates does not count as a change.
+fn pack_content_hash(site_dir: &Path, site: &crate::resolve::ResolvedSite, doc: &crate::document::MeetingDoc, reports: &[&crate::document::ReportDoc]) -> Result<String, Diagnostic> {
+    use sha2::{Digest, Sha256};
+    let items: Vec<serde_json::Value> = doc
+        .items
+        .iter()
+        .map(|i| {
+            // The procedural text enters as the HTML it was first hashed as; changing that
+            // would unfreeze every published pack.
+            serde_json::json!([i.number, i.title, i.kind, i.report_of, i.wards, i.key_decision, i.exempt.as_ref().map(|e| &e.statement), crate::render::html::blocks_html(&i.blocks)])
+        })
+        .collect();
+    let members: Vec<serde_json::Value> = doc.members.iter().map(|m| serde_json::json!([m.name, m.role, m.party])).collect();
+    let contact = doc.contact.as_ref().map(|c| serde_json::json!([c.name, c.role, c.phone, c.email]));
+    let head = serde_json::json!([site.council, doc.committee, doc.date, doc.time, doc.venue, doc.published, doc.pack_title, members, contact, items]);
+    let mut h = Sha256::new();
+    h.update(head.to_string());
+    if let Some(logo) = &site.logo {
+        if let Some(a) = site.assets.get(&logo.path) {
+            h.update(Sha256::digest(a.bytes.as_slice()));
+        }
+        h.update(&logo.alt);
+    }
+    for r in reports {
+        h.update(&r.item_number);
+        for rel in &r.public_sources {
+            let bytes = std::fs::read(site_dir.join(rel)).map_err(|e| Diagnostic::error(Pos::file(rel), format!("cannot read: {e}")))?;
+            h.update(rel);
+            h.update(Sha256::digest(&bytes));
+        }
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}

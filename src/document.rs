@@ -128,9 +128,13 @@ pub struct Appendix {
     pub title: String,
     pub anchor: String,
     pub blocks: Vec<Block>,
-    /// A PDF appendix: its path relative to the site; included as pages of the PDFs.
+    /// A PDF appendix: the output path of its asset (published beside the report and
+    /// included as pages of the PDFs).
     pub pdf: Option<String>,
     pub exempt: bool,
+    /// Set only by the audience filter: the appendix is exempt and this view may not
+    /// show it, so it carries its label, title and anchor and nothing else.
+    pub withheld: bool,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -175,10 +179,6 @@ pub struct ReportDoc {
     pub pdf_url: String,
     pub word_count: usize,
     pub language: String,
-    /// Image files the report uses: (path relative to the site, published file name).
-    pub images: Vec<(String, String)>,
-    /// Images used only in exempt appendices: never published publicly.
-    pub exempt_images: Vec<(String, String)>,
     /// The site files the public version is made from (the report, its public appendix
     /// files and images), which is what a frozen pack's record is checked against.
     #[serde(skip)]
@@ -279,4 +279,100 @@ pub struct PlannedDecision {
     pub exempt: Option<Exemption>,
     pub documents: Vec<String>,
     pub contact: Option<String>,
+}
+
+/// A source file the output needs (an image, a PDF appendix, the logo), read once by
+/// the front and registered under the one output path it is published at. Renderers
+/// get bytes from here, never from the site folder.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Where it came from, relative to the site (for messages).
+    pub source: String,
+    pub bytes: std::sync::Arc<Vec<u8>>,
+    pub sha256: String,
+}
+
+/// Assets by output path. Two different files can never share a path: resolve refuses it.
+pub type Assets = std::collections::BTreeMap<String, Asset>;
+
+/// The council's logo: an asset's output path and its alt text.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LogoRef {
+    pub path: String,
+    pub alt: String,
+}
+
+// The one walk over the block tree: every pass that looks at or rewrites blocks or
+// inlines goes through these, so a new kind of block is handled in one place.
+
+/// Every block, depth first (list items, quotes, table cells, in document order).
+pub fn for_each_block<'a>(blocks: &'a [Block], f: &mut dyn FnMut(&'a Block)) {
+    for b in blocks {
+        f(b);
+        match b {
+            Block::List { items, .. } => items.iter().for_each(|i| for_each_block(&i.blocks, f)),
+            Block::Quote { blocks } => for_each_block(blocks, f),
+            Block::Table(t) => t.rows.iter().flatten().for_each(|c| for_each_block(c, f)),
+            _ => {}
+        }
+    }
+}
+
+/// Inline content directly held by a block (not by its children).
+fn own_inlines(b: &Block) -> Vec<&[Inline]> {
+    match b {
+        Block::Para { content, .. } | Block::Heading { content, .. } => vec![content],
+        Block::Fields { rows, .. } => rows.iter().map(|r| r.value.as_slice()).collect(),
+        Block::Table(t) => {
+            let mut v: Vec<&[Inline]> = t.columns.iter().map(|c| c.heading.as_slice()).collect();
+            v.extend(t.footer.iter().flatten().map(Vec::as_slice));
+            v
+        }
+        _ => vec![],
+    }
+}
+
+/// Every inline, depth first, including those inside links and emphasis.
+pub fn for_each_inline(blocks: &[Block], f: &mut dyn FnMut(&Inline)) {
+    fn inl(i: &Inline, f: &mut dyn FnMut(&Inline)) {
+        f(i);
+        if let Inline::Strong { content } | Inline::Emph { content } | Inline::Strike { content } | Inline::Link { content, .. } = i {
+            content.iter().for_each(|c| inl(c, f));
+        }
+    }
+    for_each_block(blocks, &mut |b| own_inlines(b).into_iter().flatten().for_each(|i| inl(i, f)));
+}
+
+/// Every inline, for passes that rewrite them. `f` sees a parent before its children,
+/// and the children of what it returns.
+pub fn for_each_inline_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
+    fn inl(i: &mut Inline, f: &mut dyn FnMut(&mut Inline)) {
+        f(i);
+        if let Inline::Strong { content } | Inline::Emph { content } | Inline::Strike { content } | Inline::Link { content, .. } = i {
+            content.iter_mut().for_each(|c| inl(c, f));
+        }
+    }
+    for b in blocks {
+        match b {
+            Block::Para { content, .. } | Block::Heading { content, .. } => content.iter_mut().for_each(|i| inl(i, f)),
+            Block::Fields { rows, .. } => rows.iter_mut().flat_map(|r| r.value.iter_mut()).for_each(|i| inl(i, f)),
+            Block::Table(t) => {
+                t.columns.iter_mut().flat_map(|c| c.heading.iter_mut()).for_each(|i| inl(i, f));
+                t.footer.iter_mut().flatten().flatten().for_each(|i| inl(i, f));
+                t.rows.iter_mut().flatten().for_each(|c| for_each_inline_mut(c, f));
+            }
+            Block::List { items, .. } => items.iter_mut().for_each(|it| for_each_inline_mut(&mut it.blocks, f)),
+            Block::Quote { blocks } => for_each_inline_mut(blocks, f),
+            Block::Code { .. } | Block::Rule => {}
+        }
+    }
+}
+
+/// The element ids a block itself carries (list items carry their own).
+pub fn block_ids(b: &Block) -> Vec<&str> {
+    match b {
+        Block::Para { id: Some(id), .. } | Block::Heading { id: Some(id), .. } => vec![id],
+        Block::List { items, .. } => items.iter().filter_map(|i| i.id.as_deref()).collect(),
+        _ => vec![],
+    }
 }

@@ -102,6 +102,10 @@ pub fn load_site(root: &Path) -> Result<LoadedSite, Diagnostics> {
             continue;
         }
         let slug = stem(&path);
+        if !crate::numbering::is_safe_slug(&slug) {
+            diags.push(unsafe_name(root, &path, &slug, "committee"));
+            continue;
+        }
         match read_yaml::<CommitteeFile>(root, &path) {
             Ok(c) => {
                 committees.insert(slug, (rel(root, &path), c));
@@ -202,7 +206,21 @@ fn load_report(root: &Path, path: &Path) -> Result<ReportSource, Diagnostic> {
     let front: ReportFront = yaml::parse(&Source { path: &shown, text: yaml_text, line_offset: 1 })?;
     let file_stem = stem(path);
     let slug = strip_number_prefix(&file_stem).to_string();
+    if !crate::numbering::is_safe_slug(&slug) {
+        return Err(unsafe_name(root, path, &slug, "report"));
+    }
     Ok(ReportSource { path: shown, slug, front: Box::new(front), body: body.to_string(), body_line })
+}
+
+/// A file whose name would become part of a web address but cannot safely.
+fn unsafe_name(root: &Path, path: &Path, slug: &str, what: &str) -> Diagnostic {
+    let suggestion = crate::numbering::slugify(slug);
+    let ext = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+    Diagnostic::error(Pos::file(rel(root, path)), format!("the {what} file name `{slug}` cannot be used in a web address"))
+        .hint(format!(
+            "name {what} files with lower-case letters, digits and hyphens only{}",
+            if suggestion.is_empty() { String::new() } else { format!(", e.g. {suggestion}{ext}") }
+        ))
 }
 
 /// `04-shared-services` -> `shared-services`.

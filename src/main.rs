@@ -1,9 +1,22 @@
 //! The `agendum` command line.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+// Messages go to stderr; if it is closed (`2>&1 | head`), they are dropped, not a panic.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+macro_rules! say_raw {
+    ($($t:tt)*) => {{
+        let _ = write!(std::io::stderr(), $($t)*);
+    }};
+}
 
 use agendum::diag::{colour_stderr, Diagnostics};
 
@@ -97,7 +110,7 @@ fn main() -> ExitCode {
             let opts = agendum::serve::ServeOptions { site: cli.site.clone(), port: *port, html_only: *html_only };
             agendum::serve::serve(opts, move |msg| {
                 if !quiet || msg.starts_with("build failed") {
-                    eprintln!("{msg}")
+                    say!("{msg}")
                 }
             })
             .map_err(Into::into)
@@ -126,13 +139,13 @@ fn main() -> ExitCode {
             }
             result.map(|report| {
                 for pack in &report.frozen {
-                    eprintln!("froze {pack} (agendum.lock, frozen/{pack}): commit both");
+                    say!("froze {pack} (agendum.lock, frozen/{pack}): commit both");
                 }
                 for w in &report.warnings.0 {
-                    eprint!("{}", w.render(colour));
+                    say_raw!("{}", w.render(colour));
                 }
                 if !cli.quiet {
-                    eprintln!(
+                    say!(
                         "built {} meeting(s), {} report(s), {} file(s) ({} PDF, {} compiled) into {} in {:.2}s{}",
                         report.meetings,
                         report.reports,
@@ -152,14 +165,15 @@ fn main() -> ExitCode {
             match format {
                 Format::Json => {
                     let report = serde_json::json!({ "errors": errors, "warnings": warnings, "diagnostics": diags.0 });
-                    println!("{}", serde_json::to_string_pretty(&report).unwrap());
+                    // A closed pipe (`| head`) ends the output quietly.
+                    let _ = writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&report).unwrap_or_default());
                 }
                 Format::Human => {
                     for d in &diags.0 {
-                        eprint!("{}", d.render(colour));
+                        say_raw!("{}", d.render(colour));
                     }
                     if !cli.quiet || errors + warnings > 0 {
-                        eprintln!("{errors} error(s), {warnings} warning(s)");
+                        say!("{errors} error(s), {warnings} warning(s)");
                     }
                 }
             }
@@ -169,25 +183,28 @@ fn main() -> ExitCode {
             let date = match agendum::model::parse_date(meeting_date) {
                 Ok(d) => d,
                 Err(e) => {
-                    eprintln!("error: {e}\n   = hint: give the meeting date as YYYY-MM-DD, e.g. 2025-06-17");
+                    say!("error: {e}\n   = hint: give the meeting date as YYYY-MM-DD, e.g. 2025-06-17");
                     return ExitCode::from(2);
                 }
             };
             let (cal, clear) = agendum::check::site_calendar(&cli.site);
-            println!("Meeting: {}", date.format("%A %-d %B %Y"));
+            let mut stdout = std::io::stdout().lock();
+            let _ = writeln!(stdout, "Meeting: {}", date.format("%A %-d %B %Y"));
             for (what, when) in agendum::check::dates(date, &cal, clear) {
-                println!("{:<70} {}", what, when.format("%A %-d %B %Y"));
+                if writeln!(stdout, "{:<70} {}", what, when.format("%A %-d %B %Y")).is_err() {
+                    break; // a closed pipe: stop quietly
+                }
             }
             Ok(())
         }
         Command::New { what: NewCommand::Report { meeting, title } } => agendum::resolve_theme_only(&cli.site).and_then(|theme| {
             let made = agendum::scaffold::new_report(&cli.site, meeting, title, &theme.scheme)?;
             if !cli.quiet {
-                eprintln!("created {}", made.report.display());
+                say!("created {}", made.report.display());
                 if made.added_to_agenda {
-                    eprintln!("added it to the end of the agenda in content/meetings/{meeting}/meeting.yaml");
+                    say!("added it to the end of the agenda in content/meetings/{meeting}/meeting.yaml");
                 } else {
-                    eprintln!("add `- report: {}` to the items in content/meetings/{meeting}/meeting.yaml", agendum::numbering::slugify(title));
+                    say!("add `- report: {}` to the items in content/meetings/{meeting}/meeting.yaml", agendum::numbering::slugify(title));
                 }
             }
             Ok(())
@@ -197,10 +214,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(diags) => {
             for d in &diags.0 {
-                eprint!("{}", d.render(colour));
+                say_raw!("{}", d.render(colour));
             }
             let n = diags.errors().count();
-            eprintln!("{n} error{} found; nothing was written", if n == 1 { "" } else { "s" });
+            say!("{n} error{} found; nothing was written", if n == 1 { "" } else { "s" });
             ExitCode::from(1)
         }
     }

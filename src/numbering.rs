@@ -75,3 +75,37 @@ mod tests {
         assert_eq!(slugify("OD & Learning"), "od-learning");
     }
 }
+
+/// A name usable as it is in a URL and a file name: lower-case ASCII letters and digits,
+/// with single hyphens inside. Names agendum builds from file names must be of this form,
+/// so no link it writes can carry a scheme (`javascript:`), a path or markup.
+pub fn is_safe_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
+#[cfg(test)]
+mod slug_tests {
+    use super::*;
+
+    #[test]
+    fn safe_slugs() {
+        assert!(is_safe_slug("cabinet"));
+        assert!(is_safe_slug("improvement-and-efficiency-2"));
+        for bad in ["", "javascript:alert(1)", "Cabinet", "a b", "../x", "a/b", "-a", "a-", "a--b", "caf\u{e9}", "x.y"] {
+            assert!(!is_safe_slug(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn slugify_is_always_safe_or_empty() {
+        for s in ["javascript:alert(1)", "Économie & Finance", "  --x--  ", "<script>", "a\u{0}b"] {
+            let out = slugify(s);
+            assert!(out.is_empty() || is_safe_slug(&out), "{s:?} -> {out:?}");
+        }
+    }
+}

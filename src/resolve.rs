@@ -19,12 +19,14 @@ use crate::numbering::{path_number, slugify};
 use crate::theme::{FieldsLayout, HeaderKey, HeaderLayout, ListStyle, MastheadLine, SectionKind, SectionScheme, SubsectionStyle, Theme, ThemeScheme};
 use crate::yaml::{spanned_pos, Spanned};
 
-/// Everything the renderers need.
+/// The one site document: every page, PDF and asset of every audience, with every
+/// output name decided. It holds exempt content; renderers never see it, only the
+/// audience views made from it by `crate::audience`.
 pub struct ResolvedSite {
-    /// The site folder, for files the renderers read (PDF appendices).
-    pub root: PathBuf,
-    /// The council's logo: (file extension, bytes, alt text).
-    pub logo: Option<(String, Vec<u8>, String)>,
+    /// The council's logo: its output path (an asset) and alt text.
+    pub logo: Option<LogoRef>,
+    /// Site-wide assets: the logo and the theme's static files.
+    pub assets: Assets,
     pub council: String,
     pub base_url: Option<String>,
     pub language: String,
@@ -47,17 +49,14 @@ pub struct ResolvedMeeting {
     /// Index of the meeting in `LoadedSite::meetings`, for rules that read the source.
     pub source_index: usize,
     pub doc: MeetingDoc,
-    /// Every report of the meeting, exempt ones included: publishers must filter.
+    /// Every report of the meeting, exempt ones included. Nothing renders this: the
+    /// renderers see an audience view (`crate::audience`).
     pub reports: Vec<ReportDoc>,
-    /// The meeting's content folder, for PDF appendices.
-    pub dir: PathBuf,
+    /// The images and PDF appendices of its reports, by output path.
+    pub assets: Assets,
+    /// Its folder's name under content/meetings.
+    pub dir_name: String,
     pub warnings: Diagnostics,
-}
-
-impl ResolvedMeeting {
-    pub fn public_reports(&self) -> impl Iterator<Item = &ReportDoc> {
-        self.reports.iter().filter(|r| r.exempt.is_none())
-    }
 }
 
 pub const SCHEDULE_12A: &str = "Part 1 of Schedule 12A to the Local Government Act 1972";
@@ -66,7 +65,7 @@ pub fn exemption_statement(paragraphs: &[u8]) -> String {
     let list = match paragraphs {
         [one] => format!("paragraph {one}"),
         many => {
-            let (last, rest) = many.split_last().unwrap();
+            let Some((last, rest)) = many.split_last() else { return String::from("Not for publication") };
             format!("paragraphs {} and {last}", rest.iter().map(u8::to_string).collect::<Vec<_>>().join(", "))
         }
     };
@@ -134,9 +133,20 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
         return Err(diags);
     }
     meetings.sort_by(|a, b| (&a.doc.date, &a.doc.committee_slug).cmp(&(&b.doc.date, &b.doc.committee_slug)));
+    let mut assets = Assets::new();
+    for (name, bytes) in &theme.statics {
+        let sha256 = crate::render::data::sha256_hex(bytes);
+        assets.insert(format!("static/{name}"), Asset { source: format!("theme {}: static/{name}", theme.scheme.name), bytes: std::sync::Arc::new(bytes.clone()), sha256 });
+    }
     let logo = match &site.config.logo {
         None => None,
-        Some(l) => Some(load_logo(site, l)?),
+        Some(l) => {
+            let (ext, bytes, alt) = load_logo(site, l)?;
+            let path = format!("static/logo.{ext}");
+            let sha256 = crate::render::data::sha256_hex(&bytes);
+            assets.insert(path.clone(), Asset { source: l.value.file.clone(), bytes: std::sync::Arc::new(bytes), sha256 });
+            Some(LogoRef { path, alt })
+        }
     };
     let forward_plan = match &site.forward_plan {
         None => None,
@@ -144,8 +154,8 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
     };
     Ok(ResolvedSite {
         forward_plan,
-        root: site.root.clone(),
         logo,
+        assets,
         council: site.config.council.clone(),
         base_url: site.config.base_url.clone(),
         language: site.config.language.clone(),
@@ -231,6 +241,7 @@ fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Resul
     let mut used: BTreeSet<usize> = BTreeSet::new();
     let mut items = Vec::new();
     let mut reports = Vec::new();
+    let mut assets = Assets::new();
     let mut warnings = Diagnostics::new();
     let ctx = MeetingCtx {
         council: &site.config.council,
@@ -262,15 +273,27 @@ fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Resul
                 }
                 let src = &m.reports[idx];
                 match resolve_report(&ctx, theme, src, &number) {
-                    Ok((doc, w)) => {
+                    Ok((doc, w, report_assets)) => {
                         warnings.extend(w);
+                        for (out, a) in report_assets {
+                            match assets.get(&out) {
+                                Some(prev) if prev.sha256 != a.sha256 => diags.push(
+                                    Diagnostic::error(Pos::file(&src.path), format!("`{}` and `{}` would both be published as `{out}`", a.source, prev.source))
+                                        .hint("rename one of the files"),
+                                ),
+                                Some(_) => {}
+                                None => {
+                                    assets.insert(out, a);
+                                }
+                            }
+                        }
                         items.push(AgendaItem {
                             number: number.clone(),
                             title: doc.title.clone(),
                             kind: "report".into(),
                             blocks: vec![],
-                            url: doc.exempt.is_none().then(|| doc.url.clone()),
-                            pdf_url: doc.exempt.is_none().then(|| doc.pdf_url.clone()),
+                            url: Some(doc.url.clone()),
+                            pdf_url: Some(doc.pdf_url.clone()),
                             slug: Some(doc.slug.clone()),
                             report_of: header_text(&doc, "report_of").or_else(|| header_text(&doc, "chief_officer")),
                             wards: src.front.wards.as_ref().map(|w| w.value.display()),
@@ -381,7 +404,7 @@ fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Resul
         pack_url: format!("{base}/agenda-pack.pdf"),
         language: site.config.language.clone(),
     };
-    Ok(ResolvedMeeting { source_index: 0, doc, reports, dir: ctx.dir.clone(), warnings })
+    Ok(ResolvedMeeting { source_index: 0, doc, reports, assets, dir_name: m.dir_name.clone(), warnings })
 }
 
 /// The supplementary agenda an item goes out in: its `added` date, when that is after
@@ -488,7 +511,7 @@ struct Labels {
     numbers: BTreeMap<String, String>,
 }
 
-fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_number: &str) -> Result<(ReportDoc, Diagnostics), Diagnostics> {
+fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_number: &str) -> Result<(ReportDoc, Diagnostics, Assets), Diagnostics> {
     let scheme = &theme.scheme;
     let front = &src.front;
     let file = src.path.as_path();
@@ -561,6 +584,8 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
                         } else {
                             written.insert(sec.key.clone(), (Vec::new(), *line));
                         }
+                        // Text under a refused heading is dropped with it (the error above
+                        // says why), not reported again as text outside any section.
                         current = Some(sec.key.clone());
                     }
                     None => {
@@ -575,7 +600,11 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
                 }
             }
             _ => match &current {
-                Some(key) => written.get_mut(key).unwrap().0.push(node),
+                Some(key) => {
+                    if let Some(section) = written.get_mut(key) {
+                        section.0.push(node);
+                    }
+                }
                 None => {
                     let line = node_line(&node);
                     if !diags.0.iter().any(|d| d.pos.file == file && d.message.contains("before the first")) {
@@ -718,6 +747,7 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
     }
 
     // Appendices.
+    let mut assets = Assets::new();
     let mut appendices = Vec::new();
     let mut public_sources = vec![file.to_string_lossy().replace('\\', "/")];
     for a in &front.appendices {
@@ -731,6 +761,7 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
             blocks: vec![],
             pdf: None,
             exempt: e.exempt,
+            withheld: false,
         };
         if let Some(key) = &e.table {
             match tables.build(key, apos.line) {
@@ -749,7 +780,11 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
                     if !full.is_file() {
                         diags.push(Diagnostic::error(apos.clone(), format!("appendix file `{rel_file}` does not exist")).field("appendices.file").hint(format!("expected at {}", shown.display())));
                     } else if rel_file.to_lowercase().ends_with(".pdf") {
-                        ap.pdf = Some(shown.to_string_lossy().replace('\\', "/"));
+                        let out = format!("{}/{:0>2}-{}-appendix-{}.pdf", ctx.base, item_number, src.slug, slugify(&e.id));
+                        match register_asset(&mut assets, &full, &shown, out.clone()) {
+                            Ok(()) => ap.pdf = Some(out),
+                            Err(why) => diags.push(Diagnostic::error(apos.clone(), why).field("appendices.file").hint("give each appendix its own id (ids that differ only in case or punctuation publish to one file name)")),
+                        }
                     } else if rel_file.to_lowercase().ends_with(".md") {
                         match crate::load::read_text(ctx.site_root, &full) {
                             Ok(text) => {
@@ -820,16 +855,20 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
         return Err(diags);
     }
     let stem = format!("{:0>2}-{}", item_number, src.slug);
-    let mut images = Vec::new();
-    let mut exempt_images = Vec::new();
+    let mut image_sources = Vec::new();
     for s in &mut sections {
-        walk_inlines(&mut s.blocks, &mut |i| place_image(i, ctx, &stem, file, &mut images, &mut diags));
+        walk_inlines(&mut s.blocks, &mut |i| place_image(i, ctx, &stem, file, &mut assets, &mut image_sources, &mut diags));
     }
     for a in &mut appendices {
-        let list = if a.exempt { &mut exempt_images } else { &mut images };
-        walk_inlines(&mut a.blocks, &mut |i| place_image(i, ctx, &stem, file, list, &mut diags));
+        let mut mine = Vec::new();
+        walk_inlines(&mut a.blocks, &mut |i| place_image(i, ctx, &stem, file, &mut assets, &mut mine, &mut diags));
+        if !a.exempt {
+            image_sources.extend(mine);
+        }
     }
-    exempt_images.retain(|x| !images.contains(x));
+    for f in &mut footnotes {
+        walk_inlines(&mut f.blocks, &mut |i| place_image(i, ctx, &stem, file, &mut assets, &mut image_sources, &mut diags));
+    }
     if diags.has_errors() {
         return Err(diags);
     }
@@ -866,11 +905,9 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
         pdf_url: format!("{}/{stem}.pdf", ctx.base),
         word_count,
         language: ctx.language.to_string(),
-        public_sources: public_sources.into_iter().chain(images.iter().map(|(p, _)| p.clone())).collect(),
-        images,
-        exempt_images,
+        public_sources: public_sources.into_iter().chain(image_sources).collect(),
     };
-    Ok((doc, warnings))
+    Ok((doc, warnings, assets))
 }
 
 /// Every inline in a block tree, for passes that rewrite inlines.
@@ -893,10 +930,12 @@ fn walk_inlines(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
     }
 }
 
-/// An image must be a PNG, JPEG or SVG file in the meeting's folder; it is published
-/// beside the report as `<nn>-<slug>-<name>`. Images on other sites are not fetched:
-/// they stay links.
-fn place_image(i: &mut Inline, ctx: &MeetingCtx<'_>, stem: &str, file: &Path, images: &mut Vec<(String, String)>, diags: &mut Diagnostics) {
+/// An image must be a PNG, JPEG or SVG file in the meeting's folder. It is registered
+/// as an asset published beside the report as `<nn>-<slug>-<name>-<hash>.<ext>`: the hash
+/// of its bytes is in the name, so two different pictures never share one (a public
+/// `pub/chart.svg` and an exempt `secret/chart.svg` stay apart). Images on other sites
+/// are not fetched: they stay links.
+fn place_image(i: &mut Inline, ctx: &MeetingCtx<'_>, stem: &str, file: &Path, assets: &mut Assets, sources: &mut Vec<String>, diags: &mut Diagnostics) {
     let Inline::Image { src, alt, file: published } = i else { return };
     if src.starts_with("http://") || src.starts_with("https://") {
         *i = Inline::Link { href: src.clone(), content: vec![Inline::text(format!("[Image: {alt}]"))] };
@@ -909,15 +948,43 @@ fn place_image(i: &mut Inline, ctx: &MeetingCtx<'_>, stem: &str, file: &Path, im
     }
     match safe_join(&ctx.dir, src) {
         Ok(full) if full.is_file() => {
-            let name = format!("{stem}-{}.{ext}", slugify(Path::new(src.as_str()).file_stem().and_then(|s| s.to_str()).unwrap_or("image")));
-            let site_rel = crate::diag::rel(ctx.site_root, &full).to_string_lossy().replace('\\', "/");
-            if !images.iter().any(|(_, n)| *n == name) {
-                images.push((site_rel, name.clone()));
+            let shown = crate::diag::rel(ctx.site_root, &full);
+            let bytes = match std::fs::read(&full) {
+                Ok(b) => b,
+                Err(e) => {
+                    diags.push(Diagnostic::error(Pos::file(file), format!("cannot read image `{src}`: {e}")).hint("check the file's permissions"));
+                    return;
+                }
+            };
+            let sha = crate::render::data::sha256_hex(&bytes);
+            let base = slugify(Path::new(src.as_str()).file_stem().and_then(|s| s.to_str()).unwrap_or("image"));
+            let base = if base.is_empty() { "image".to_string() } else { base };
+            let name = format!("{stem}-{base}-{}.{ext}", &sha[..12]);
+            let out = format!("{}/{name}", ctx.base);
+            if !assets.contains_key(&out) {
+                assets.insert(out, Asset { source: shown.to_string_lossy().replace('\\', "/"), bytes: std::sync::Arc::new(bytes), sha256: sha });
             }
+            sources.push(shown.to_string_lossy().replace('\\', "/"));
             *published = name;
         }
         Ok(_) => diags.push(Diagnostic::error(Pos::file(file), format!("image `{src}` does not exist")).hint("put the image in the meeting's folder and give its path from there")),
         Err(why) => diags.push(Diagnostic::error(Pos::file(file), format!("image `{src}` {why}")).hint("put the image in the meeting's folder")),
+    }
+}
+
+/// Register a source file as an asset at `out`. The same file twice is one asset; two
+/// different files at one output path are refused, never silently merged.
+fn register_asset(assets: &mut Assets, full: &Path, shown: &Path, out: String) -> Result<(), String> {
+    let bytes = std::fs::read(full).map_err(|e| format!("cannot read `{}`: {e}", shown.display()))?;
+    let sha = crate::render::data::sha256_hex(&bytes);
+    let source = shown.to_string_lossy().replace('\\', "/");
+    match assets.get(&out) {
+        Some(a) if a.sha256 != sha => Err(format!("`{source}` and `{}` would both be published as `{out}`", a.source)),
+        Some(_) => Ok(()),
+        None => {
+            assets.insert(out, Asset { source, bytes: std::sync::Arc::new(bytes), sha256: sha });
+            Ok(())
+        }
     }
 }
 
@@ -1201,7 +1268,9 @@ fn number_blocks(blocks: &mut [Block], section: usize, scheme: &ThemeScheme, key
             }
             // Lists that already carry markers (recommendations in their theme style) keep them.
             Block::List { ordered: true, items } if scheme.numbering.outline_lists && last_para.is_some() && items.iter().all(|i| i.marker.is_none()) => {
-                outline_items(items, last_para.as_ref().unwrap(), suffix, scheme, labels);
+                if let Some(lp) = last_para.as_ref() {
+                    outline_items(items, lp, suffix, scheme, labels);
+                }
             }
             other => style_lists(std::slice::from_mut(other), scheme, 0),
         }
@@ -1268,10 +1337,22 @@ fn appendix_blocks(nodes: Vec<Node>, numbered: bool, prefix: &str, scheme: &Them
             Node::Heading { level: 2, content, id, unnumbered, .. } => {
                 groups.push((Some(Block::Heading { level: 2, number: None, id, content }), unnumbered, Vec::new()));
             }
-            Node::Heading { level, content, id, .. } => groups.last_mut().unwrap().2.push(Block::Heading { level, number: None, id, content }),
-            Node::Block { block, .. } => groups.last_mut().unwrap().2.push(block),
+            Node::Heading { level, content, id, .. } => {
+                if let Some(g) = groups.last_mut() {
+                    g.2.push(Block::Heading { level, number: None, id, content })
+                }
+            }
+            Node::Block { block, .. } => {
+                if let Some(g) = groups.last_mut() {
+                    g.2.push(block)
+                }
+            }
             Node::DataTable { key, line } => match tables.build(&key, line) {
-                Ok(t) => groups.last_mut().unwrap().2.push(Block::Table(t)),
+                Ok(t) => {
+                    if let Some(g) = groups.last_mut() {
+                        g.2.push(Block::Table(t))
+                    }
+                }
                 Err(d) => diags.push(d),
             },
         }

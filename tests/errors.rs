@@ -19,12 +19,14 @@ fn failing_build(site: &Path) -> String {
     let out = site.join("output");
     fs::create_dir_all(&out).unwrap();
     fs::write(out.join("sentinel.html"), "previous build").unwrap();
+    // An earlier agendum build's folder, as its marker says.
+    fs::write(out.join(".agendum-output"), "").unwrap();
     let res = agendum(&["build", "--site", site.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
     assert_eq!(res.status.code(), Some(1), "expected exit 1, got {:?}:\n{stderr}", res.status.code());
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(read(&out.join("sentinel.html")), "previous build", "output must be left intact");
-    assert_eq!(fs::read_dir(&out).unwrap().count(), 1, "nothing new written to output");
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 2, "nothing new written to output");
     let leftovers: Vec<_> = fs::read_dir(site).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains("staging")).collect();
     assert!(leftovers.is_empty(), "no staging folder left behind");
     stderr

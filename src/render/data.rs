@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use super::html::absolute_url;
 use super::Files;
 use crate::document::MeetingDoc;
-use crate::resolve::ResolvedSite;
+use crate::audience::View;
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
@@ -18,12 +18,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Everything in this module, keyed by output path. `files` is the public output so far.
 /// `digest` gives the SHA-256 and size of a published file, wherever it is held.
-pub fn render(site: &ResolvedSite, files: &Files, stored: &super::StoredFiles, digest: &dyn Fn(&str) -> Option<(String, u64)>) -> Files {
+pub fn render(site: &View, files: &Files, stored: &super::StoredFiles, digest: &dyn Fn(&str) -> Option<(String, u64)>) -> Files {
     let mut out = Files::new();
-    for m in &site.meetings {
+    for m in site.meetings() {
         out.insert(m.doc.data_url.clone(), open_data(site, &m.doc, digest).into_bytes());
     }
-    let all: Vec<&MeetingDoc> = site.meetings.iter().map(|m| &m.doc).collect();
+    let all: Vec<&MeetingDoc> = site.meetings().iter().map(|m| &m.doc).collect();
     out.insert("meetings.ics".into(), icalendar(site, &format!("{}: committee meetings", site.council), &all).into_bytes());
     for c in &site.committees {
         let mine: Vec<&MeetingDoc> = all.iter().copied().filter(|d| d.committee_slug == c.slug).collect();
@@ -39,14 +39,14 @@ pub fn render(site: &ResolvedSite, files: &Files, stored: &super::StoredFiles, d
 }
 
 /// A link to a published file, absolute when the site has a base URL.
-fn url(site: &ResolvedSite, path: &str) -> String {
+fn url(site: &View, path: &str) -> String {
     match &site.base_url {
         Some(b) => absolute_url(b, path),
         None => path.to_string(),
     }
 }
 
-fn document(site: &ResolvedSite, digest: &dyn Fn(&str) -> Option<(String, u64)>, note: &str, date: Option<&str>, path: &str, media_type: &str) -> Option<Value> {
+fn document(site: &View, digest: &dyn Fn(&str) -> Option<(String, u64)>, note: &str, date: Option<&str>, path: &str, media_type: &str) -> Option<Value> {
     let (sha256, size) = digest(path)?;
     Some(json!({
         "note": note,
@@ -56,7 +56,7 @@ fn document(site: &ResolvedSite, digest: &dyn Fn(&str) -> Option<(String, u64)>,
 }
 
 /// One meeting as Open Civic Data event JSON, with SHA-256 for every document.
-fn open_data(site: &ResolvedSite, d: &MeetingDoc, files: &dyn Fn(&str) -> Option<(String, u64)>) -> String {
+fn open_data(site: &View, d: &MeetingDoc, files: &dyn Fn(&str) -> Option<(String, u64)>) -> String {
     let published = d.published.as_deref();
     let mut documents: Vec<Value> = Vec::new();
     documents.extend(document(site, files, "Agenda pack", published, &d.pack_url, "application/pdf"));
@@ -141,7 +141,7 @@ fn ics_line(out: &mut String, line: &str) {
 }
 
 /// The calendar's host part for UIDs: the base URL's host, so UIDs stay stable.
-fn uid_host(site: &ResolvedSite) -> String {
+fn uid_host(site: &View) -> String {
     site.base_url
         .as_deref()
         .and_then(|b| b.split("://").nth(1))
@@ -154,7 +154,7 @@ fn compact(date: &str) -> String {
     date.replace('-', "")
 }
 
-fn icalendar(site: &ResolvedSite, name: &str, meetings: &[&MeetingDoc]) -> String {
+fn icalendar(site: &View, name: &str, meetings: &[&MeetingDoc]) -> String {
     let mut out = String::new();
     let host = uid_host(site);
     for l in [
@@ -218,7 +218,7 @@ fn xml(s: &str) -> String {
 }
 
 /// Atom feed of published agendas and supplements, newest first.
-fn atom(site: &ResolvedSite, meetings: &[&MeetingDoc]) -> String {
+fn atom(site: &View, meetings: &[&MeetingDoc]) -> String {
     struct Entry {
         id: String,
         title: String,
@@ -272,11 +272,11 @@ fn atom(site: &ResolvedSite, meetings: &[&MeetingDoc]) -> String {
 }
 
 /// sitemap.xml (sitemaps.org 0.9): every public page, absolute.
-fn sitemap(site: &ResolvedSite, base: &str, pages: &[&String]) -> String {
+fn sitemap(site: &View, base: &str, pages: &[&String]) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for p in pages {
         // Pages of a meeting change when its agenda is published or re-issued.
-        let lastmod = site.meetings.iter().find(|m| p.starts_with(&format!("{}/{}/", m.doc.committee_slug, m.doc.date))).and_then(|m| {
+        let lastmod = site.meetings().iter().find(|m| p.starts_with(&format!("{}/{}/", m.doc.committee_slug, m.doc.date))).and_then(|m| {
             m.doc.reissues.last().map(|r| r.date.clone()).or_else(|| m.doc.published.clone())
         });
         out.push_str(&format!("  <url><loc>{}</loc>", xml(&absolute_url(base, p))));

@@ -8,7 +8,7 @@ use tera::{Context, Tera};
 use super::Files;
 use crate::diag::{Diagnostic, Pos};
 use crate::document::*;
-use crate::resolve::{ResolvedMeeting, ResolvedSite};
+use crate::audience::{MeetingView, View};
 use crate::theme::Theme;
 
 pub struct HtmlRenderer {
@@ -36,20 +36,20 @@ impl HtmlRenderer {
         self.tera.render(name, ctx).map_err(|e| template_error(&e))
     }
 
-    pub fn render_site(&self, site: &ResolvedSite, theme: &Theme) -> Result<Files, Diagnostic> {
+    pub fn render_site(&self, site: &View) -> Result<Files, Diagnostic> {
         // Meetings are independent: render them on every core, then merge in order.
         use rayon::prelude::*;
-        let pages: Vec<Result<Files, Diagnostic>> = site.meetings.par_iter().map(|m| self.render_meeting(site, m)).collect();
+        let pages: Vec<Result<Files, Diagnostic>> = site.meetings().par_iter().map(|m| self.render_meeting(site, m)).collect();
         let mut files = Files::new();
         for p in pages {
             files.extend(p?);
         }
         let today = self.today.as_str();
-        let summaries: Vec<(&ResolvedMeeting, Value)> = site.meetings.iter().map(|m| (m, self.meeting_summary(m))).collect();
-        let upcoming = |filter: &dyn Fn(&ResolvedMeeting) -> bool| -> Vec<&Value> {
+        let summaries: Vec<(&MeetingView, Value)> = site.meetings().iter().map(|m| (m, self.meeting_summary(m))).collect();
+        let upcoming = |filter: &dyn Fn(&MeetingView) -> bool| -> Vec<&Value> {
             summaries.iter().filter(|(m, _)| m.doc.date.as_str() >= today && filter(m)).map(|(_, v)| v).collect()
         };
-        let past = |filter: &dyn Fn(&ResolvedMeeting) -> bool| -> Vec<&Value> {
+        let past = |filter: &dyn Fn(&MeetingView) -> bool| -> Vec<&Value> {
             summaries.iter().rev().filter(|(m, _)| m.doc.date.as_str() < today && filter(m)).map(|(_, v)| v).collect()
         };
 
@@ -101,18 +101,12 @@ impl HtmlRenderer {
         files.insert("search.html".into(), self.render("search.html", &ctx)?.into_bytes());
         files.insert("search-index.js".into(), search_index(site).into_bytes());
 
-        for (name, bytes) in &theme.statics {
-            files.insert(format!("static/{name}"), bytes.clone());
-        }
-        if let Some((ext, bytes, _)) = &site.logo {
-            files.insert(format!("static/logo.{ext}"), bytes.clone());
-        }
         Ok(files)
     }
 
     /// A meeting as listed on the home, committee and archive pages; hrefs are relative
     /// to the site root.
-    fn meeting_summary(&self, m: &ResolvedMeeting) -> Value {
+    fn meeting_summary(&self, m: &MeetingView) -> Value {
         json!({
             "committee": m.doc.committee,
             "date": m.doc.date,
@@ -126,7 +120,7 @@ impl HtmlRenderer {
     }
 
     /// The context every page shares; `path` is the page's place in the output.
-    fn page_context(&self, site: &ResolvedSite, path: &str) -> Context {
+    fn page_context(&self, site: &View, path: &str) -> Context {
         let mut ctx = Context::new();
         let root = "../".repeat(path.matches('/').count());
         ctx.insert("council", &site.council);
@@ -138,13 +132,13 @@ impl HtmlRenderer {
         ctx.insert("has_forward_plan", &site.forward_plan.is_some());
         ctx.insert("theme", &site.theme_name);
         ctx.insert("generator", concat!("agendum ", env!("CARGO_PKG_VERSION")));
-        ctx.insert("logo", &site.logo.as_ref().map(|(ext, _, alt)| json!({ "src": format!("static/logo.{ext}"), "alt": alt })));
+        ctx.insert("logo", &site.logo.as_ref().map(|l| json!({ "src": l.path, "alt": l.alt })));
         ctx
     }
 
-    pub fn render_meeting(&self, site: &ResolvedSite, m: &ResolvedMeeting) -> Result<Files, Diagnostic> {
+    pub fn render_meeting(&self, site: &View, m: &MeetingView) -> Result<Files, Diagnostic> {
         let mut files = Files::new();
-        for r in m.public_reports() {
+        for r in &m.reports {
             let mut ctx = self.page_context(site, &r.url);
             let mut view = report_view(r);
             view["pdf_href"] = if self.link_pdfs { Value::String(file_name(&r.pdf_url)) } else { Value::Null };
@@ -200,7 +194,7 @@ fn by_year(meetings: Vec<&Value>) -> Vec<Value> {
 
 /// schema.org Event for the meeting page, so search engines show the date and place.
 /// `</` is escaped so that no author text can close the script element.
-fn json_ld(site: &ResolvedSite, m: &ResolvedMeeting) -> String {
+fn json_ld(site: &View, m: &MeetingView) -> String {
     let d = &m.doc;
     let mut v = json!({
         "@context": "https://schema.org",
@@ -228,9 +222,9 @@ fn script_safe(json: &str) -> String {
 
 /// The search index as a script, so that the search page works from disk (`file:`) as
 /// well as from a server. Public pages only: exempt reports are never in it.
-fn search_index(site: &ResolvedSite) -> String {
+fn search_index(site: &View) -> String {
     let mut entries = Vec::new();
-    for m in &site.meetings {
+    for m in site.meetings() {
         let d = &m.doc;
         entries.push(json!({
             "title": format!("{}, {}", d.committee, d.date_display),
@@ -238,7 +232,7 @@ fn search_index(site: &ResolvedSite) -> String {
             "url": d.url,
             "text": d.items.iter().map(|i| i.title.as_str()).collect::<Vec<_>>().join(" "),
         }));
-        for r in m.public_reports() {
+        for r in &m.reports {
             // Header values, headings and the opening of each section: enough to find a
             // report by its subject without shipping the whole archive to every visitor.
             let mut text = String::new();
@@ -321,13 +315,13 @@ fn report_view(r: &ReportDoc) -> Value {
         }
     }
     if let Some(apps) = v.get_mut("appendices").and_then(Value::as_array_mut) {
-        // Exempt appendices are withheld from public pages: only their label stays.
-        apps.retain(|a| !a["exempt"].as_bool().unwrap_or(false));
-        let public: Vec<&Appendix> = r.appendices.iter().filter(|a| !a.exempt).collect();
-        for (a, src) in apps.iter_mut().zip(public) {
+        // Withheld appendices are listed apart, as notices.
+        apps.retain(|a| !a["withheld"].as_bool().unwrap_or(false));
+        let shown: Vec<&Appendix> = r.appendices.iter().filter(|a| !a.withheld).collect();
+        for (a, src) in apps.iter_mut().zip(shown) {
             a["html"] = Value::String(blocks_html(&src.blocks));
             if let Some(pdf) = &src.pdf {
-                a["pdf_href"] = Value::String(appendix_pdf_name(r, src, pdf));
+                a["pdf_href"] = Value::String(file_name(pdf));
             }
         }
     }
@@ -338,11 +332,6 @@ fn report_view(r: &ReportDoc) -> Value {
         }
     }
     v
-}
-
-/// File name under which a PDF appendix is published beside its report.
-pub fn appendix_pdf_name(r: &ReportDoc, a: &Appendix, _src: &str) -> String {
-    format!("{:0>2}-{}-appendix-{}.pdf", r.item_number, r.slug, crate::numbering::slugify(&a.id))
 }
 
 pub fn escape(s: &str) -> String {

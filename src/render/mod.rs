@@ -4,6 +4,7 @@
 pub mod data;
 pub mod html;
 pub mod pdf;
+pub mod pdfs;
 
 use std::collections::BTreeMap;
 
@@ -23,8 +24,8 @@ pub struct Stored {
 /// Stored files by output path.
 pub type StoredFiles = BTreeMap<String, Stored>;
 
-/// Exempt appendices of a public report: label, title and anchor only, so pages can say
-/// what is withheld and links to it land on the notice.
+/// Appendices the view withholds: label, title and anchor only, so pages can say what is
+/// withheld and links to it land on the notice.
 pub fn withheld_appendices(r: &crate::document::ReportDoc) -> serde_json::Value {
-    serde_json::json!(r.appendices.iter().filter(|a| a.exempt).map(|a| serde_json::json!({"label": a.label, "title": a.title, "anchor": a.anchor})).collect::<Vec<_>>())
+    serde_json::json!(r.appendices.iter().filter(|a| a.withheld).map(|a| serde_json::json!({"label": a.label, "title": a.title, "anchor": a.anchor})).collect::<Vec<_>>())
 }

@@ -19,7 +19,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::{Diagnostic, Pos};
 use crate::document::{Appendix, Block, MeetingDoc, ReportDoc};
-use crate::resolve::ResolvedSite;
+use crate::audience::View;
 use crate::theme::Theme;
 
 /// Shared, read-only state for every PDF of a build: the library, fonts and templates.
@@ -51,16 +51,21 @@ pub enum PdfKind {
     Pack,
 }
 
-/// Which reports a PDF may include: the public set, or the members' restricted set.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Audience {
-    Public,
-    Restricted,
+fn file_id(path: &str) -> FileId {
+    // Paths are made from slugs and numbers; anything Typst would refuse becomes a name
+    // that simply is not found, never a panic.
+    let vpath = VirtualPath::new(path).or_else(|_| VirtualPath::new("/invalid-path")).unwrap_or_else(|_| unreachable!("a plain absolute path is valid"));
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
 }
 
-fn file_id(path: &str) -> FileId {
-    let vpath = VirtualPath::new(path).expect("static virtual path");
-    RootedPath::new(VirtualRoot::Project, vpath).intern()
+impl PdfJob {
+    /// Every file the PDF is made from but the templates (its data, images, appendix
+    /// pages, logo), by virtual path in path order: what a test scans for exempt markers.
+    pub fn inputs(&self) -> Vec<(String, &[u8])> {
+        let mut v: Vec<(String, &[u8])> = self.files.iter().map(|(id, b)| (id.vpath().get_with_slash().to_string(), b.as_slice())).collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
 }
 
 impl PdfRenderer {
@@ -104,7 +109,8 @@ impl PdfRenderer {
 
     /// Gather one PDF's inputs and its cache key, without laying anything out.
     /// `reports` are already filtered for the audience.
-    pub fn prepare(&self, site: &ResolvedSite, meeting: &MeetingDoc, reports: &[&ReportDoc], kind: PdfKind, audience: Audience) -> Result<PdfJob, Diagnostic> {
+    pub fn prepare(&self, site: &View, meeting: &MeetingDoc, reports: &[&ReportDoc], kind: PdfKind) -> Result<PdfJob, Diagnostic> {
+        let restricted = site.audience() == crate::audience::Audience::Members;
         let main_name = match kind {
             PdfKind::Report => "/pdf/report.typ",
             PdfKind::Pack => "/pdf/pack.typ",
@@ -117,8 +123,10 @@ impl PdfRenderer {
         let mut attachments = serde_json::Map::new();
         let mut report_values = Vec::new();
         for r in reports {
-            let mut v = report_value(r, audience);
-            for a in r.appendices.iter().filter(|a| audience == Audience::Restricted || !a.exempt) {
+            let mut v = report_value(r);
+            // Only what this report shows: the view has no asset its content does not use.
+            let dir = r.url.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            for a in r.appendices.iter().filter(|a| !a.withheld) {
                 if let Some(pdf) = &a.pdf {
                     let pages = self.appendix_svgs(site, pdf)?;
                     let mut paths = Vec::new();
@@ -130,22 +138,30 @@ impl PdfRenderer {
                     attachments.insert(format!("{}:{}", r.item_number, a.anchor), json!({ "pages": paths }));
                 }
             }
-            for (site_rel, name) in r.images.iter().chain(&r.exempt_images) {
-                let bytes = std::fs::read(site.root.join(site_rel)).map_err(|e| Diagnostic::error(Pos::file(site_rel), format!("cannot read image: {e}")))?;
-                files.insert(file_id(&format!("/images/{name}")), Bytes::new(bytes));
+            for path in crate::audience::report_assets(r) {
+                let Some(name) = path.strip_prefix(dir).and_then(|p| p.strip_prefix('/')) else { continue };
+                if path.ends_with(".pdf") {
+                    continue;
+                }
+                let asset = site.assets().get(&path).ok_or_else(|| Diagnostic::error(Pos::file(&path), "image missing from the build's assets").hint("this is a bug in agendum; please report it"))?;
+                files.insert(file_id(&format!("/images/{name}")), Bytes::new(asset.bytes.as_ref().clone()));
             }
             v["anchors"] = json!(anchors(r));
             report_values.push(v);
         }
-        let logo = site.logo.as_ref().map(|(ext, bytes, alt)| {
-            let path = format!("/logo.{ext}");
-            files.insert(file_id(&path), Bytes::new(bytes.clone()));
-            json!({ "path": path, "alt": alt })
-        });
+        let logo = match &site.logo {
+            Some(l) => {
+                let asset = site.assets().get(&l.path).ok_or_else(|| Diagnostic::error(Pos::file("agendum.yaml"), "logo missing from the build's assets"))?;
+                let path = format!("/{}", l.path);
+                files.insert(file_id(&path), Bytes::new(asset.bytes.as_ref().clone()));
+                Some(json!({ "path": path, "alt": l.alt }))
+            }
+            None => None,
+        };
         let data = json!({
             "logo": logo,
             "kind": if kind == PdfKind::Pack { "pack" } else { "report" },
-            "restricted": audience == Audience::Restricted,
+            "restricted": restricted,
             "council": site.council,
             "language": site.language,
             "meeting": meeting,
@@ -159,12 +175,12 @@ impl PdfRenderer {
             "year": date.year(), "month": date.month(), "day": date.day(),
             "hour": date.hour(), "minute": date.minute(), "second": date.second(),
         });
-        files.insert(file_id("/data.json"), Bytes::new(serde_json::to_vec(&data).unwrap()));
+        files.insert(file_id("/data.json"), Bytes::new(serde_json::to_vec(&data).unwrap_or_default()));
         let ident = match kind {
             PdfKind::Report => reports.first().map(|r| r.pdf_url.clone()).unwrap_or_default(),
             PdfKind::Pack => meeting.pack_url.clone(),
         };
-        let ident = format!("{ident}{}", if audience == Audience::Restricted { "#restricted" } else { "" });
+        let ident = format!("{ident}{}", if restricted { "#restricted" } else { "" });
         let key = {
             use sha2::{Digest, Sha256};
             let mut h = Sha256::new();
@@ -210,16 +226,16 @@ impl PdfRenderer {
 
 impl PdfRenderer {
     /// The pages of a PDF appendix as SVG, converted on first use.
-    fn appendix_svgs(&self, site: &ResolvedSite, rel: &str) -> Result<Arc<Vec<Bytes>>, Diagnostic> {
-        if let Some(done) = self.appendix_pages.lock().unwrap().get(rel) {
+    fn appendix_svgs(&self, site: &View, path: &str) -> Result<Arc<Vec<Bytes>>, Diagnostic> {
+        let asset = site.assets().get(path).ok_or_else(|| Diagnostic::error(Pos::file(path), "PDF appendix missing from the build's assets").hint("this is a bug in agendum; please report it"))?;
+        if let Some(done) = self.appendix_pages.lock().unwrap_or_else(|e| e.into_inner()).get(&asset.sha256) {
             return Ok(done.clone());
         }
-        let bytes = std::fs::read(site.root.join(rel)).map_err(|e| Diagnostic::error(Pos::file(rel), format!("cannot read PDF appendix: {e}")))?;
-        let pages = pdf_to_svgs(&bytes).map_err(|why| {
-            Diagnostic::error(Pos::file(rel), format!("appendix is not a readable PDF: {why}")).hint("re-save it as PDF (or PDF/A) from the program that made it")
+        let pages = pdf_to_svgs(&asset.bytes).map_err(|why| {
+            Diagnostic::error(Pos::file(&asset.source), format!("appendix is not a readable PDF: {why}")).hint("re-save it as PDF (or PDF/A) from the program that made it")
         })?;
         let pages = Arc::new(pages.into_iter().map(Bytes::from_string).collect::<Vec<_>>());
-        self.appendix_pages.lock().unwrap().insert(rel.to_string(), pages.clone());
+        self.appendix_pages.lock().unwrap_or_else(|e| e.into_inner()).insert(asset.sha256.clone(), pages.clone());
         Ok(pages)
     }
 }
@@ -237,17 +253,13 @@ pub fn pdf_to_svgs(bytes: &[u8]) -> Result<Vec<String>, String> {
     Ok(pages.iter().map(|page| hayro_svg::convert(page, &cache, &settings, &render)).collect())
 }
 
-/// The report as template data: exempt appendices are dropped from public PDFs, leaving
-/// their labels in `withheld` so the report can say what was withheld.
-fn report_value(r: &ReportDoc, audience: Audience) -> Value {
+/// The report as template data: withheld appendices are listed apart, in `withheld`, so
+/// the report can say what was withheld.
+fn report_value(r: &ReportDoc) -> Value {
     let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
-    if audience == Audience::Public {
-        let kept: Vec<&Appendix> = r.appendices.iter().filter(|a| !a.exempt).collect();
-        v["appendices"] = json!(kept);
-        v["withheld"] = super::withheld_appendices(r);
-    } else {
-        v["withheld"] = json!([]);
-    }
+    let shown: Vec<&Appendix> = r.appendices.iter().filter(|a| !a.withheld).collect();
+    v["appendices"] = json!(shown);
+    v["withheld"] = super::withheld_appendices(r);
     v
 }
 
@@ -276,9 +288,7 @@ fn anchors(r: &ReportDoc) -> Vec<String> {
     }
     for a in &r.appendices {
         out.push(a.anchor.clone());
-        if !a.exempt {
-            walk(&a.blocks, &mut out);
-        }
+        walk(&a.blocks, &mut out);
     }
     for f in &r.footnotes {
         out.push(format!("fn-{}", f.number));
@@ -299,7 +309,11 @@ fn document_date(m: &MeetingDoc) -> Datetime {
     }
     let iso = m.published.as_deref().unwrap_or(&m.date);
     let parts: Vec<i32> = iso.split('-').filter_map(|p| p.parse().ok()).collect();
-    Datetime::from_ymd_hms(parts[0], parts[1] as u8, parts[2] as u8, 0, 0, 0).expect("resolved dates are valid")
+    let (y, mo, d) = match parts[..] {
+        [y, mo, d] => (y, mo as u8, d as u8),
+        _ => (1970, 1, 1),
+    };
+    Datetime::from_ymd_hms(y, mo, d, 0, 0, 0).or_else(|| Datetime::from_ymd_hms(1970, 1, 1, 0, 0, 0)).unwrap_or_else(|| unreachable!("1970-01-01 is a date"))
 }
 
 struct DocWorld<'a> {
@@ -350,7 +364,9 @@ fn span_file(span: typst::syntax::DiagSpan) -> Option<FileId> {
 }
 
 fn typst_error(world: &DocWorld<'_>, errors: &[SourceDiagnostic]) -> Diagnostic {
-    let first = &errors[0];
+    let Some(first) = errors.first() else {
+        return Diagnostic::error(Pos::file("templates/pdf"), "PDF: Typst failed without saying why").hint("this is a bug in agendum; please report it");
+    };
     let mut pos = Pos::file("templates/pdf");
     if let Some(id) = span_file(first.span) {
         let name = id.vpath().get_without_slash().to_string();
