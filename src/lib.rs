@@ -1,34 +1,19 @@
 //! agendum: council committee papers from YAML and Markdown to accessible HTML and
 //! archival PDF.
 //!
-//! The pipeline runs one way: load -> model -> resolve -> document -> render -> publish.
-//! Each stage is a module; later stages never reach back into earlier ones.
+//! This crate is the pipeline and the command line. The stages live in two crates:
+//! `agendum-core` (front: load -> resolve -> one site document; the audience filter;
+//! HTML, open data, publish) and `agendum-pdf` (Typst). `build` below is the whole
+//! pipeline, in order, and reads in a minute.
 
-pub mod archive;
-pub mod audience;
-pub mod builtin;
-pub mod cache;
-pub mod check;
-pub mod calendar;
-pub mod diag;
-pub mod document;
-pub mod load;
-pub mod markdown;
-pub mod model;
-pub mod money;
-pub mod numbering;
-pub mod publish;
-pub mod render;
-pub mod resolve;
-pub mod scaffold;
+pub use agendum_core::*;
+pub use agendum_pdf as pdf;
+
 pub mod serve;
-pub mod theme;
-pub mod yaml;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use diag::{Diagnostic, Diagnostics, Pos};
-
+use agendum_core::diag::{Diagnostic, Diagnostics, Pos};
 
 #[derive(Clone)]
 pub struct BuildOptions {
@@ -54,16 +39,6 @@ impl BuildOptions {
     }
 }
 
-/// The build's date: `SOURCE_DATE_EPOCH` when set, else the local date.
-pub fn build_date() -> chrono::NaiveDate {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-        .map(|dt| dt.date_naive())
-        .unwrap_or_else(|| chrono::Local::now().date_naive())
-}
-
 #[derive(Debug, Default)]
 pub struct BuildReport {
     pub meetings: usize,
@@ -77,26 +52,14 @@ pub struct BuildReport {
     pub frozen: Vec<String>,
 }
 
-/// Load and resolve a site: everything up to the one site document.
-pub fn resolve(site: &Path) -> Result<(resolve::ResolvedSite, theme::Theme), Diagnostics> {
-    let loaded = load::load_site(site)?;
-    let theme_name = &loaded.config.theme;
-    let name_pos = if theme_name.referenced.line() == 0 {
-        Pos::file("agendum.yaml")
-    } else {
-        Pos::new("agendum.yaml", theme_name.referenced.line() as u32, theme_name.referenced.column() as u32)
-    };
-    let theme = theme::load_theme(site, &theme_name.value, name_pos)?;
-    let resolved = resolve::resolve_site(&loaded, &theme)?;
-    Ok((resolved, theme))
-}
-
 /// The whole build: front (load, resolve) -> one site document -> audience views ->
 /// back (render, publish). Nothing is written unless every stage succeeds.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // Where to write is settled before anything else: a refused target costs nothing.
     let targets = publish::Targets::check(&opts.site, &opts.output, opts.restricted.as_deref())?;
-    let (site, theme) = resolve(&opts.site)?;
+    let folder = Site::open(&opts.site)?;
+    let theme = &folder.theme;
+    let site = folder.resolve()?;
     let public = audience::view(&site, audience::Audience::Public);
     let progress = |done: usize, total: usize| {
         if let Some(p) = &opts.progress {
@@ -106,7 +69,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 
     // The public output.
     let mut out = publish::Publication::default();
-    let mut html = render::html::HtmlRenderer::new(&theme)?;
+    let mut html = render::html::HtmlRenderer::new(theme)?;
     html.link_pdfs = !opts.html_only;
     html.today = opts.today.unwrap_or_else(build_date).format("%Y-%m-%d").to_string();
     out.add_all(html.render_site(&public)?)?;
@@ -120,9 +83,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut members = publish::Publication::default();
     if !opts.html_only {
         let (reused, published_packs) = archive::frozen_packs(&opts.site, &site, &public)?;
-        let pdf = render::pdf::PdfRenderer::new(&theme)?;
+        let pdf = pdf::PdfRenderer::new(theme)?;
         let cache = cache::PdfCache::for_output(&targets.output);
-        let made = render::pdfs::render(&public, &pdf, &|p| reused.contains_key(p), Some(&cache), &progress)?;
+        let made = pdf::jobs::render(&public, &pdf, &|p| reused.contains_key(p), Some(&cache), &progress)?;
         pdfs += made.stored.len() + reused.len();
         compiled += made.compiled;
         used_keys = made.keys;
@@ -142,7 +105,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         }
         if targets.restricted.is_some() {
             let view = audience::view(&site, audience::Audience::Members);
-            let made = render::pdfs::render(&view, &pdf, &|_| false, None, &progress)?;
+            let made = pdf::jobs::render(&view, &pdf, &|_| false, None, &progress)?;
             pdfs += made.files.len();
             compiled += made.compiled;
             members.add_all(made.files)?;
@@ -204,9 +167,3 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     })
 }
 
-/// The site's theme alone, for commands that need only the scheme (`new report`).
-pub fn resolve_theme_only(site: &Path) -> Result<theme::Theme, Diagnostics> {
-    let cfg_path = site.join("agendum.yaml");
-    let config: model::SiteConfig = load::read_yaml(site, &cfg_path)?;
-    Ok(theme::load_theme(site, &config.theme.value, Pos::file("agendum.yaml"))?)
-}

@@ -160,7 +160,7 @@ fn main() -> ExitCode {
             })
         }
         Command::Check { format, deny_warnings } => {
-            let diags = agendum::check::check(&cli.site);
+            let diags = agendum::check::check_folder(&cli.site);
             let (errors, warnings) = (diags.errors().count(), diags.warnings().count());
             match format {
                 Format::Json => {
@@ -187,7 +187,20 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let (cal, clear) = agendum::check::site_calendar(&cli.site);
+            // Outside a site, England and Wales bank holidays and the statutory 5 days.
+            let (cal, clear) = if cli.site.join("agendum.yaml").is_file() {
+                match agendum::Site::open(&cli.site) {
+                    Ok(site) => site.calendar(),
+                    Err(diags) => {
+                        for d in &diags.0 {
+                            say_raw!("{}", d.render(colour));
+                        }
+                        return ExitCode::from(1);
+                    }
+                }
+            } else {
+                (agendum::calendar::Calendar::new(vec![]), 5)
+            };
             let mut stdout = std::io::stdout().lock();
             let _ = writeln!(stdout, "Meeting: {}", date.format("%A %-d %B %Y"));
             for (what, when) in agendum::check::dates(date, &cal, clear) {
@@ -197,8 +210,8 @@ fn main() -> ExitCode {
             }
             Ok(())
         }
-        Command::New { what: NewCommand::Report { meeting, title } } => agendum::resolve_theme_only(&cli.site).and_then(|theme| {
-            let made = agendum::scaffold::new_report(&cli.site, meeting, title, &theme.scheme)?;
+        Command::New { what: NewCommand::Report { meeting, title } } => agendum::Site::open(&cli.site).and_then(|site| {
+            let made = agendum::scaffold::new_report(&site.root, meeting, title, &site.theme.scheme)?;
             if !cli.quiet {
                 say!("created {}", made.report.display());
                 if made.added_to_agenda {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use crate::diag::{Diagnostic, Pos};
+use agendum_core::diag::{Diagnostic, Pos};
 
 /// What the server shows: the last good build, or the errors of the last attempt.
 struct State {

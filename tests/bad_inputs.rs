@@ -104,7 +104,7 @@ fn fuzzed_reports_never_panic_the_loader() {
             }
         }
         fs::write(site.join(REPORT), mutated.join("\n")).unwrap();
-        let result = std::panic::catch_unwind(|| agendum::check::check(&site));
+        let result = std::panic::catch_unwind(|| agendum::check::check_folder(&site));
         assert!(result.is_ok(), "check panicked on mutation {runs}:\n{}", mutated.join("\n"));
         let diags = result.unwrap();
         for d in &diags.0 {

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use agendum::audience::{self, Audience};
-use agendum::render::pdf::{PdfKind, PdfRenderer};
+use agendum::pdf::{PdfKind, PdfRenderer};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
@@ -273,7 +273,7 @@ fn pdf_renderer(theme: &agendum::theme::Theme) -> &'static PdfRenderer {
 fn run_case(root: &Path, site: &Site) -> Result<(), TestCaseError> {
     let mut w = Writer { markers: Vec::new() };
     w.write(root, site);
-    let check = agendum::check::check(root);
+    let check = agendum::check::check_folder(root);
     let out = root.with_extension("out");
     let _ = std::fs::remove_dir_all(&out);
     let mut opts = agendum::BuildOptions::new(root, &out);
@@ -297,15 +297,17 @@ fn run_case(root: &Path, site: &Site) -> Result<(), TestCaseError> {
         }
     }
     // Public PDF inputs: everything each item PDF and pack would be made from.
-    let (resolved, theme) = agendum::resolve(root).map_err(|e| TestCaseError::fail(format!("{:?}", e.0)))?;
+    let folder = agendum::Site::open(root).map_err(|e| TestCaseError::fail(format!("{:?}", e.0)))?;
+    let resolved = folder.resolve().map_err(|e| TestCaseError::fail(format!("{:?}", e.0)))?;
+    let theme = &folder.theme;
     let public = audience::view(&resolved, Audience::Public);
-    let pdf = pdf_renderer(&theme);
+    let pdf = pdf_renderer(theme);
     for m in public.meetings() {
         let mut jobs = Vec::new();
         for r in &m.reports {
             jobs.push(pdf.prepare(&public, &m.doc, &[r], PdfKind::Report));
         }
-        for (doc, numbers) in agendum::render::pdfs::packs(&m.doc) {
+        for (doc, numbers) in agendum::document::packs(&m.doc) {
             let in_pack: Vec<&agendum::document::ReportDoc> = m.reports.iter().filter(|r| numbers.contains(&r.item_number)).collect();
             jobs.push(pdf.prepare(&public, &doc, &in_pack, PdfKind::Pack));
         }

@@ -236,12 +236,13 @@ fn a_public_reference_into_an_exempt_appendix_names_only_the_appendix() {
 #[test]
 fn public_pdfs_are_made_only_from_public_inputs() {
     use agendum::audience::{view, Audience};
-    use agendum::render::pdf::{PdfKind, PdfRenderer};
+    use agendum::pdf::{PdfKind, PdfRenderer};
     let site = fixture("part2");
     let secret = std::fs::read(site.join("content/meetings/2025-06-17-cabinet/secret/chart.svg")).unwrap();
-    let (resolved, theme) = agendum::resolve(&site).unwrap_or_else(|e| panic!("{:?}", e.0));
+    let folder = agendum::Site::open(&site).unwrap_or_else(|e| panic!("{:?}", e.0));
+    let resolved = folder.resolve().unwrap_or_else(|e| panic!("{:?}", e.0));
     let public = view(&resolved, Audience::Public);
-    let pdf = PdfRenderer::new(&theme).unwrap();
+    let pdf = PdfRenderer::new(&folder.theme).unwrap();
     let mut inputs = 0;
     for m in public.meetings() {
         for r in &m.reports {

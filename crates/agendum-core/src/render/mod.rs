@@ -1,10 +1,9 @@
-//! Render: document trees to bytes. Each output format is a small renderer with the same
-//! shape (mdBook style): it reads the resolved site and returns files by output path.
+//! Render: audience views to bytes. Each output format is a small renderer with the same
+//! shape (mdBook style): it reads a view and returns files by output path. The PDF
+//! renderer lives in its own crate, agendum-pdf.
 
 pub mod data;
 pub mod html;
-pub mod pdf;
-pub mod pdfs;
 
 use std::collections::BTreeMap;
 

@@ -376,3 +376,30 @@ pub fn block_ids(b: &Block) -> Vec<&str> {
         _ => vec![],
     }
 }
+
+/// A meeting's packs: the agenda as published, then one supplementary agenda per date
+/// on which items were added. Each is the meeting with only that pack's items, and the
+/// item numbers it carries. The original pack never changes when items are added late.
+pub fn packs(m: &MeetingDoc) -> Vec<(MeetingDoc, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut main = m.clone();
+    main.items.retain(|i| i.supplement.is_none());
+    // What a pack holds must not change when a supplement is added, so no pack lists them.
+    main.supplements.clear();
+    let numbers = main.items.iter().map(|i| i.number.clone()).collect();
+    out.push((main, numbers));
+    for s in &m.supplements {
+        let mut doc = m.clone();
+        doc.items.retain(|i| s.items.contains(&i.number));
+        doc.supplements.clear();
+        // Re-issues are of the original pack, not of a supplement.
+        doc.reissues.clear();
+        doc.pack_title = "Supplementary agenda".into();
+        doc.pack_url = s.pack_url.clone();
+        doc.published = Some(s.date.clone());
+        doc.published_display = Some(s.date_display.clone());
+        out.push((doc, s.items.clone()));
+    }
+    out
+}
+

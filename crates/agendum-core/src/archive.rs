@@ -130,7 +130,7 @@ pub fn frozen_packs(site_dir: &Path, site: &crate::resolve::ResolvedSite, public
     for (m, view) in site.meetings.iter().zip(public.meetings()) {
         let Some(published) = &m.doc.published else { continue };
         let meeting_file = Path::new("content/meetings").join(&m.dir_name).join("meeting.yaml");
-        for (doc, numbers) in crate::render::pdfs::packs(&m.doc) {
+        for (doc, numbers) in crate::document::packs(&m.doc) {
             let in_pack: Vec<&crate::document::ReportDoc> = view.reports.iter().filter(|r| numbers.contains(&r.item_number)).collect();
             let content = match pack_content_hash(site_dir, site, &doc, &in_pack) {
                 Ok(c) => c,

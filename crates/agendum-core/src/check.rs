@@ -26,8 +26,18 @@ const LEFTOVERS: &[&str] = &[
     "lorem ipsum",
 ];
 
-pub fn check(root: &Path) -> Diagnostics {
-    let loaded = match crate::load::load_site(root) {
+/// Check a site folder: everything `build` would reject, and the rules on top.
+pub fn check_folder(root: &Path) -> Diagnostics {
+    match crate::Site::open(root) {
+        Ok(site) => check(&site),
+        Err(d) => d,
+    }
+}
+
+pub fn check(site: &crate::Site) -> Diagnostics {
+    let root = site.root.as_path();
+    let theme = &site.theme;
+    let loaded = match site.load() {
         Ok(l) => l,
         Err(mut d) => {
             // Files that failed to load are still read for leftovers, so one pass shows all.
@@ -41,11 +51,7 @@ pub fn check(root: &Path) -> Diagnostics {
             return d;
         }
     };
-    let theme = match crate::theme::load_theme(root, &loaded.config.theme.value, Pos::file("agendum.yaml")) {
-        Ok(t) => t,
-        Err(d) => return d.into(),
-    };
-    let resolved = match crate::resolve::resolve_site(&loaded, &theme) {
+    let resolved = match crate::resolve::resolve_site(&loaded, theme) {
         Ok(r) => r,
         Err(d) => {
             // Hygiene rules still run on what loaded, so one pass shows everything.
@@ -63,7 +69,7 @@ pub fn check(root: &Path) -> Diagnostics {
     for m in &resolved.meetings {
         out.extend(m.warnings.clone());
     }
-    rules(&loaded, &resolved, &theme, &mut out);
+    rules(&loaded, &resolved, theme, &mut out);
     out.sort();
     out
 }
@@ -301,16 +307,6 @@ pub fn dates(meeting: NaiveDate, cal: &Calendar, clear: u32) -> Vec<(String, Nai
 }
 
 /// The site's calendar (closure days) if there is a site, else bank holidays only.
-pub fn site_calendar(root: &Path) -> (Calendar, u32) {
-    match crate::load::read_yaml::<crate::model::SiteConfig>(root, &root.join("agendum.yaml")) {
-        Ok(cfg) => {
-            let closures = cfg.publication.closure_days.iter().filter_map(|d| parse_date(d).ok()).collect();
-            (Calendar::new(closures), cfg.publication.clear_working_days)
-        }
-        Err(_) => (Calendar::new(vec![]), 5),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

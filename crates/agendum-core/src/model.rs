@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::yaml::{Spanned, SpannedMap};
 
 /// `agendum.yaml` at the site root.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
     /// The council's name as printed on every paper, e.g. "London Borough of Bromley".

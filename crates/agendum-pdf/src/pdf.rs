@@ -17,10 +17,10 @@ use typst::{Feature, Library, LibraryExt, World, WorldExt};
 use typst_kit::fonts::FontStore;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use crate::diag::{Diagnostic, Pos};
-use crate::document::{Appendix, Block, MeetingDoc, ReportDoc};
-use crate::audience::View;
-use crate::theme::Theme;
+use agendum_core::diag::{Diagnostic, Pos};
+use agendum_core::document::{Appendix, Block, MeetingDoc, ReportDoc};
+use agendum_core::audience::View;
+use agendum_core::theme::Theme;
 
 /// Shared, read-only state for every PDF of a build: the library, fonts and templates.
 pub struct PdfRenderer {
@@ -71,7 +71,7 @@ impl PdfJob {
 impl PdfRenderer {
     pub fn new(theme: &Theme) -> Result<Self, Diagnostic> {
         let mut fonts = FontStore::new();
-        for (name, bytes) in crate::builtin::files_under("assets/fonts") {
+        for (name, bytes) in agendum_core::builtin::files_under("assets/fonts") {
             if !name.ends_with(".ttf") && !name.ends_with(".otf") {
                 continue;
             }
@@ -100,7 +100,7 @@ impl PdfRenderer {
             h.update(id.vpath().get_with_slash().as_bytes());
             h.update(Sha256::digest(src.text().as_bytes()));
         }
-        for (name, bytes) in crate::builtin::files_under("assets/fonts") {
+        for (name, bytes) in agendum_core::builtin::files_under("assets/fonts") {
             h.update(name.as_bytes());
             h.update(Sha256::digest(bytes));
         }
@@ -110,7 +110,7 @@ impl PdfRenderer {
     /// Gather one PDF's inputs and its cache key, without laying anything out.
     /// `reports` are already filtered for the audience.
     pub fn prepare(&self, site: &View, meeting: &MeetingDoc, reports: &[&ReportDoc], kind: PdfKind) -> Result<PdfJob, Diagnostic> {
-        let restricted = site.audience() == crate::audience::Audience::Members;
+        let restricted = site.audience() == agendum_core::audience::Audience::Members;
         let main_name = match kind {
             PdfKind::Report => "/pdf/report.typ",
             PdfKind::Pack => "/pdf/pack.typ",
@@ -138,7 +138,7 @@ impl PdfRenderer {
                     attachments.insert(format!("{}:{}", r.item_number, a.anchor), json!({ "pages": paths }));
                 }
             }
-            for path in crate::audience::report_assets(r) {
+            for path in agendum_core::audience::report_assets(r) {
                 let Some(name) = path.strip_prefix(dir).and_then(|p| p.strip_prefix('/')) else { continue };
                 if path.ends_with(".pdf") {
                     continue;
@@ -259,7 +259,7 @@ fn report_value(r: &ReportDoc) -> Value {
     let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
     let shown: Vec<&Appendix> = r.appendices.iter().filter(|a| !a.withheld).collect();
     v["appendices"] = json!(shown);
-    v["withheld"] = super::withheld_appendices(r);
+    v["withheld"] = agendum_core::render::withheld_appendices(r);
     v
 }
 

@@ -19,10 +19,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    // The templates, themes and fonts live at the top of the repository, where councils
+    // and theme authors find them; this crate is two folders down.
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("../..");
     let mut files = Vec::new();
     for top in ["templates", "themes", "assets"] {
-        println!("cargo:rerun-if-changed={top}");
+        println!("cargo:rerun-if-changed=../../{top}");
         walk(&root.join(top), &mut files);
     }
     let mut code = String::from("/// Built-in files: (path relative to the crate root, contents).\npub static FILES: &[(&str, &[u8])] = &[\n");
@@ -30,7 +32,7 @@ fn main() {
         let relative = f.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
         // Paths relative to the manifest, not absolute: the target folder is shared between
         // checkouts (CI reuses it), and a stale absolute path would embed another clone's files.
-        code.push_str(&format!("    ({relative:?}, include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/{relative}\"))),\n"));
+        code.push_str(&format!("    ({relative:?}, include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../../{relative}\"))),\n"));
     }
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("builtin_files.rs");

@@ -2,12 +2,12 @@
 
 use rayon::prelude::*;
 
-use super::pdf::{PdfKind, PdfRenderer};
-use super::{Files, Stored, StoredFiles};
-use crate::audience::{Audience, View};
-use crate::cache::PdfCache;
-use crate::diag::{Diagnostic, Pos};
-use crate::document::{MeetingDoc, ReportDoc};
+use crate::pdf::{PdfKind, PdfRenderer};
+use agendum_core::audience::{Audience, View};
+use agendum_core::cache::PdfCache;
+use agendum_core::diag::{Diagnostic, Pos};
+use agendum_core::document::{packs, MeetingDoc, ReportDoc};
+use agendum_core::render::{Files, Stored, StoredFiles};
 
 /// What `render` made: PDFs in memory (members' ones), PDFs stored in the cache (public
 /// ones), and the cache keys the build used.
@@ -17,32 +17,6 @@ pub struct RenderedPdfs {
     pub stored: StoredFiles,
     pub keys: std::collections::BTreeSet<String>,
     pub compiled: usize,
-}
-
-/// A meeting's packs: the agenda as published, then one supplementary agenda per date
-/// on which items were added. Each is the meeting with only that pack's items, and the
-/// item numbers it carries. The original pack never changes when items are added late.
-pub fn packs(m: &MeetingDoc) -> Vec<(MeetingDoc, Vec<String>)> {
-    let mut out = Vec::new();
-    let mut main = m.clone();
-    main.items.retain(|i| i.supplement.is_none());
-    // What a pack holds must not change when a supplement is added, so no pack lists them.
-    main.supplements.clear();
-    let numbers = main.items.iter().map(|i| i.number.clone()).collect();
-    out.push((main, numbers));
-    for s in &m.supplements {
-        let mut doc = m.clone();
-        doc.items.retain(|i| s.items.contains(&i.number));
-        doc.supplements.clear();
-        // Re-issues are of the original pack, not of a supplement.
-        doc.reissues.clear();
-        doc.pack_title = "Supplementary agenda".into();
-        doc.pack_url = s.pack_url.clone();
-        doc.published = Some(s.date.clone());
-        doc.published_display = Some(s.date_display.clone());
-        out.push((doc, s.items.clone()));
-    }
-    out
 }
 
 /// Item PDFs and packs for every meeting of the view, compiled in parallel; the
@@ -60,7 +34,7 @@ pub fn render(view: &View, pdf: &PdfRenderer, skip: &dyn Fn(&str) -> bool, cache
             continue;
         }
         for r in &m.reports {
-            if !members || crate::audience::has_part2(r) {
+            if !members || agendum_core::audience::has_part2(r) {
                 jobs.push((r.pdf_url.clone(), m.doc.clone(), vec![r], PdfKind::Report));
             }
         }

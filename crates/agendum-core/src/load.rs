@@ -78,22 +78,20 @@ pub fn split_front_matter(text: &str) -> Option<(&str, &str, u32)> {
     None
 }
 
-pub fn load_site(root: &Path) -> Result<LoadedSite, Diagnostics> {
-    let mut diags = Diagnostics::new();
+/// `agendum.yaml`: read once, by `Site::open`.
+pub fn read_config(root: &Path) -> Result<SiteConfig, Diagnostics> {
     let config_path = root.join("agendum.yaml");
     if !config_path.is_file() {
         return Err(Diagnostic::error(Pos::file(rel(root, &config_path)), "no agendum.yaml: this folder is not an agendum site")
             .hint("run agendum in the site folder, or pass --site DIR")
             .into());
     }
-    let config = match read_yaml::<SiteConfig>(root, &config_path) {
-        Ok(c) => Some(c),
-        Err(d) => {
-            diags.push(d);
-            None
-        }
-    };
+    read_yaml::<SiteConfig>(root, &config_path).map_err(Into::into)
+}
 
+/// Everything under `content/`, for a site whose configuration is already read.
+pub fn load_content(root: &Path, config: SiteConfig) -> Result<LoadedSite, Diagnostics> {
+    let mut diags = Diagnostics::new();
     let content = root.join("content");
     let mut committees = BTreeMap::new();
     let committees_dir = content.join("committees");
@@ -150,13 +148,11 @@ pub fn load_site(root: &Path) -> Result<LoadedSite, Diagnostics> {
                 .hint("create content/meetings/<yyyy-mm-dd>-<committee>/meeting.yaml"),
         );
     }
-    match config {
-        Some(config) if !diags.has_errors() => Ok(LoadedSite { root: root.to_path_buf(), config, committees, meetings, forward_plan }),
-        _ => {
-            diags.sort();
-            Err(diags)
-        }
+    if diags.has_errors() {
+        diags.sort();
+        return Err(diags);
     }
+    Ok(LoadedSite { root: root.to_path_buf(), config, committees, meetings, forward_plan })
 }
 
 /// One meeting folder: its meeting.yaml and every report in it.
