@@ -24,16 +24,77 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "council", "service", "budget", "members", "residents", "delivery", "contract", "savings", "programme", "partnership",
-    "strategy", "housing", "transport", "parking", "review", "performance", "investment", "capital", "revenue", "risk",
-    "officers", "consultation", "borough", "ward", "planning", "waste", "libraries", "leisure", "staff", "procurement",
-    "the", "of", "and", "to", "in", "for", "with", "on", "a", "will", "be", "has", "been", "is", "are", "this", "that",
-    "proposed", "agreed", "expected", "reported", "improve", "reduce", "support", "deliver", "consider", "monitor",
+    "council",
+    "service",
+    "budget",
+    "members",
+    "residents",
+    "delivery",
+    "contract",
+    "savings",
+    "programme",
+    "partnership",
+    "strategy",
+    "housing",
+    "transport",
+    "parking",
+    "review",
+    "performance",
+    "investment",
+    "capital",
+    "revenue",
+    "risk",
+    "officers",
+    "consultation",
+    "borough",
+    "ward",
+    "planning",
+    "waste",
+    "libraries",
+    "leisure",
+    "staff",
+    "procurement",
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "for",
+    "with",
+    "on",
+    "a",
+    "will",
+    "be",
+    "has",
+    "been",
+    "is",
+    "are",
+    "this",
+    "that",
+    "proposed",
+    "agreed",
+    "expected",
+    "reported",
+    "improve",
+    "reduce",
+    "support",
+    "deliver",
+    "consider",
+    "monitor",
 ];
 const TITLES: &[&str] = &[
-    "Parking Services Review", "Leisure Centres Contract", "Housing Revenue Account Budget", "Waste Collection Options",
-    "Libraries Transformation", "Capital Programme Monitoring", "Shared Services Update", "Highways Maintenance Plan",
-    "Council Tax Support Scheme", "Treasury Management Strategy", "Climate Action Plan Progress", "Corporate Risk Register",
+    "Parking Services Review",
+    "Leisure Centres Contract",
+    "Housing Revenue Account Budget",
+    "Waste Collection Options",
+    "Libraries Transformation",
+    "Capital Programme Monitoring",
+    "Shared Services Update",
+    "Highways Maintenance Plan",
+    "Council Tax Support Scheme",
+    "Treasury Management Strategy",
+    "Climate Action Plan Progress",
+    "Corporate Risk Register",
 ];
 const COMMITTEES: &[(&str, &str, &str)] = &[
     ("cabinet", "Cabinet", "executive"),
@@ -61,7 +122,13 @@ fn sentence(r: &mut Rng, words: usize) -> String {
 
 fn paragraph(r: &mut Rng) -> String {
     let n = 3 + r.below(4) as usize;
-    (0..n).map(|_| { let w = 10 + r.below(14) as usize; sentence(r, w) }).collect::<Vec<_>>().join(" ")
+    (0..n)
+        .map(|_| {
+            let w = 10 + r.below(14) as usize;
+            sentence(r, w)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn main() {
@@ -114,8 +181,14 @@ fn main() {
                 writeln!(s, "      - {{item: Saving {}, year: 20{}/{}, amount: {amount}}}", y + 1, 20 + y, 21 + y).unwrap();
             }
             writeln!(s, "    total: [amount]\n---\n").unwrap();
-            { let p = paragraph(&mut r); writeln!(s, "## Summary\n\n{p}\n").unwrap(); }
-            { let p = paragraph(&mut r); writeln!(s, "## Reasons for the recommendations\n\n{p}\n").unwrap(); }
+            {
+                let p = paragraph(&mut r);
+                writeln!(s, "## Summary\n\n{p}\n").unwrap();
+            }
+            {
+                let p = paragraph(&mut r);
+                writeln!(s, "## Reasons for the recommendations\n\n{p}\n").unwrap();
+            }
             writeln!(s, "## Background and commentary\n").unwrap();
             for sub in 0..3 {
                 let heading = r.pick(&["Background", "Options", "Progress", "Next steps", "Consultation findings"]);
@@ -133,9 +206,18 @@ fn main() {
                     }
                 }
             }
-            { let p = paragraph(&mut r); writeln!(s, "## Financial implications\n\n{p}\n\n[[table savings]]\n").unwrap(); }
-            { let p = paragraph(&mut r); writeln!(s, "## Legal implications\n\n{p}\n").unwrap(); }
-            { let p = paragraph(&mut r); writeln!(s, "## Risk management\n\n{p}\n").unwrap(); }
+            {
+                let p = paragraph(&mut r);
+                writeln!(s, "## Financial implications\n\n{p}\n\n[[table savings]]\n").unwrap();
+            }
+            {
+                let p = paragraph(&mut r);
+                writeln!(s, "## Legal implications\n\n{p}\n").unwrap();
+            }
+            {
+                let p = paragraph(&mut r);
+                writeln!(s, "## Risk management\n\n{p}\n").unwrap();
+            }
             fs::write(dir.join(format!("{n:02}-{rslug}.md")), s).unwrap();
             if has_appendix {
                 let mut a = String::new();

@@ -166,4 +166,3 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         frozen,
     })
 }
-

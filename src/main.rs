@@ -123,7 +123,11 @@ fn main() -> ExitCode {
             // A progress bar on a terminal only; CI logs get the one-line summary.
             let bar = (!cli.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
                 let bar = indicatif::ProgressBar::new(0);
-                bar.set_style(indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} PDFs ({eta} left)").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()).progress_chars("=> "));
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} PDFs ({eta} left)")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                        .progress_chars("=> "),
+                );
                 bar.set_message("building");
                 bar
             });

@@ -10,8 +10,6 @@ use std::path::{Path, PathBuf};
 
 const REPORT: &str = "content/meetings/2012-04-18-improvement-and-efficiency/04-shared-services-update.md";
 
-
-
 fn fails_with(site: &Path, expected: &[&str], case: &str) {
     let res = agendum(&["build", "--site", site.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&res.stderr);
@@ -26,7 +24,11 @@ fn fails_with(site: &Path, expected: &[&str], case: &str) {
 #[test]
 fn every_case_in_the_corpus() {
     let dir = repo().join("tests/bad-inputs");
-    let mut cases: Vec<PathBuf> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "md") && p.file_name().unwrap() != "README.md").collect();
+    let mut cases: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md") && p.file_name().unwrap() != "README.md")
+        .collect();
     cases.sort();
     assert!(cases.len() >= 12, "corpus: {cases:?}");
     for case in cases {
@@ -78,7 +80,32 @@ fn fuzzed_reports_never_panic_the_loader() {
     let site = copy_site(&repo(), "fuzz");
     let original = read(&repo().join(REPORT));
     let lines: Vec<&str> = original.lines().collect();
-    let specials = ["&a ", "*a", "!!binary ", "{", "}", "[", "]", ": ", "- ", "\t", "---", "|", ">", "'", "\"", "#", "%YAML 1.2", "<script>", "[](#x)", "## X", "\u{0}", "\u{feff}", "é", "2012-13-45"];
+    let specials = [
+        "&a ",
+        "*a",
+        "!!binary ",
+        "{",
+        "}",
+        "[",
+        "]",
+        ": ",
+        "- ",
+        "\t",
+        "---",
+        "|",
+        ">",
+        "'",
+        "\"",
+        "#",
+        "%YAML 1.2",
+        "<script>",
+        "[](#x)",
+        "## X",
+        "\u{0}",
+        "\u{feff}",
+        "é",
+        "2012-13-45",
+    ];
     let mut rng = Rng(20121004);
     let start = std::time::Instant::now();
     let mut runs = 0;

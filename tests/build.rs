@@ -164,7 +164,9 @@ fn haringey_fixture_matches_the_seed() {
     }
     let nums = numbers(&page);
     // Sections 1-12 with "1.1." style paragraphs and numbered sub-sections 7.1 ... 7.7.
-    for n in ["1.", "1.1.", "2.1.", "4.1.", "6.1.", "7.", "7.1", "7.1.1.", "7.1.4.", "7.2", "7.2.1.", "7.7", "7.7.1.", "7.7.2.", "8.2.", "11.1.", "11.2.", "12.1."] {
+    for n in
+        ["1.", "1.1.", "2.1.", "4.1.", "6.1.", "7.", "7.1", "7.1.1.", "7.1.4.", "7.2", "7.2.1.", "7.7", "7.7.1.", "7.7.2.", "8.2.", "11.1.", "11.2.", "12.1."]
+    {
         assert!(nums.contains(&n.to_string()), "missing number {n}: {nums:?}");
     }
     // Absent optional section takes the theme default, keeping the template's numbering.
@@ -201,7 +203,8 @@ fn same_input_gives_byte_identical_output() {
     let a = build(&fixture("haringey"), "det-a");
     let b = build(&fixture("haringey"), "det-b");
     let files = |root: &std::path::Path| {
-        let mut v: Vec<(String, Vec<u8>)> = files_under(root).into_iter().map(|p| (p.strip_prefix(root).unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())).collect();
+        let mut v: Vec<(String, Vec<u8>)> =
+            files_under(root).into_iter().map(|p| (p.strip_prefix(root).unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())).collect();
         v.sort();
         v
     };

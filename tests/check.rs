@@ -13,8 +13,6 @@ fn check(site: &Path, extra: &[&str]) -> (Option<i32>, String, String) {
     (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
-
-
 #[test]
 fn example_site_and_fixtures_are_clean() {
     for site in [repo(), fixture("haringey"), fixture("part2")] {
@@ -68,7 +66,10 @@ fn late_publication_and_late_items() {
     edit(&meeting, "  - procedural: apologies", "  - procedural: urgent-business\n    added: 2012-04-16\n  - procedural: apologies");
     let (code, _, err) = check(&site, &[]);
     assert_eq!(code, Some(1));
-    assert!(err.contains("error: the agenda is published on 12 April 2012 with 3 clear working days before the meeting; 5 are required (LGA 1972 s100B)"), "{err}");
+    assert!(
+        err.contains("error: the agenda is published on 12 April 2012 with 3 clear working days before the meeting; 5 are required (LGA 1972 s100B)"),
+        "{err}"
+    );
     assert!(err.contains("hint: publish by 10 April 2012"), "{err}");
     assert!(err.contains("meeting.yaml:6:12"), "the line of `published`: {err}");
     assert!(err.contains("item 1 was added on 16 April 2012, after the agenda was published, without a reason for urgency"), "{err}");

@@ -6,12 +6,9 @@ use common::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-
-
 fn report_path(site: &Path) -> PathBuf {
     site.join("content/meetings/2012-04-18-improvement-and-efficiency/04-shared-services-update.md")
 }
-
 
 /// Run a build that must fail; return stderr. Checks exit code 1 and that the output
 /// folder (holding a sentinel from an earlier build) was not touched.
@@ -131,7 +128,11 @@ fn report_not_on_the_agenda_and_missing_report() {
 #[test]
 fn raw_html_never_reaches_the_page() {
     let site = copy_site(&repo(), "html");
-    edit(&report_path(&site), "Project leads within the relevant", "<script>alert('x')</script> <img src=x onerror=alert(1)> Project leads within the relevant");
+    edit(
+        &report_path(&site),
+        "Project leads within the relevant",
+        "<script>alert('x')</script> <img src=x onerror=alert(1)> Project leads within the relevant",
+    );
     let out = build(&site, "html-out");
     let page = read(&out.join("improvement-and-efficiency/2012-04-18/04-shared-services-update.html"));
     assert!(!page.contains("<script>alert"), "scripts are escaped");

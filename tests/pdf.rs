@@ -7,7 +7,6 @@ use common::*;
 use page_validation::{validate_pdf_bytes, ValidationOptions, ValidationProfile};
 use std::path::{Path, PathBuf};
 
-
 /// ISO 19005-2 6.1.7.1: each stream's /Length is the number of bytes between the EOL
 /// after `stream` and the EOL before `endstream`. page_validation misreads the case where
 /// compressed data happens to end in a CR byte followed by the LF EOL (it takes CR LF as
@@ -95,11 +94,10 @@ fn part_two_stays_out_of_the_public_output() {
     let base = "cabinet/2025-06-17";
     // Public: the pack, the Part 1 item PDF and the published PDF appendix; no exempt item.
     let public: Vec<String> = pdfs_under(&out, true).iter().map(|p| p.strip_prefix(&out).unwrap().to_string_lossy().into_owned()).collect();
-    assert_eq!(public, vec![
-        format!("{base}/03-leisure-contract-award-appendix-a.pdf"),
-        format!("{base}/03-leisure-contract-award.pdf"),
-        format!("{base}/agenda-pack.pdf"),
-    ]);
+    assert_eq!(
+        public,
+        vec![format!("{base}/03-leisure-contract-award-appendix-a.pdf"), format!("{base}/03-leisure-contract-award.pdf"), format!("{base}/agenda-pack.pdf"),]
+    );
     assert!(!out.join(format!("{base}/05-leisure-tender-evaluation.html")).exists());
     // Members' folder: the exempt report, the full version of the report with the
     // exempt appendix, and the full pack.
@@ -144,7 +142,15 @@ fn hayro_pages(bytes: &[u8]) -> usize {
 fn restricted_folder_must_be_outside_the_public_output() {
     let dir = temp_dir("restricted-inside");
     let out = dir.join("output");
-    let res = agendum(&["build", "--site", fixture("part2").to_str().unwrap(), "--output", out.to_str().unwrap(), "--restricted", out.join("members").to_str().unwrap()]);
+    let res = agendum(&[
+        "build",
+        "--site",
+        fixture("part2").to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--restricted",
+        out.join("members").to_str().unwrap(),
+    ]);
     assert_eq!(res.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&res.stderr).contains("overlap"));
     assert!(!out.exists(), "nothing written");

@@ -39,7 +39,6 @@ fn pages(pdf: &Path) -> usize {
     info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap()
 }
 
-
 fn sites() -> Vec<(&'static str, PathBuf)> {
     vec![("bromley", repo()), ("bromsgrove", fixture("bromsgrove")), ("haringey", fixture("haringey")), ("part2", fixture("part2"))]
 }
@@ -106,7 +105,12 @@ fn check_pack_page_numbers(pack: &Path, expect_items: &[&str]) {
     for item in expect_items {
         // In the laid-out text, "Page N" ends the agenda line of the item.
         let line = front.lines().find(|l| l.contains(item)).unwrap_or_else(|| panic!("agenda lists {item}:\n{front}"));
-        let n: usize = line.split("Page ").nth(1).and_then(|s| s.split_whitespace().next()).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("page number for {item} in {line:?}"));
+        let n: usize = line
+            .split("Page ")
+            .nth(1)
+            .and_then(|s| s.split_whitespace().next())
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("page number for {item} in {line:?}"));
         assert!(n > 1 && n <= total);
         let page = pdftotext(pack, Some(n));
         let head: String = page.split_whitespace().collect::<Vec<_>>().join(" ");

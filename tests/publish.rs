@@ -64,7 +64,9 @@ fn normalise(p: &Path) -> PathBuf {
 
 #[test]
 fn every_internal_link_and_fragment_resolves_on_every_site() {
-    for (site, name) in [(repo(), "links-bromley"), (fixture("bromsgrove"), "links-bromsgrove"), (fixture("haringey"), "links-haringey"), (fixture("part2"), "links-part2")] {
+    for (site, name) in
+        [(repo(), "links-bromley"), (fixture("bromsgrove"), "links-bromsgrove"), (fixture("haringey"), "links-haringey"), (fixture("part2"), "links-part2")]
+    {
         let out = build(&site, name);
         let n = assert_links_resolve(&out);
         assert!(n > 40, "{name}: only {n} links checked");
@@ -121,7 +123,8 @@ fn manifest_lists_every_published_file_with_its_sha256() {
     let out = build(&fixture("part2"), "manifest");
     let manifest: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
     let listed: Vec<&serde_json::Value> = manifest["files"].as_array().unwrap().iter().collect();
-    let on_disk: BTreeSet<String> = files_under(&out).iter().map(|p| p.strip_prefix(&out).unwrap().to_string_lossy().into_owned()).filter(|p| p != "manifest.json").collect();
+    let on_disk: BTreeSet<String> =
+        files_under(&out).iter().map(|p| p.strip_prefix(&out).unwrap().to_string_lossy().into_owned()).filter(|p| p != "manifest.json").collect();
     let names: BTreeSet<String> = listed.iter().map(|f| f["path"].as_str().unwrap().to_string()).collect();
     assert_eq!(names, on_disk);
     for f in listed {

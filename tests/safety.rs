@@ -80,7 +80,12 @@ fn an_exempt_image_never_replaces_a_public_one_of_the_same_name() {
     let secret_bytes = std::fs::read(meeting.join("secret/chart.svg")).unwrap();
     let page = read(&out.join("cabinet/2025-06-17/03-leisure-contract-award.html"));
     // The page shows the public chart, published under a name of its own.
-    let src = page.split("<img src=\"").filter_map(|s| s.split('"').next()).find(|s| s.starts_with("03-leisure-contract-award-chart-")).expect("the public chart is on the page").to_string();
+    let src = page
+        .split("<img src=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|s| s.starts_with("03-leisure-contract-award-chart-"))
+        .expect("the public chart is on the page")
+        .to_string();
     assert_eq!(std::fs::read(out.join("cabinet/2025-06-17").join(&src)).unwrap(), public_bytes);
     for f in files_under(&out) {
         assert_ne!(std::fs::read(&f).unwrap(), secret_bytes, "the exempt chart is published as {}", f.display());
@@ -96,7 +101,8 @@ fn the_restricted_folder_cannot_reach_the_public_output_through_a_symlink() {
     assert!(res.status.success(), "{}", stderr(&res));
     std::os::unix::fs::symlink(&out, base.join("pubsym")).unwrap();
     let before = files_under(&out);
-    let res = agendum(&["build", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap(), "--restricted", base.join("pubsym/members").to_str().unwrap()]);
+    let res =
+        agendum(&["build", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap(), "--restricted", base.join("pubsym/members").to_str().unwrap()]);
     no_panic(&res);
     assert_eq!(res.status.code(), Some(1), "{}", stderr(&res));
     assert!(stderr(&res).contains("overlap"), "{}", stderr(&res));
@@ -108,11 +114,19 @@ fn the_restricted_folder_cannot_reach_the_public_output_through_a_symlink() {
 fn the_output_cannot_be_the_site_or_its_sources() {
     let site = part2_copy("output-dot");
     for target in [".", "content", "content/meetings", "..", "themes/x"] {
-        let res = Command::new(env!("CARGO_BIN_EXE_agendum")).current_dir(&site).args(["build", "--html-only", "--output", target]).env("NO_COLOR", "1").output().unwrap();
+        let res = Command::new(env!("CARGO_BIN_EXE_agendum"))
+            .current_dir(&site)
+            .args(["build", "--html-only", "--output", target])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
         no_panic(&res);
         assert_eq!(res.status.code(), Some(1), "--output {target}: {}", stderr(&res));
         assert!(stderr(&res).contains("--output"), "--output {target}: {}", stderr(&res));
-        assert!(site.join("agendum.yaml").is_file() && site.join("content/meetings/2025-06-17-cabinet/meeting.yaml").is_file(), "--output {target} harmed the site");
+        assert!(
+            site.join("agendum.yaml").is_file() && site.join("content/meetings/2025-06-17-cabinet/meeting.yaml").is_file(),
+            "--output {target} harmed the site"
+        );
     }
 }
 
@@ -187,7 +201,8 @@ fn restricted_without_part2_items_succeeds_and_keeps_the_public_output() {
     let base = site.parent().unwrap();
     let out = base.join("output");
     let members = base.join("members");
-    let res = agendum(&["build", "--html-only", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap(), "--restricted", members.to_str().unwrap()]);
+    let res =
+        agendum(&["build", "--html-only", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap(), "--restricted", members.to_str().unwrap()]);
     assert!(res.status.success(), "{}", stderr(&res));
     assert!(out.join("index.html").is_file());
     assert!(members.is_dir());
@@ -207,7 +222,8 @@ fn leftovers_of_a_killed_build_are_cleaned() {
     }
     let res = agendum(&["build", "--html-only", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
     assert!(res.status.success(), "{}", stderr(&res));
-    let left: Vec<String> = std::fs::read_dir(base).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(".output.")).collect();
+    let left: Vec<String> =
+        std::fs::read_dir(base).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(".output.")).collect();
     assert!(left.iter().all(|n| n == ".output.cache"), "left behind: {left:?}");
 }
 

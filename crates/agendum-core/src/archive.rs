@@ -80,8 +80,11 @@ pub fn decide(site: &Path, lock: &Lock, pack: &str, content: &str, reissues: usi
                 .hint("restore frozen/ from version control or the archive; agendum.lock records its SHA-256")
         })?;
         if sha256_hex(&bytes) != frozen.sha256 {
-            return Err(Diagnostic::error(Pos::file(format!("{FROZEN_DIR}/{pack}")), "the published pack has been altered: its SHA-256 is not the one recorded in agendum.lock")
-                .hint("restore the file as published from version control or the archive"));
+            return Err(Diagnostic::error(
+                Pos::file(format!("{FROZEN_DIR}/{pack}")),
+                "the published pack has been altered: its SHA-256 is not the one recorded in agendum.lock",
+            )
+            .hint("restore the file as published from version control or the archive"));
         }
         return Ok(Decision::Reuse(bytes));
     }
@@ -122,7 +125,11 @@ pub type PublishedPack = (String, String, String, usize);
 /// Published packs: those frozen and unchanged are reused as they were published; a
 /// changed one without a new re-issue fails the build. Returns the reused files and the
 /// packs to render. `public` is the public view of `site`, meeting for meeting.
-pub fn frozen_packs(site_dir: &Path, site: &crate::resolve::ResolvedSite, public: &crate::audience::View) -> Result<(crate::render::Files, Vec<PublishedPack>), Diagnostics> {
+pub fn frozen_packs(
+    site_dir: &Path,
+    site: &crate::resolve::ResolvedSite,
+    public: &crate::audience::View,
+) -> Result<(crate::render::Files, Vec<PublishedPack>), Diagnostics> {
     let lock = Lock::read(site_dir)?;
     let mut reused = crate::render::Files::new();
     let mut published_packs = Vec::new();
@@ -158,7 +165,12 @@ pub fn frozen_packs(site_dir: &Path, site: &crate::resolve::ResolvedSite, public
 /// bytes of every source file of the public reports in it (reports, appendix files,
 /// images). It is built from named fields and file bytes, not from agendum's own data
 /// structures, so that upgrading agendum or its templates does not count as a change.
-fn pack_content_hash(site_dir: &Path, site: &crate::resolve::ResolvedSite, doc: &crate::document::MeetingDoc, reports: &[&crate::document::ReportDoc]) -> Result<String, Diagnostic> {
+fn pack_content_hash(
+    site_dir: &Path,
+    site: &crate::resolve::ResolvedSite,
+    doc: &crate::document::MeetingDoc,
+    reports: &[&crate::document::ReportDoc],
+) -> Result<String, Diagnostic> {
     use sha2::{Digest, Sha256};
     let items: Vec<serde_json::Value> = doc
         .items
@@ -166,7 +178,16 @@ fn pack_content_hash(site_dir: &Path, site: &crate::resolve::ResolvedSite, doc: 
         .map(|i| {
             // The procedural text enters as the HTML it was first hashed as; changing that
             // would unfreeze every published pack.
-            serde_json::json!([i.number, i.title, i.kind, i.report_of, i.wards, i.key_decision, i.exempt.as_ref().map(|e| &e.statement), crate::render::html::blocks_html(&i.blocks)])
+            serde_json::json!([
+                i.number,
+                i.title,
+                i.kind,
+                i.report_of,
+                i.wards,
+                i.key_decision,
+                i.exempt.as_ref().map(|e| &e.statement),
+                crate::render::html::blocks_html(&i.blocks)
+            ])
         })
         .collect();
     let members: Vec<serde_json::Value> = doc.members.iter().map(|m| serde_json::json!([m.name, m.role, m.party])).collect();

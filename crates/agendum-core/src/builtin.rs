@@ -15,10 +15,7 @@ pub fn files_under(prefix: &str) -> impl Iterator<Item = (&'static str, &'static
 
 /// Names of the built-in themes.
 pub fn theme_names() -> Vec<&'static str> {
-    let mut names: Vec<&str> = FILES
-        .iter()
-        .filter_map(|(p, _)| p.strip_prefix("themes/")?.strip_suffix("/theme.yaml"))
-        .collect();
+    let mut names: Vec<&str> = FILES.iter().filter_map(|(p, _)| p.strip_prefix("themes/")?.strip_suffix("/theme.yaml")).collect();
     names.sort();
     names
 }

@@ -34,11 +34,13 @@ impl PdfCache {
         let (pdf, sum) = self.paths(key);
         let sha256 = fs::read_to_string(&sum).ok()?;
         let len = fs::metadata(&pdf).ok()?.len();
-        (sha256.len() == 64).then(|| Stored { path: pdf, sha256, len })
+        (sha256.len() == 64).then_some(Stored { path: pdf, sha256, len })
     }
 
     pub fn put(&self, key: &str, bytes: &[u8]) -> Result<Stored, Diagnostic> {
-        let err = |p: &Path, e: std::io::Error| Diagnostic::error(Pos::file(p), format!("cannot write to the build cache: {e}")).hint("delete the .cache folder beside the output and build again");
+        let err = |p: &Path, e: std::io::Error| {
+            Diagnostic::error(Pos::file(p), format!("cannot write to the build cache: {e}")).hint("delete the .cache folder beside the output and build again")
+        };
         fs::create_dir_all(&self.dir).map_err(|e| err(&self.dir, e))?;
         let (pdf, sum) = self.paths(key);
         let sha256 = sha256_hex(bytes);

@@ -16,15 +16,7 @@ use crate::theme::{SectionKind, Theme};
 use crate::yaml::spanned_pos;
 
 /// Text left over from report templates; each is an error, since it would be published.
-const LEFTOVERS: &[&str] = &[
-    "[click here to type]",
-    "[no.]",
-    "[all / some",
-    "[key / non-key",
-    "please include the following table",
-    "[insert",
-    "lorem ipsum",
-];
+const LEFTOVERS: &[&str] = &["[click here to type]", "[no.]", "[all / some", "[key / non-key", "please include the following table", "[insert", "lorem ipsum"];
 
 /// Check a site folder: everything `build` would reject, and the rules on top.
 pub fn check_folder(root: &Path) -> Diagnostics {
@@ -106,17 +98,20 @@ fn publication(lm: &LoadedMeeting, date: NaiveDate, deadline: NaiveDate, clear: 
     let f = &lm.file;
     let published = f.published.as_ref().and_then(|p| parse_date(&p.value).ok().map(|d| (d, p)));
     match published {
-        None => out.push(
-            Diagnostic::warning(Pos::file(&lm.path), "the meeting has no publication date")
-                .field("published")
-                .hint(format!("the agenda must be published by {} ({clear} clear working days before {}); add `published: {deadline}`", display_date(deadline), display_date(date))),
-        ),
+        None => out.push(Diagnostic::warning(Pos::file(&lm.path), "the meeting has no publication date").field("published").hint(format!(
+            "the agenda must be published by {} ({clear} clear working days before {}); add `published: {deadline}`",
+            display_date(deadline),
+            display_date(date)
+        ))),
         Some((p, spanned)) if p > deadline => out.push(
-            Diagnostic::error(spanned_pos(&lm.path, spanned, 0), format!(
-                "the agenda is published on {} with {} clear working days before the meeting; {clear} are required (LGA 1972 s100B)",
-                display_date(p),
-                cal.clear_days_between(p, date)
-            ))
+            Diagnostic::error(
+                spanned_pos(&lm.path, spanned, 0),
+                format!(
+                    "the agenda is published on {} with {} clear working days before the meeting; {clear} are required (LGA 1972 s100B)",
+                    display_date(p),
+                    cal.clear_days_between(p, date)
+                ),
+            )
             .field("published")
             .hint(format!("publish by {}, or move the meeting", display_date(deadline))),
         ),
@@ -132,9 +127,12 @@ fn publication(lm: &LoadedMeeting, date: NaiveDate, deadline: NaiveDate, clear: 
                 let late = published.map(|(p, _)| a > p).unwrap_or(a > deadline);
                 if late && item.value.urgency.as_deref().map(str::trim).unwrap_or("").is_empty() {
                     out.push(
-                        Diagnostic::error(pos, format!("item {} was added on {}, after the agenda was published, without a reason for urgency", i + 1, display_date(a)))
-                            .field("items.urgency")
-                            .hint("give `urgency:` the special circumstances that mean it cannot wait (LGA 1972 s100B(4)(b)), as the chair will state them"),
+                        Diagnostic::error(
+                            pos,
+                            format!("item {} was added on {}, after the agenda was published, without a reason for urgency", i + 1, display_date(a)),
+                        )
+                        .field("items.urgency")
+                        .hint("give `urgency:` the special circumstances that mean it cannot wait (LGA 1972 s100B(4)(b)), as the chair will state them"),
                     );
                 }
             }
@@ -146,29 +144,53 @@ fn private_meeting(lm: &LoadedMeeting, rm: &ResolvedMeeting, kind: Option<Commit
     if kind != Some(CommitteeKind::Executive) || !rm.reports.iter().any(|r| r.exempt.is_some()) {
         return;
     }
-    let need = |what: &str, days: &str| format!("add `private_notices: {{{what}: YYYY-MM-DD}}` (the {days} notice of a private meeting, Access to Information Regulations 2012 reg. 5)");
+    let need = |what: &str, days: &str| {
+        format!("add `private_notices: {{{what}: YYYY-MM-DD}}` (the {days} notice of a private meeting, Access to Information Regulations 2012 reg. 5)")
+    };
     let notices = lm.file.private_notices.as_ref();
     let intention = notices.and_then(|n| n.value.intention.clone());
     let confirmation = notices.and_then(|n| n.value.confirmation.clone());
     let pos = notices.map(|n| spanned_pos(&lm.path, n, 0)).unwrap_or_else(|| Pos::file(&lm.path));
     match intention.as_deref().map(parse_date) {
-        None => out.push(Diagnostic::error(pos.clone(), "this executive meeting will be held partly in private but has no 28-day notice of intention").field("private_notices.intention").hint(need("intention", "28-day"))),
+        None => out.push(
+            Diagnostic::error(pos.clone(), "this executive meeting will be held partly in private but has no 28-day notice of intention")
+                .field("private_notices.intention")
+                .hint(need("intention", "28-day")),
+        ),
         Some(Err(e)) => out.push(Diagnostic::error(pos.clone(), e).field("private_notices.intention")),
         Some(Ok(d)) if d > Calendar::calendar_deadline(date, 28) => out.push(
-            Diagnostic::error(pos.clone(), format!("the notice of intention ({}) gives fewer than 28 clear days", display_date(d))).field("private_notices.intention").hint(format!("it had to be published by {}", display_date(Calendar::calendar_deadline(date, 28)))),
+            Diagnostic::error(pos.clone(), format!("the notice of intention ({}) gives fewer than 28 clear days", display_date(d)))
+                .field("private_notices.intention")
+                .hint(format!("it had to be published by {}", display_date(Calendar::calendar_deadline(date, 28)))),
         ),
         _ => {}
     }
     let five = cal.publication_deadline(date, 5);
     match confirmation.as_deref().map(parse_date) {
-        None => out.push(Diagnostic::error(pos, "this executive meeting will be held partly in private but has no 5-day confirmation notice").field("private_notices.confirmation").hint(need("confirmation", "5-day"))),
+        None => out.push(
+            Diagnostic::error(pos, "this executive meeting will be held partly in private but has no 5-day confirmation notice")
+                .field("private_notices.confirmation")
+                .hint(need("confirmation", "5-day")),
+        ),
         Some(Err(e)) => out.push(Diagnostic::error(pos, e).field("private_notices.confirmation")),
-        Some(Ok(d)) if d > five => out.push(Diagnostic::error(pos, format!("the confirmation notice ({}) gives fewer than 5 clear days", display_date(d))).field("private_notices.confirmation").hint(format!("it had to be published by {}", display_date(five)))),
+        Some(Ok(d)) if d > five => out.push(
+            Diagnostic::error(pos, format!("the confirmation notice ({}) gives fewer than 5 clear days", display_date(d)))
+                .field("private_notices.confirmation")
+                .hint(format!("it had to be published by {}", display_date(five))),
+        ),
         _ => {}
     }
 }
 
-fn report_rules(src: &ReportSource, kind: Option<CommitteeKind>, date: NaiveDate, cal: &Calendar, key_days: KeyDecisionDays, theme: &Theme, out: &mut Diagnostics) {
+fn report_rules(
+    src: &ReportSource,
+    kind: Option<CommitteeKind>,
+    date: NaiveDate,
+    cal: &Calendar,
+    key_days: KeyDecisionDays,
+    theme: &Theme,
+    out: &mut Diagnostics,
+) {
     let f = &src.front;
     let file = src.path.as_path();
     let top = Pos::new(file, 2, 1);
@@ -192,7 +214,11 @@ fn report_rules(src: &ReportSource, kind: Option<CommitteeKind>, date: NaiveDate
         );
     }
     if f.decision.executive && kind.is_some() && !executive_body {
-        out.push(Diagnostic::warning(top.clone(), "an executive decision on the agenda of a non-executive committee").field("decision.executive").hint("check the decision type, or the decision maker"));
+        out.push(
+            Diagnostic::warning(top.clone(), "an executive decision on the agenda of a non-executive committee")
+                .field("decision.executive")
+                .hint("check the decision type, or the decision maker"),
+        );
     }
     // Key decisions need notice: 28 clear days in the forward plan, or an exception.
     if f.decision.key {
@@ -212,12 +238,20 @@ fn report_rules(src: &ReportSource, kind: Option<CommitteeKind>, date: NaiveDate
                 (_, Some(false)) => "the general exception notice gives fewer than 5 clear days".to_string(),
                 _ => "a key decision with no valid notice".to_string(),
             };
-            out.push(Diagnostic::error(pos, msg).field("notice").hint("give `notice: {forward_plan: YYYY-MM-DD}`, or a `general_exception` notice date, or a `special_urgency` reason"));
+            out.push(
+                Diagnostic::error(pos, msg)
+                    .field("notice")
+                    .hint("give `notice: {forward_plan: YYYY-MM-DD}`, or a `general_exception` notice date, or a `special_urgency` reason"),
+            );
         }
     }
     // Background papers must be listed or stated as none (s100D).
     if theme.scheme.sections.iter().any(|s| s.kind == SectionKind::BackgroundPapers) && f.background_papers.is_none() {
-        out.push(Diagnostic::warning(top.clone(), "background papers are not listed").field("background_papers").hint("list them, or write `background_papers: none` (LGA 1972 s100D)"));
+        out.push(
+            Diagnostic::warning(top.clone(), "background papers are not listed")
+                .field("background_papers")
+                .hint("list them, or write `background_papers: none` (LGA 1972 s100D)"),
+        );
     }
     // Financial implications stated while no finance officer is marked as consulted
     // (roles come from the theme; an unlisted role counts as not consulted).
@@ -229,7 +263,8 @@ fn report_rules(src: &ReportSource, kind: Option<CommitteeKind>, date: NaiveDate
         .flat_map(|s| s.fields.iter().map(|f| f.key.as_str()))
         .filter(|k| k.contains("financ"))
         .collect();
-    let finance_consulted = finance_roles.iter().any(|k| matches!(f.consultees.get(k), Some(crate::model::Consulted::YesNo(true)) | Some(crate::model::Consulted::Comment(_))));
+    let finance_consulted =
+        finance_roles.iter().any(|k| matches!(f.consultees.get(k), Some(crate::model::Consulted::YesNo(true)) | Some(crate::model::Consulted::Comment(_))));
     let states_finance = src.body.lines().any(|l| {
         let l = l.trim_start();
         l.starts_with("## ") && l.to_lowercase().contains("financ")
@@ -250,7 +285,10 @@ fn hygiene(root: &Path, src: &ReportSource, out: &mut Diagnostics) {
     let ids: Vec<&str> = src.front.appendices.iter().map(|a| a.value.id.as_str()).collect();
     hygiene_text(&src.path, &text, src.body_line, Some(&ids), out);
     for line in crate::markdown::parse(&src.body, src.body_line).raw_html {
-        out.push(Diagnostic::warning(Pos::new(&src.path, line, 1), "raw HTML in the report is shown as text, not used").hint("write it in Markdown; scripts and HTML never reach the public site"));
+        out.push(
+            Diagnostic::warning(Pos::new(&src.path, line, 1), "raw HTML in the report is shown as text, not used")
+                .hint("write it in Markdown; scripts and HTML never reach the public site"),
+        );
     }
 }
 
@@ -262,8 +300,11 @@ fn hygiene_text(path: &Path, text: &str, body_line: u32, ids: Option<&[&str]>, o
         for leftover in LEFTOVERS {
             if let Some(col) = lower.find(leftover) {
                 out.push(
-                    Diagnostic::error(Pos::new(path, n, col as u32 + 1), format!("template text left in the report: `{}`", &line[col..(col + leftover.len()).min(line.len())]))
-                        .hint("replace it with the real content, or delete it"),
+                    Diagnostic::error(
+                        Pos::new(path, n, col as u32 + 1),
+                        format!("template text left in the report: `{}`", &line[col..(col + leftover.len()).min(line.len())]),
+                    )
+                    .hint("replace it with the real content, or delete it"),
                 );
             }
         }
@@ -280,8 +321,15 @@ fn hygiene_text(path: &Path, text: &str, body_line: u32, ids: Option<&[&str]>, o
             let after = &rest[at + 9..];
             let id: String = after.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
             if !id.is_empty() && id.len() <= 3 && !ids.contains(&id.as_str()) {
-                let hint = if ids.is_empty() { "the report lists no appendices".to_string() } else { format!("the report's appendices are {}", ids.iter().map(|i| format!("Appendix {i}")).collect::<Vec<_>>().join(", ")) };
-                out.push(Diagnostic::warning(Pos::new(path, n, (offset + at) as u32 + 1), format!("reference to Appendix {id}, which the report does not have")).hint(hint));
+                let hint = if ids.is_empty() {
+                    "the report lists no appendices".to_string()
+                } else {
+                    format!("the report's appendices are {}", ids.iter().map(|i| format!("Appendix {i}")).collect::<Vec<_>>().join(", "))
+                };
+                out.push(
+                    Diagnostic::warning(Pos::new(path, n, (offset + at) as u32 + 1), format!("reference to Appendix {id}, which the report does not have"))
+                        .hint(hint),
+                );
             }
             offset += at + 9;
             rest = after;
@@ -320,7 +368,9 @@ mod tests {
         let mut out = Diagnostics::new();
         hygiene_text(Path::new("r.md"), text, 4, Some(&[]), &mut out);
         let found: Vec<(u32, String)> = out.0.iter().map(|d| (d.pos.line, d.message.clone())).collect();
-        for (line, what) in [(4, "[No.]"), (5, "[All / Some"), (5, "[Key / Non-Key"), (6, "[click here to type]"), (7, "Please include the following table"), (8, "TODO")] {
+        for (line, what) in
+            [(4, "[No.]"), (5, "[All / Some"), (5, "[Key / Non-Key"), (6, "[click here to type]"), (7, "Please include the following table"), (8, "TODO")]
+        {
             assert!(found.iter().any(|(l, m)| *l == line && m.contains(what)), "{what} on line {line}: {found:?}");
         }
         assert!(out.0.iter().all(|d| d.is_error()));

@@ -88,7 +88,11 @@ impl Diagnostic {
             Severity::Warning => ("warning", "1;33"),
         };
         let paint = |code: &str, s: &str| {
-            if colour { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
+            if colour {
+                format!("\x1b[{code}m{s}\x1b[0m")
+            } else {
+                s.to_string()
+            }
         };
         let mut out = format!("{}: {}\n  {} {}\n", paint(code, label), paint("1", &self.message), paint("1;34", "-->"), self.pos);
         if let Some(field) = &self.field {
@@ -139,9 +143,7 @@ impl Diagnostics {
     /// Stable order: by file, line, column, then message, so output never depends on
     /// the order in which parallel work finished.
     pub fn sort(&mut self) {
-        self.0.sort_by(|a, b| {
-            (&a.pos, a.severity, &a.message).cmp(&(&b.pos, b.severity, &b.message))
-        });
+        self.0.sort_by(|a, b| (&a.pos, a.severity, &a.message).cmp(&(&b.pos, b.severity, &b.message)));
         self.0.dedup();
     }
 }

@@ -7,19 +7,41 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Inline {
-    Text { text: String },
-    Strong { content: Vec<Inline> },
-    Emph { content: Vec<Inline> },
-    Strike { content: Vec<Inline> },
-    Code { text: String },
+    Text {
+        text: String,
+    },
+    Strong {
+        content: Vec<Inline>,
+    },
+    Emph {
+        content: Vec<Inline>,
+    },
+    Strike {
+        content: Vec<Inline>,
+    },
+    Code {
+        text: String,
+    },
     /// `href` is either `#id` within the report or an absolute URL.
-    Link { href: String, content: Vec<Inline> },
+    Link {
+        href: String,
+        content: Vec<Inline>,
+    },
     /// A reference to a numbered paragraph, printed as its number.
-    Ref { target: String, number: String },
-    FootnoteRef { number: usize },
+    Ref {
+        target: String,
+        number: String,
+    },
+    FootnoteRef {
+        number: usize,
+    },
     Break,
     /// An image from the report's folder, published beside the report as `file`.
-    Image { src: String, alt: String, file: String },
+    Image {
+        src: String,
+        alt: String,
+        file: String,
+    },
 }
 
 impl Inline {
@@ -34,9 +56,7 @@ pub fn plain(content: &[Inline]) -> String {
     for i in content {
         match i {
             Inline::Text { text } | Inline::Code { text } => s.push_str(text),
-            Inline::Strong { content } | Inline::Emph { content } | Inline::Strike { content } | Inline::Link { content, .. } => {
-                s.push_str(&plain(content))
-            }
+            Inline::Strong { content } | Inline::Emph { content } | Inline::Strike { content } | Inline::Link { content, .. } => s.push_str(&plain(content)),
             Inline::Ref { number, .. } => s.push_str(number),
             Inline::FootnoteRef { number } => s.push_str(&format!("[{number}]")),
             Inline::Image { alt, .. } => s.push_str(alt),
@@ -50,16 +70,35 @@ pub fn plain(content: &[Inline]) -> String {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     /// A paragraph; `number` is set in numbered sections ("3.1").
-    Para { number: Option<String>, id: Option<String>, content: Vec<Inline> },
+    Para {
+        number: Option<String>,
+        id: Option<String>,
+        content: Vec<Inline>,
+    },
     /// A sub-heading inside a section ("Background", or numbered "7.1 Background").
-    Heading { level: u8, number: Option<String>, id: Option<String>, content: Vec<Inline> },
-    List { ordered: bool, items: Vec<ListItem> },
+    Heading {
+        level: u8,
+        number: Option<String>,
+        id: Option<String>,
+        content: Vec<Inline>,
+    },
+    List {
+        ordered: bool,
+        items: Vec<ListItem>,
+    },
     Table(Table),
-    Quote { blocks: Vec<Block> },
-    Code { text: String },
+    Quote {
+        blocks: Vec<Block>,
+    },
+    Code {
+        text: String,
+    },
     Rule,
     /// Labelled short answers (Bromley's "1. Policy Status: Existing policy.").
-    Fields { layout: String, rows: Vec<FieldRow> },
+    Fields {
+        layout: String,
+        rows: Vec<FieldRow>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -402,4 +441,3 @@ pub fn packs(m: &MeetingDoc) -> Vec<(MeetingDoc, Vec<String>)> {
     }
     out
 }
-

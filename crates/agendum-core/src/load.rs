@@ -38,18 +38,15 @@ pub struct LoadedMeeting {
 /// Read a text file: refuses oversized, non-UTF-8 and symlinked files with a clear message.
 pub fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
     let shown = rel(root, path);
-    let meta = fs::symlink_metadata(path)
-        .map_err(|e| Diagnostic::error(Pos::file(&shown), format!("cannot read file: {e}")))?;
+    let meta = fs::symlink_metadata(path).map_err(|e| Diagnostic::error(Pos::file(&shown), format!("cannot read file: {e}")))?;
     if meta.file_type().is_symlink() {
-        return Err(Diagnostic::error(Pos::file(&shown), "symbolic links are not followed in content")
-            .hint("copy the file into the site instead of linking to it"));
+        return Err(
+            Diagnostic::error(Pos::file(&shown), "symbolic links are not followed in content").hint("copy the file into the site instead of linking to it")
+        );
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
-            Pos::file(&shown),
-            format!("file is too large ({} bytes; the limit is {} bytes)", meta.len(), MAX_FILE_BYTES),
-        )
-        .hint("split the content, or attach large documents as PDF appendices"));
+        return Err(Diagnostic::error(Pos::file(&shown), format!("file is too large ({} bytes; the limit is {} bytes)", meta.len(), MAX_FILE_BYTES))
+            .hint("split the content, or attach large documents as PDF appendices"));
     }
     let bytes = fs::read(path).map_err(|e| Diagnostic::error(Pos::file(&shown), format!("cannot read file: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
@@ -144,8 +141,7 @@ pub fn load_content(root: &Path, config: SiteConfig) -> Result<LoadedSite, Diagn
 
     if meetings.is_empty() && !diags.has_errors() {
         diags.push(
-            Diagnostic::error(Pos::file(rel(root, &meetings_dir)), "no meetings found")
-                .hint("create content/meetings/<yyyy-mm-dd>-<committee>/meeting.yaml"),
+            Diagnostic::error(Pos::file(rel(root, &meetings_dir)), "no meetings found").hint("create content/meetings/<yyyy-mm-dd>-<committee>/meeting.yaml"),
         );
     }
     if diags.has_errors() {
@@ -183,12 +179,7 @@ fn load_meeting(root: &Path, dir: &Path) -> (Option<LoadedMeeting>, Vec<Diagnost
             Err(d) => diags.push(d),
         }
     }
-    let meeting = LoadedMeeting {
-        dir_name: dir.file_name().unwrap_or_default().to_string_lossy().into_owned(),
-        path: rel(root, &meeting_path),
-        file,
-        reports,
-    };
+    let meeting = LoadedMeeting { dir_name: dir.file_name().unwrap_or_default().to_string_lossy().into_owned(), path: rel(root, &meeting_path), file, reports };
     (Some(meeting), diags)
 }
 
@@ -212,11 +203,10 @@ fn load_report(root: &Path, path: &Path) -> Result<ReportSource, Diagnostic> {
 fn unsafe_name(root: &Path, path: &Path, slug: &str, what: &str) -> Diagnostic {
     let suggestion = crate::numbering::slugify(slug);
     let ext = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
-    Diagnostic::error(Pos::file(rel(root, path)), format!("the {what} file name `{slug}` cannot be used in a web address"))
-        .hint(format!(
-            "name {what} files with lower-case letters, digits and hyphens only{}",
-            if suggestion.is_empty() { String::new() } else { format!(", e.g. {suggestion}{ext}") }
-        ))
+    Diagnostic::error(Pos::file(rel(root, path)), format!("the {what} file name `{slug}` cannot be used in a web address")).hint(format!(
+        "name {what} files with lower-case letters, digits and hyphens only{}",
+        if suggestion.is_empty() { String::new() } else { format!(", e.g. {suggestion}{ext}") }
+    ))
 }
 
 /// `04-shared-services` -> `shared-services`.

@@ -10,10 +10,22 @@ use crate::document::{Block, Inline, ListItem, Table, TableColumn};
 /// A top-level node of a report's Markdown, with its line in the file.
 #[derive(Debug, Clone)]
 pub enum Node {
-    Heading { level: u8, content: Vec<Inline>, id: Option<String>, unnumbered: bool, line: u32 },
-    Block { block: Block, line: u32 },
+    Heading {
+        level: u8,
+        content: Vec<Inline>,
+        id: Option<String>,
+        unnumbered: bool,
+        line: u32,
+    },
+    Block {
+        block: Block,
+        line: u32,
+    },
     /// `[[table key]]` alone in a paragraph: a YAML table from the front matter.
-    DataTable { key: String, line: u32 },
+    DataTable {
+        key: String,
+        line: u32,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -29,25 +41,54 @@ pub struct Parsed {
 
 enum Frame {
     /// Inline container: paragraph, heading, emphasis, link, table cell...
-    Inline { kind: InlineKind, content: Vec<Inline> },
-    List { ordered: bool, items: Vec<ListItem> },
-    Item { blocks: Vec<Block> },
-    Quote { blocks: Vec<Block> },
-    Code { text: String },
-    Table { aligns: Vec<Alignment>, head: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Block>>>, row: Vec<Vec<Block>>, in_head: bool },
-    Footnote { label: String, blocks: Vec<Block> },
+    Inline {
+        kind: InlineKind,
+        content: Vec<Inline>,
+    },
+    List {
+        ordered: bool,
+        items: Vec<ListItem>,
+    },
+    Item {
+        blocks: Vec<Block>,
+    },
+    Quote {
+        blocks: Vec<Block>,
+    },
+    Code {
+        text: String,
+    },
+    Table {
+        aligns: Vec<Alignment>,
+        head: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Block>>>,
+        row: Vec<Vec<Block>>,
+        in_head: bool,
+    },
+    Footnote {
+        label: String,
+        blocks: Vec<Block>,
+    },
 }
 
 enum InlineKind {
     Para,
     /// A tight list item's text, which has no paragraph of its own.
     Implicit,
-    Heading { level: u8, id: Option<String>, unnumbered: bool },
+    Heading {
+        level: u8,
+        id: Option<String>,
+        unnumbered: bool,
+    },
     Strong,
     Emph,
     Strike,
-    Link { href: String },
-    Image { src: String },
+    Link {
+        href: String,
+    },
+    Image {
+        src: String,
+    },
     Cell,
 }
 
@@ -108,9 +149,7 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
                     }
                     Tag::Item => stack.push(Frame::Item { blocks: vec![] }),
                     Tag::FootnoteDefinition(label) => stack.push(Frame::Footnote { label: label.to_string(), blocks: vec![] }),
-                    Tag::Table(aligns) => {
-                        stack.push(Frame::Table { aligns, head: vec![], rows: vec![], row: vec![], in_head: false })
-                    }
+                    Tag::Table(aligns) => stack.push(Frame::Table { aligns, head: vec![], rows: vec![], row: vec![], in_head: false }),
                     Tag::TableHead => {
                         if let Some(Frame::Table { in_head, .. }) = stack.last_mut() {
                             *in_head = true;
@@ -188,11 +227,7 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
                             if *in_head {
                                 head.push(content);
                             } else {
-                                row.push(if content.is_empty() {
-                                    vec![]
-                                } else {
-                                    vec![Block::Para { number: None, id: None, content }]
-                                });
+                                row.push(if content.is_empty() { vec![] } else { vec![Block::Para { number: None, id: None, content }] });
                             }
                         }
                     }
@@ -209,11 +244,8 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
                 }
                 TagEnd::Table => {
                     if let Some(Frame::Table { aligns, head, rows, .. }) = stack.pop() {
-                        let columns = head
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, heading)| TableColumn { heading, align: align_name(aligns.get(i)), weight: 1 })
-                            .collect();
+                        let columns =
+                            head.into_iter().enumerate().map(|(i, heading)| TableColumn { heading, align: align_name(aligns.get(i)), weight: 1 }).collect();
                         let table = Table { caption: None, columns, rows, footer: None, note: None };
                         push_block(&mut stack, &mut out, Block::Table(table), block_line);
                     }
@@ -254,9 +286,7 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
             Event::SoftBreak => push_inline(&mut stack, Inline::text(" ")),
             Event::HardBreak => push_inline(&mut stack, Inline::Break),
             Event::Rule => push_block(&mut stack, &mut out, Block::Rule, line),
-            Event::FootnoteReference(label) => {
-                push_inline(&mut stack, Inline::Link { href: format!("#fn:{label}"), content: vec![] })
-            }
+            Event::FootnoteReference(label) => push_inline(&mut stack, Inline::Link { href: format!("#fn:{label}"), content: vec![] }),
             Event::TaskListMarker(done) => push_inline(&mut stack, Inline::text(if done { "[x] " } else { "[ ] " })),
             Event::InlineMath(t) | Event::DisplayMath(t) => push_inline(&mut stack, Inline::Code { text: t.to_string() }),
         }
@@ -310,9 +340,7 @@ fn flush_implicit(stack: &mut Vec<Frame>) {
             let (content, label) = take_label(content);
             let block = Block::Para { number: None, id: label, content };
             match stack.last_mut() {
-                Some(Frame::Item { blocks }) | Some(Frame::Quote { blocks }) | Some(Frame::Footnote { blocks, .. }) => {
-                    blocks.push(block)
-                }
+                Some(Frame::Item { blocks }) | Some(Frame::Quote { blocks }) | Some(Frame::Footnote { blocks, .. }) => blocks.push(block),
                 _ => {}
             }
         }
@@ -482,7 +510,14 @@ mod line_tests {
     #[test]
     fn leading_blank_line() {
         let p = super::parse("\n# A title\n\n## B\n", 9);
-        let lines: Vec<u32> = p.nodes.iter().map(|n| match n { super::Node::Heading { line, .. } => *line, _ => 0 }).collect();
+        let lines: Vec<u32> = p
+            .nodes
+            .iter()
+            .map(|n| match n {
+                super::Node::Heading { line, .. } => *line,
+                _ => 0,
+            })
+            .collect();
         assert_eq!(lines, vec![10, 12]);
     }
 }

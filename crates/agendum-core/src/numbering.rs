@@ -20,10 +20,8 @@ pub fn alpha(mut n: usize) -> String {
 
 /// Lower-case Roman numerals, 1 -> i, 14 -> xiv.
 pub fn roman(mut n: usize) -> String {
-    const TABLE: [(usize, &str); 13] = [
-        (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-        (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
-    ];
+    const TABLE: [(usize, &str); 13] =
+        [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")];
     let mut s = String::new();
     for (value, numeral) in TABLE {
         while n >= value {

@@ -33,7 +33,9 @@ pub struct Targets {
 
 impl Targets {
     pub fn check(site: &Path, output: &Path, restricted: Option<&Path>) -> Result<Targets, Diagnostics> {
-        let site_real = fs::canonicalize(site).map_err(|e| Diagnostic::error(Pos::file(site), format!("cannot open the site folder: {e}")).hint("pass --site DIR with the folder holding agendum.yaml"))?;
+        let site_real = fs::canonicalize(site).map_err(|e| {
+            Diagnostic::error(Pos::file(site), format!("cannot open the site folder: {e}")).hint("pass --site DIR with the folder holding agendum.yaml")
+        })?;
         let mut diags = Diagnostics::new();
         let out = real_path(output);
         let res = restricted.map(real_path);
@@ -59,13 +61,19 @@ fn check_one(site: &Path, given: &Path, real: &Path, flag: &str) -> Vec<Diagnost
     let mut out = Vec::new();
     let refuse = |why: String, hint: &str| Diagnostic::error(Pos::file(given), why).field(flag).hint(hint.to_string());
     if site.starts_with(real) {
-        out.push(refuse(format!("{flag} {} is the site folder or holds it: building there would delete the site", real.display()), "write to a folder of its own, e.g. --output output"));
+        out.push(refuse(
+            format!("{flag} {} is the site folder or holds it: building there would delete the site", real.display()),
+            "write to a folder of its own, e.g. --output output",
+        ));
         return out;
     }
     if let Ok(inside) = real.strip_prefix(site) {
         if let Some(Component::Normal(top)) = inside.components().next() {
             if SOURCES.iter().any(|s| top == *s) {
-                out.push(refuse(format!("{flag} {} lies in the site's sources ({})", real.display(), top.to_string_lossy()), "write to a folder of its own, e.g. --output output"));
+                out.push(refuse(
+                    format!("{flag} {} lies in the site's sources ({})", real.display(), top.to_string_lossy()),
+                    "write to a folder of its own, e.g. --output output",
+                ));
                 return out;
             }
         }
@@ -216,7 +224,8 @@ impl Publication {
 }
 
 fn collision(path: &str) -> Diagnostic {
-    Diagnostic::error(Pos::file(path), format!("two different files would be published as `{path}`")).hint("rename one of the sources (a committee, report or appendix) so that their output names differ")
+    Diagnostic::error(Pos::file(path), format!("two different files would be published as `{path}`"))
+        .hint("rename one of the sources (a committee, report or appendix) so that their output names differ")
 }
 
 /// A staged output, written but not yet in place.
@@ -260,7 +269,9 @@ fn process_alive(pid: u32) -> bool {
 
 /// Write `publication` into a staging folder beside `target`.
 pub fn stage(target: &Path, publication: &Publication) -> Result<Staged, Diagnostic> {
-    let err = |what: &str, p: &Path, e: std::io::Error| Diagnostic::error(Pos::file(p), format!("{what}: {e}")).hint("check that the output folder's parent exists and is writable, and that the disk has room");
+    let err = |what: &str, p: &Path, e: std::io::Error| {
+        Diagnostic::error(Pos::file(p), format!("{what}: {e}")).hint("check that the output folder's parent exists and is writable, and that the disk has room")
+    };
     let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(|e| err("cannot create the output's parent folder", parent, e))?;
     clean_leftovers(target);
@@ -306,7 +317,8 @@ impl Staged {
     /// Put the staged folder in place of the target. The previous target is removed only
     /// once the new one is in place, and only because `Targets::check` found it ours.
     pub fn swap_in(self) -> Result<(), Diagnostic> {
-        let err = |what: &str, p: &Path, e: std::io::Error| Diagnostic::error(Pos::file(p), format!("{what}: {e}")).hint("check that the output folder is writable");
+        let err =
+            |what: &str, p: &Path, e: std::io::Error| Diagnostic::error(Pos::file(p), format!("{what}: {e}")).hint("check that the output folder is writable");
         let old = side_name(&self.target, "old", std::process::id());
         let had_old = fs::symlink_metadata(&self.target).is_ok();
         if had_old {

@@ -103,7 +103,10 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
     // Committee pages live at `<slug>/`: a few names are taken by the site itself.
     for (slug, (path, _)) in &site.committees {
         if ["archive", "static", "frozen"].contains(&slug.as_str()) {
-            diags.push(Diagnostic::error(Pos::file(path), format!("a committee cannot be called `{slug}`: the site uses that folder")).hint("rename the file, e.g. content/committees/{slug}-committee.yaml"));
+            diags.push(
+                Diagnostic::error(Pos::file(path), format!("a committee cannot be called `{slug}`: the site uses that folder"))
+                    .hint("rename the file, e.g. content/committees/{slug}-committee.yaml"),
+            );
         }
     }
     let mut meetings = Vec::new();
@@ -136,7 +139,10 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
     let mut assets = Assets::new();
     for (name, bytes) in &theme.statics {
         let sha256 = crate::render::data::sha256_hex(bytes);
-        assets.insert(format!("static/{name}"), Asset { source: format!("theme {}: static/{name}", theme.scheme.name), bytes: std::sync::Arc::new(bytes.clone()), sha256 });
+        assets.insert(
+            format!("static/{name}"),
+            Asset { source: format!("theme {}: static/{name}", theme.scheme.name), bytes: std::sync::Arc::new(bytes.clone()), sha256 },
+        );
     }
     let logo = match &site.config.logo {
         None => None,
@@ -169,16 +175,22 @@ fn load_logo(site: &LoadedSite, l: &Spanned<Logo>) -> Result<(String, Vec<u8>, S
     let pos = spanned_pos(Path::new("agendum.yaml"), l, 0);
     let ext = Path::new(&l.value.file).extension().and_then(|e| e.to_str()).map(str::to_lowercase).unwrap_or_default();
     if !matches!(ext.as_str(), "svg" | "png") {
-        return Err(Diagnostic::error(pos, "the logo must be an SVG or PNG file").field("logo.file").hint("export the logo as SVG (best for print) or PNG").into());
+        return Err(Diagnostic::error(pos, "the logo must be an SVG or PNG file")
+            .field("logo.file")
+            .hint("export the logo as SVG (best for print) or PNG")
+            .into());
     }
     if l.value.alt.trim().is_empty() {
         return Err(Diagnostic::error(pos, "the logo has no alt text").field("logo.alt").hint("describe it, e.g. \"London Borough of Bromley logo\"").into());
     }
-    let full = safe_join(&site.root, &l.value.file).map_err(|_| Diagnostic::error(pos.clone(), format!("logo file `{}` is outside the site folder", l.value.file)).field("logo.file").hint("put the logo in the site, e.g. static/logo.svg"))?;
+    let full = safe_join(&site.root, &l.value.file).map_err(|_| {
+        Diagnostic::error(pos.clone(), format!("logo file `{}` is outside the site folder", l.value.file))
+            .field("logo.file")
+            .hint("put the logo in the site, e.g. static/logo.svg")
+    })?;
     let bytes = std::fs::read(&full).map_err(|e| Diagnostic::error(pos, format!("cannot read the logo `{}`: {e}", l.value.file)).field("logo.file"))?;
     Ok((ext, bytes, l.value.alt.clone()))
 }
-
 
 fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Result<ResolvedMeeting, Diagnostics> {
     let mut diags = Diagnostics::new();
@@ -187,18 +199,24 @@ fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Resul
     let committee = site.committees.get(&f.committee.value);
     if committee.is_none() {
         let names: Vec<&str> = site.committees.keys().map(String::as_str).collect();
-        let d = Diagnostic::error(spanned_pos(path, &f.committee, 0), format!("no committee `{}`", f.committee.value)).field("committee").suggest(&f.committee.value, names.iter().copied(), format!("create content/committees/{}.yaml, or use one of: {}", f.committee.value, names.join(", ")));
+        let d = Diagnostic::error(spanned_pos(path, &f.committee, 0), format!("no committee `{}`", f.committee.value)).field("committee").suggest(
+            &f.committee.value,
+            names.iter().copied(),
+            format!("create content/committees/{}.yaml, or use one of: {}", f.committee.value, names.join(", ")),
+        );
         diags.push(d);
     }
-    let date = parse_date(&f.date.value).map_err(|e| Diagnostic::error(spanned_pos(path, &f.date, 0), e).field("date").hint("write dates as YYYY-MM-DD, e.g. 2012-04-18"));
+    let date = parse_date(&f.date.value)
+        .map_err(|e| Diagnostic::error(spanned_pos(path, &f.date, 0), e).field("date").hint("write dates as YYYY-MM-DD, e.g. 2012-04-18"));
     let time = NaiveTime::parse_from_str(f.time.value.trim(), "%H:%M").map_err(|_| {
         Diagnostic::error(spanned_pos(path, &f.time, 0), format!("`{}` is not a time", f.time.value))
             .field("time")
             .hint("write the time on the 24-hour clock in quotes, e.g. \"19:00\"")
     });
-    let published = f.published.as_ref().map(|p| {
-        parse_date(&p.value).map_err(|e| Diagnostic::error(spanned_pos(path, p, 0), e).field("published").hint("write dates as YYYY-MM-DD"))
-    });
+    let published = f
+        .published
+        .as_ref()
+        .map(|p| parse_date(&p.value).map_err(|e| Diagnostic::error(spanned_pos(path, p, 0), e).field("published").hint("write dates as YYYY-MM-DD")));
     let (date, time) = match (date, time) {
         (Ok(d), Ok(t)) => (d, t),
         (d, t) => {
@@ -263,7 +281,16 @@ fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Resul
                 let found = m.reports.iter().position(|r| r.slug == wanted);
                 let Some(idx) = found else {
                     let slugs: Vec<&str> = m.reports.iter().map(|r| r.slug.as_str()).collect();
-                    let d = Diagnostic::error(pos, format!("no report `{report}` in this meeting's folder")).field("items.report").suggest(wanted, slugs.iter().copied(), format!("create {}/{}-{wanted}.md, or run `agendum new report {} \"Title\"`", m.path.parent().unwrap_or(Path::new("")).display(), format_args!("{:02}", index + 1), m.dir_name));
+                    let d = Diagnostic::error(pos, format!("no report `{report}` in this meeting's folder")).field("items.report").suggest(
+                        wanted,
+                        slugs.iter().copied(),
+                        format!(
+                            "create {}/{}-{wanted}.md, or run `agendum new report {} \"Title\"`",
+                            m.path.parent().unwrap_or(Path::new("")).display(),
+                            format_args!("{:02}", index + 1),
+                            m.dir_name
+                        ),
+                    );
                     diags.push(d);
                     continue;
                 };
@@ -312,7 +339,8 @@ fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Resul
                 let blocks = match &e.text {
                     Some(t) => {
                         let parsed = markdown::parse(t, pos.line);
-                        let mut blocks: Vec<Block> = parsed.nodes.into_iter().filter_map(|n| if let Node::Block { block, .. } = n { Some(block) } else { None }).collect();
+                        let mut blocks: Vec<Block> =
+                            parsed.nodes.into_iter().filter_map(|n| if let Node::Block { block, .. } = n { Some(block) } else { None }).collect();
                         style_lists(&mut blocks, &theme.scheme, 0);
                         blocks
                     }
@@ -334,7 +362,9 @@ fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Resul
                     urgency: e.urgency.clone(),
                 });
             }
-            (Some(_), Some(_)) => diags.push(Diagnostic::error(pos, "an agenda item is either a report or a procedural item, not both").field("items").hint("split it into two entries")),
+            (Some(_), Some(_)) => diags.push(
+                Diagnostic::error(pos, "an agenda item is either a report or a procedural item, not both").field("items").hint("split it into two entries"),
+            ),
             (None, None) => diags.push(
                 Diagnostic::error(pos, "agenda item names neither `report` nor `procedural`")
                     .field("items")
@@ -344,10 +374,11 @@ fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Resul
     }
     for (i, r) in m.reports.iter().enumerate() {
         if !used.contains(&i) && !diags.0.iter().any(|d| d.pos.file == r.path) {
-            diags.push(
-                Diagnostic::error(Pos::file(&r.path), format!("report `{}` is not on the agenda", r.slug))
-                    .hint(format!("add `- report: {}` to the items in {}", r.slug, m.path.display())),
-            );
+            diags.push(Diagnostic::error(Pos::file(&r.path), format!("report `{}` is not on the agenda", r.slug)).hint(format!(
+                "add `- report: {}` to the items in {}",
+                r.slug,
+                m.path.display()
+            )));
         }
     }
     let mut reissues = Vec::new();
@@ -358,7 +389,11 @@ fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Resul
             Ok(_) if r.value.reason.trim().is_empty() => diags.push(
                 Diagnostic::error(pos, "a re-issue has no reason").field("reissued.reason").hint("say what changed and why, as the meeting page will show it"),
             ),
-            Ok(d) => reissues.push(crate::document::Reissue { date: d.format("%Y-%m-%d").to_string(), date_display: display_date(d), reason: r.value.reason.trim().to_string() }),
+            Ok(d) => reissues.push(crate::document::Reissue {
+                date: d.format("%Y-%m-%d").to_string(),
+                date_display: display_date(d),
+                reason: r.value.reason.trim().to_string(),
+            }),
         }
     }
     if diags.has_errors() {
@@ -453,7 +488,11 @@ fn resolve_forward_plan(path: &Path, f: &ForwardPlanFile, theme: &Theme) -> Resu
             public_interest: None,
         });
         if let Some(bad) = v.exempt_paragraphs.iter().find(|p| !(1..=7).contains(*p)) {
-            diags.push(Diagnostic::error(pos.clone(), format!("there is no paragraph {bad} in Part 1 of Schedule 12A")).field("decisions.exempt_paragraphs").hint("the exemption paragraphs are 1 to 7"));
+            diags.push(
+                Diagnostic::error(pos.clone(), format!("there is no paragraph {bad} in Part 1 of Schedule 12A"))
+                    .field("decisions.exempt_paragraphs")
+                    .hint("the exemption paragraphs are 1 to 7"),
+            );
         }
         decisions.push(crate::document::PlannedDecision {
             title: v.title.clone(),
@@ -561,25 +600,38 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
     let parsed = markdown::parse(&src.body, src.body_line);
     for line in &parsed.images_without_alt {
         // Accessibility is a legal duty: a tagged PDF cannot carry an image without it.
-        diags.push(Diagnostic::error(Pos::new(file, *line, 1), "image has no alt text").field("![alt]").hint("describe the image: ![Map of the ward boundaries](map.png)"));
+        diags.push(
+            Diagnostic::error(Pos::new(file, *line, 1), "image has no alt text")
+                .field("![alt]")
+                .hint("describe the image: ![Map of the ward boundaries](map.png)"),
+        );
     }
     let mut written: BTreeMap<String, (Vec<Node>, u32)> = BTreeMap::new();
     let mut current: Option<String> = None;
     for node in parsed.nodes {
         match &node {
             Node::Heading { level: 1, line, .. } => {
-                diags.push(Diagnostic::error(Pos::new(file, *line, 1), "`#` headings are not used in reports").hint("the title comes from `title:`; use `##` for the theme's sections"));
+                diags.push(
+                    Diagnostic::error(Pos::new(file, *line, 1), "`#` headings are not used in reports")
+                        .hint("the title comes from `title:`; use `##` for the theme's sections"),
+                );
             }
             Node::Heading { level: 2, content, id, line, .. } => {
                 let text = plain(content);
                 match scheme.match_heading(&text, id.as_deref()) {
                     Some(sec) => {
                         if written.contains_key(&sec.key) {
-                            diags.push(Diagnostic::error(Pos::new(file, *line, 1), format!("section `{}` is written twice", sec.heading)).hint("merge the two sections"));
+                            diags.push(
+                                Diagnostic::error(Pos::new(file, *line, 1), format!("section `{}` is written twice", sec.heading))
+                                    .hint("merge the two sections"),
+                            );
                         } else if matches!(sec.kind, SectionKind::Fields | SectionKind::Consultees) {
                             diags.push(
                                 Diagnostic::error(Pos::new(file, *line, 1), format!("section `{}` is filled from the front matter, not Markdown", sec.heading))
-                                    .hint(format!("give its answers under `{}:` in the front matter", if sec.kind == SectionKind::Fields { format!("facts: {}", sec.key) } else { "consultees".into() })),
+                                    .hint(format!(
+                                        "give its answers under `{}:` in the front matter",
+                                        if sec.kind == SectionKind::Fields { format!("facts: {}", sec.key) } else { "consultees".into() }
+                                    )),
                             );
                         } else {
                             written.insert(sec.key.clone(), (Vec::new(), *line));
@@ -593,7 +645,11 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
                         diags.push(
                             Diagnostic::error(Pos::new(file, *line, 1), format!("heading `{text}` is not a section of the {} theme", scheme.name))
                                 .field("##")
-                                .suggest(&text, headings.iter().copied(), format!("sections: {}; use `###` for a sub-heading inside a section", headings.join(", "))),
+                                .suggest(
+                                    &text,
+                                    headings.iter().copied(),
+                                    format!("sections: {}; use `###` for a sub-heading inside a section", headings.join(", ")),
+                                ),
                         );
                         current = None;
                     }
@@ -608,7 +664,10 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
                 None => {
                     let line = node_line(&node);
                     if !diags.0.iter().any(|d| d.pos.file == file && d.message.contains("before the first")) {
-                        diags.push(Diagnostic::error(Pos::new(file, line, 1), "text before the first section heading").hint("start the commentary with a `##` heading naming a section of the theme"));
+                        diags.push(
+                            Diagnostic::error(Pos::new(file, line, 1), "text before the first section heading")
+                                .hint("start the commentary with a `##` heading naming a section of the theme"),
+                        );
                     }
                 }
             },
@@ -618,9 +677,17 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
     for (key, text) in [("reasons", &front.reasons), ("alternative_options", &front.alternative_options)] {
         if let Some(text) = text {
             if scheme.section(key).is_none() {
-                diags.push(Diagnostic::error(Pos::new(file, 2, 1), format!("the {} theme has no `{key}` section", scheme.name)).field(key).hint("write it under the theme's own heading in the Markdown instead"));
+                diags.push(
+                    Diagnostic::error(Pos::new(file, 2, 1), format!("the {} theme has no `{key}` section", scheme.name))
+                        .field(key)
+                        .hint("write it under the theme's own heading in the Markdown instead"),
+                );
             } else if written.contains_key(key) {
-                diags.push(Diagnostic::error(Pos::new(file, 2, 1), format!("`{key}` is given both in the front matter and as a Markdown section")).field(key).hint("keep one of them"));
+                diags.push(
+                    Diagnostic::error(Pos::new(file, 2, 1), format!("`{key}` is given both in the front matter and as a Markdown section"))
+                        .field(key)
+                        .hint("keep one of them"),
+                );
             } else {
                 let parsed = markdown::parse(text, 2);
                 written.insert(key.to_string(), (parsed.nodes, 2));
@@ -632,14 +699,20 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
         match scheme.section(&sec_key.value).filter(|s| s.kind == SectionKind::Fields) {
             None => {
                 let keys: Vec<&str> = scheme.sections.iter().filter(|s| s.kind == SectionKind::Fields).map(|s| s.key.as_str()).collect();
-                let d = Diagnostic::error(fm(sec_key), format!("`{}` is not a fields section of the {} theme", sec_key.value, scheme.name)).field(format!("facts.{}", sec_key.value)).suggest(&sec_key.value, keys.iter().copied(), format!("fields sections: {}", keys.join(", ")));
+                let d = Diagnostic::error(fm(sec_key), format!("`{}` is not a fields section of the {} theme", sec_key.value, scheme.name))
+                    .field(format!("facts.{}", sec_key.value))
+                    .suggest(&sec_key.value, keys.iter().copied(), format!("fields sections: {}", keys.join(", ")));
                 diags.push(d);
             }
             Some(sec) => {
                 for (k, _) in answers.iter() {
                     if !sec.fields.iter().any(|f| f.key == k.value) {
                         let keys: Vec<&str> = sec.fields.iter().map(|f| f.key.as_str()).collect();
-                        let d = Diagnostic::error(fm(k), format!("unknown field `{}`", k.value)).field(format!("facts.{}.{}", sec.key, k.value)).suggest(&k.value, keys.iter().copied(), format!("fields of `{}`: {}", sec.key, keys.join(", ")));
+                        let d = Diagnostic::error(fm(k), format!("unknown field `{}`", k.value)).field(format!("facts.{}.{}", sec.key, k.value)).suggest(
+                            &k.value,
+                            keys.iter().copied(),
+                            format!("fields of `{}`: {}", sec.key, keys.join(", ")),
+                        );
                         diags.push(d);
                     }
                 }
@@ -650,12 +723,20 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
         for (k, _) in front.consultees.iter() {
             if !sec.fields.iter().any(|f| f.key == k.value) {
                 let keys: Vec<&str> = sec.fields.iter().map(|f| f.key.as_str()).collect();
-                let d = Diagnostic::error(fm(k), format!("unknown consultee `{}`", k.value)).field(format!("consultees.{}", k.value)).suggest(&k.value, keys.iter().copied(), format!("consultees in this theme: {}", keys.join(", ")));
+                let d = Diagnostic::error(fm(k), format!("unknown consultee `{}`", k.value)).field(format!("consultees.{}", k.value)).suggest(
+                    &k.value,
+                    keys.iter().copied(),
+                    format!("consultees in this theme: {}", keys.join(", ")),
+                );
                 diags.push(d);
             }
         }
     } else if !front.consultees.is_empty() {
-        diags.push(Diagnostic::error(Pos::new(file, 2, 1), format!("the {} theme has no consultees section", scheme.name)).field("consultees").hint("record consultation in the commentary instead"));
+        diags.push(
+            Diagnostic::error(Pos::new(file, 2, 1), format!("the {} theme has no consultees section", scheme.name))
+                .field("consultees")
+                .hint("record consultation in the commentary instead"),
+        );
     }
 
     let appendix_ids: Vec<String> = front.appendices.iter().map(|a| a.value.id.clone()).collect();
@@ -663,7 +744,11 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
         let mut seen = BTreeSet::new();
         for a in &front.appendices {
             if !seen.insert(a.value.id.clone()) {
-                diags.push(Diagnostic::error(spanned_pos(file, a, 1), format!("two appendices are numbered `{}`", a.value.id)).field("appendices.id").hint("give each appendix its own id"));
+                diags.push(
+                    Diagnostic::error(spanned_pos(file, a, 1), format!("two appendices are numbered `{}`", a.value.id))
+                        .field("appendices.id")
+                        .hint("give each appendix its own id"),
+                );
             }
         }
     }
@@ -689,10 +774,17 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
                     }
                 }
                 if blocks.is_empty() && sec.required {
-                    diags.push(Diagnostic::error(Pos::new(file, _line, 1), format!("required section `{}` is empty", sec.heading)).hint("write the section, or state \"None\" if nothing arises"));
+                    diags.push(
+                        Diagnostic::error(Pos::new(file, _line, 1), format!("required section `{}` is empty", sec.heading))
+                            .hint("write the section, or state \"None\" if nothing arises"),
+                    );
                 }
                 if sec.kind == SectionKind::Recommendations && !front.recommendations.is_empty() {
-                    diags.push(Diagnostic::error(Pos::new(file, _line, 1), "recommendations are given both in the front matter and as a Markdown section").field("recommendations").hint("keep one of them"));
+                    diags.push(
+                        Diagnostic::error(Pos::new(file, _line, 1), "recommendations are given both in the front matter and as a Markdown section")
+                            .field("recommendations")
+                            .hint("keep one of them"),
+                    );
                 }
                 blocks
             }
@@ -771,19 +863,31 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
         }
         if let Some(rel_file) = &e.file {
             match safe_join(&ctx.dir, rel_file) {
-                Err(why) => diags.push(Diagnostic::error(apos.clone(), format!("appendix file `{rel_file}` {why}")).field("appendices.file").hint("give a path inside the meeting's folder, e.g. shared-services/appendix-1.md")),
+                Err(why) => diags.push(
+                    Diagnostic::error(apos.clone(), format!("appendix file `{rel_file}` {why}"))
+                        .field("appendices.file")
+                        .hint("give a path inside the meeting's folder, e.g. shared-services/appendix-1.md"),
+                ),
                 Ok(full) => {
                     let shown = crate::diag::rel(ctx.site_root, &full);
                     if !e.exempt {
                         public_sources.push(shown.to_string_lossy().replace('\\', "/"));
                     }
                     if !full.is_file() {
-                        diags.push(Diagnostic::error(apos.clone(), format!("appendix file `{rel_file}` does not exist")).field("appendices.file").hint(format!("expected at {}", shown.display())));
+                        diags.push(
+                            Diagnostic::error(apos.clone(), format!("appendix file `{rel_file}` does not exist"))
+                                .field("appendices.file")
+                                .hint(format!("expected at {}", shown.display())),
+                        );
                     } else if rel_file.to_lowercase().ends_with(".pdf") {
                         let out = format!("{}/{:0>2}-{}-appendix-{}.pdf", ctx.base, item_number, src.slug, slugify(&e.id));
                         match register_asset(&mut assets, &full, &shown, out.clone()) {
                             Ok(()) => ap.pdf = Some(out),
-                            Err(why) => diags.push(Diagnostic::error(apos.clone(), why).field("appendices.file").hint("give each appendix its own id (ids that differ only in case or punctuation publish to one file name)")),
+                            Err(why) => diags.push(
+                                Diagnostic::error(apos.clone(), why)
+                                    .field("appendices.file")
+                                    .hint("give each appendix its own id (ids that differ only in case or punctuation publish to one file name)"),
+                            ),
                         }
                     } else if rel_file.to_lowercase().ends_with(".md") {
                         match crate::load::read_text(ctx.site_root, &full) {
@@ -795,13 +899,21 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
                             Err(d) => diags.push(d),
                         }
                     } else {
-                        diags.push(Diagnostic::error(apos.clone(), format!("appendix file `{rel_file}` is neither Markdown (.md) nor PDF (.pdf)")).field("appendices.file").hint("convert it to PDF/A, or re-author it as Markdown"));
+                        diags.push(
+                            Diagnostic::error(apos.clone(), format!("appendix file `{rel_file}` is neither Markdown (.md) nor PDF (.pdf)"))
+                                .field("appendices.file")
+                                .hint("convert it to PDF/A, or re-author it as Markdown"),
+                        );
                     }
                 }
             }
         }
         if e.file.is_none() && e.table.is_none() {
-            diags.push(Diagnostic::error(apos, format!("appendix {} has no content", e.id)).field("appendices").hint("give `file:` (Markdown or PDF) or `table:` (a key of `tables:`)"));
+            diags.push(
+                Diagnostic::error(apos, format!("appendix {} has no content", e.id))
+                    .field("appendices")
+                    .hint("give `file:` (Markdown or PDF) or `table:` (a key of `tables:`)"),
+            );
         }
         labels.numbers.insert(ap.anchor.clone(), ap.label.clone());
         appendices.push(ap);
@@ -848,7 +960,10 @@ fn resolve_report(ctx: &MeetingCtx<'_>, theme: &Theme, src: &ReportSource, item_
     let word_count = sections.iter().map(|s| count_words(&s.blocks)).sum();
     if let Some(max) = scheme.max_words {
         if word_count > max as usize {
-            warnings.push(Diagnostic::warning(Pos::file(file), format!("the report has {word_count} words; the {} theme's limit is {max}", scheme.name)).hint("move detail into an appendix"));
+            warnings.push(
+                Diagnostic::warning(Pos::file(file), format!("the report has {word_count} words; the {} theme's limit is {max}", scheme.name))
+                    .hint("move detail into an appendix"),
+            );
         }
     }
     if diags.has_errors() {
@@ -961,13 +1076,14 @@ fn place_image(i: &mut Inline, ctx: &MeetingCtx<'_>, stem: &str, file: &Path, as
             let base = if base.is_empty() { "image".to_string() } else { base };
             let name = format!("{stem}-{base}-{}.{ext}", &sha[..12]);
             let out = format!("{}/{name}", ctx.base);
-            if !assets.contains_key(&out) {
-                assets.insert(out, Asset { source: shown.to_string_lossy().replace('\\', "/"), bytes: std::sync::Arc::new(bytes), sha256: sha });
-            }
+            assets.entry(out).or_insert_with(|| Asset { source: shown.to_string_lossy().replace('\\', "/"), bytes: std::sync::Arc::new(bytes), sha256: sha });
             sources.push(shown.to_string_lossy().replace('\\', "/"));
             *published = name;
         }
-        Ok(_) => diags.push(Diagnostic::error(Pos::file(file), format!("image `{src}` does not exist")).hint("put the image in the meeting's folder and give its path from there")),
+        Ok(_) => diags.push(
+            Diagnostic::error(Pos::file(file), format!("image `{src}` does not exist"))
+                .hint("put the image in the meeting's folder and give its path from there"),
+        ),
         Err(why) => diags.push(Diagnostic::error(Pos::file(file), format!("image `{src}` {why}")).hint("put the image in the meeting's folder")),
     }
 }
@@ -1110,7 +1226,11 @@ fn generated_section(sec: &SectionScheme, src: &ReportSource, appendix_ids: &[St
                         .recommendations
                         .iter()
                         .enumerate()
-                        .map(|(i, r)| ListItem { marker: style.marker(i + 1), id: Some(format!("recommendation-{}", i + 1)), blocks: vec![para(inline_markdown(r))] })
+                        .map(|(i, r)| ListItem {
+                            marker: style.marker(i + 1),
+                            id: Some(format!("recommendation-{}", i + 1)),
+                            blocks: vec![para(inline_markdown(r))],
+                        })
                         .collect();
                     blocks.push(Block::List { ordered: style != ListStyle::Bullet, items });
                 }
@@ -1129,7 +1249,11 @@ fn generated_section(sec: &SectionScheme, src: &ReportSource, appendix_ids: &[St
                 .map(|(i, f)| FieldRow {
                     number: (sec.layout == FieldsLayout::List).then(|| format!("{}.", i + 1)),
                     label: f.label.clone(),
-                    value: answers.and_then(|a| a.get(&f.key)).map(|v| inline_markdown(v)).or_else(|| f.default.as_ref().map(|d| vec![Inline::text(d.clone())])).unwrap_or_default(),
+                    value: answers
+                        .and_then(|a| a.get(&f.key))
+                        .map(|v| inline_markdown(v))
+                        .or_else(|| f.default.as_ref().map(|d| vec![Inline::text(d.clone())]))
+                        .unwrap_or_default(),
                 })
                 .collect();
             Some(vec![Block::Fields { layout: layout_name(sec.layout), rows }])
@@ -1180,7 +1304,11 @@ fn generated_section(sec: &SectionScheme, src: &ReportSource, appendix_ids: &[St
                 rows.push(FieldRow { number: None, label: "Job title".into(), value: vec![Inline::text(r.clone())] });
             }
             if let Some(e) = &c.email {
-                rows.push(FieldRow { number: None, label: "E Mail".into(), value: vec![Inline::Link { href: format!("mailto:{e}"), content: vec![Inline::text(e.clone())] }] });
+                rows.push(FieldRow {
+                    number: None,
+                    label: "E Mail".into(),
+                    value: vec![Inline::Link { href: format!("mailto:{e}"), content: vec![Inline::text(e.clone())] }],
+                });
             }
             if let Some(p) = &c.phone {
                 rows.push(FieldRow { number: None, label: "Tel".into(), value: vec![Inline::text(p.clone())] });
@@ -1254,7 +1382,9 @@ fn number_blocks(blocks: &mut [Block], section: usize, scheme: &ThemeScheme, key
                 last_para = None;
             }
             // A paragraph that is only an image is a figure: it takes no number.
-            Block::Para { content, .. } if !content.is_empty() && content.iter().all(|i| matches!(i, Inline::Image { .. }) || matches!(i, Inline::Text { text } if text.trim().is_empty())) => {}
+            Block::Para { content, .. }
+                if !content.is_empty()
+                    && content.iter().all(|i| matches!(i, Inline::Image { .. }) || matches!(i, Inline::Text { text } if text.trim().is_empty())) => {}
             Block::Para { number, id, .. } => {
                 counter += 1;
                 let mut p = path.clone();
@@ -1307,11 +1437,7 @@ fn style_lists(blocks: &mut [Block], scheme: &ThemeScheme, depth: usize) {
     for b in blocks {
         match b {
             Block::List { ordered, items } => {
-                let style = if *ordered {
-                    scheme.numbering.lists.get(depth).copied().unwrap_or(ListStyle::Decimal)
-                } else {
-                    ListStyle::Bullet
-                };
+                let style = if *ordered { scheme.numbering.lists.get(depth).copied().unwrap_or(ListStyle::Decimal) } else { ListStyle::Bullet };
                 for (i, item) in items.iter_mut().enumerate() {
                     if item.marker.is_none() {
                         item.marker = style.marker(i + 1);
@@ -1329,7 +1455,15 @@ fn style_lists(blocks: &mut [Block], scheme: &ThemeScheme, depth: usize) {
 /// paragraphs 1.1, 1.1.1 (its own sequence, anchors prefixed with the appendix's); headings
 /// marked `{.unnumbered}` and everything under them keep their own text.
 #[allow(clippy::too_many_arguments)]
-fn appendix_blocks(nodes: Vec<Node>, numbered: bool, prefix: &str, scheme: &ThemeScheme, tables: &ReportTables<'_>, labels: &mut Labels, diags: &mut Diagnostics) -> Vec<Block> {
+fn appendix_blocks(
+    nodes: Vec<Node>,
+    numbered: bool,
+    prefix: &str,
+    scheme: &ThemeScheme,
+    tables: &ReportTables<'_>,
+    labels: &mut Labels,
+    diags: &mut Diagnostics,
+) -> Vec<Block> {
     // Group into (heading, blocks) runs at each `##`.
     let mut groups: Vec<(Option<Block>, bool, Vec<Block>)> = vec![(None, true, Vec::new())];
     for n in nodes {
@@ -1428,7 +1562,8 @@ pub fn build_table(data: &TableData, file: &Path, line_offset: u32) -> Result<Ta
         for (k, _) in row.iter() {
             if !data.columns.iter().any(|c| c.key == k.value) {
                 let keys: Vec<&str> = data.columns.iter().map(|c| c.key.as_str()).collect();
-                let d = Diagnostic::error(spanned_pos(file, k, line_offset), format!("row has a value for `{}`, which is not a column", k.value)).field(k.value.clone());
+                let d = Diagnostic::error(spanned_pos(file, k, line_offset), format!("row has a value for `{}`, which is not a column", k.value))
+                    .field(k.value.clone());
                 return Err(d.suggest(&k.value, keys.iter().copied(), format!("columns: {}", keys.join(", "))));
             }
         }
@@ -1468,7 +1603,10 @@ pub fn build_table(data: &TableData, file: &Path, line_offset: u32) -> Result<Ta
                     match cell {
                         Some(Cell::List(items)) if c.format == ColumnFormat::Text => vec![Block::List {
                             ordered: false,
-                            items: items.iter().map(|i| ListItem { marker: None, id: None, blocks: vec![Block::Para { number: None, id: None, content: inline_markdown(i) }] }).collect(),
+                            items: items
+                                .iter()
+                                .map(|i| ListItem { marker: None, id: None, blocks: vec![Block::Para { number: None, id: None, content: inline_markdown(i) }] })
+                                .collect(),
                         }],
                         _ if text.is_empty() => vec![],
                         _ if c.format == ColumnFormat::Text => text_blocks(&text),
@@ -1690,9 +1828,10 @@ fn link_appendices(text: &str, ids: &[String]) -> Vec<Inline> {
     let mut rest = text;
     while let Some(i) = rest.find("Appendix ") {
         let after = &rest[i + "Appendix ".len()..];
-        let id = ids.iter().filter(|id| {
-            after.starts_with(id.as_str()) && !after[id.len()..].chars().next().is_some_and(|c| c.is_alphanumeric())
-        }).max_by_key(|id| id.len());
+        let id = ids
+            .iter()
+            .filter(|id| after.starts_with(id.as_str()) && !after[id.len()..].chars().next().is_some_and(|c| c.is_alphanumeric()))
+            .max_by_key(|id| id.len());
         match id {
             Some(id) => {
                 if i > 0 {

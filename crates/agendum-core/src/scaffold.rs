@@ -20,7 +20,9 @@ pub fn new_report(site: &Path, meeting: &str, title: &str, scheme: &ThemeScheme)
     let meeting_yaml = dir.join("meeting.yaml");
     if meeting.contains(['/', '\\']) || meeting.starts_with('.') || !meeting_yaml.is_file() {
         let mut names: Vec<String> = fs::read_dir(&meetings)
-            .map(|rd| rd.filter_map(|e| e.ok()).filter(|e| e.path().join("meeting.yaml").is_file()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .map(|rd| {
+                rd.filter_map(|e| e.ok()).filter(|e| e.path().join("meeting.yaml").is_file()).map(|e| e.file_name().to_string_lossy().into_owned()).collect()
+            })
             .unwrap_or_default();
         names.sort();
         let d = Diagnostic::error(Pos::file(format!("content/meetings/{meeting}")), format!("no meeting `{meeting}`"));
@@ -32,7 +34,8 @@ pub fn new_report(site: &Path, meeting: &str, title: &str, scheme: &ThemeScheme)
     }
     let slug = slugify(title);
     if slug.is_empty() {
-        return Err(Diagnostic::error(Pos::default(), "the title has no letters or digits to make a file name from").hint("give the report's title, e.g. \"Shared Services Update\""));
+        return Err(Diagnostic::error(Pos::default(), "the title has no letters or digits to make a file name from")
+            .hint("give the report's title, e.g. \"Shared Services Update\""));
     }
     let meeting_file: MeetingFile = crate::load::read_yaml(site, &meeting_yaml)?;
     let position = meeting_file.items.len() + 1;
@@ -42,7 +45,8 @@ pub fn new_report(site: &Path, meeting: &str, title: &str, scheme: &ThemeScheme)
         name.ends_with(".md") && crate::load::strip_number_prefix(name.trim_end_matches(".md")) == slug
     });
     if exists {
-        return Err(Diagnostic::error(Pos::file(crate::diag::rel(site, &path)), format!("a report `{slug}` already exists in this meeting")).hint("choose another title, or edit the existing report"));
+        return Err(Diagnostic::error(Pos::file(crate::diag::rel(site, &path)), format!("a report `{slug}` already exists in this meeting"))
+            .hint("choose another title, or edit the existing report"));
     }
     fs::write(&path, report_text(title, scheme)).map_err(|e| Diagnostic::error(Pos::file(&path), format!("cannot write: {e}")))?;
     let added = add_to_agenda(&meeting_yaml, &slug).unwrap_or(false);

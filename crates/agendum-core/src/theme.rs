@@ -56,10 +56,7 @@ impl Default for HeaderScheme {
 
 fn default_header_fields() -> Vec<HeaderField> {
     use HeaderKey::*;
-    [DecisionMaker, Date, Item, DecisionType, Title, ContactOfficer, ChiefOfficer, Wards]
-        .into_iter()
-        .map(|key| HeaderField { key, label: None })
-        .collect()
+    [DecisionMaker, Date, Item, DecisionType, Title, ContactOfficer, ChiefOfficer, Wards].into_iter().map(|key| HeaderField { key, label: None }).collect()
 }
 
 #[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
@@ -328,11 +325,9 @@ impl ThemeScheme {
             return self.section(id);
         }
         let norm = normalise_heading(text);
-        self.sections.iter().find(|s| {
-            normalise_heading(&s.heading) == norm
-                || normalise_heading(&s.key) == norm
-                || s.aliases.iter().any(|a| normalise_heading(a) == norm)
-        })
+        self.sections
+            .iter()
+            .find(|s| normalise_heading(&s.heading) == norm || normalise_heading(&s.key) == norm || s.aliases.iter().any(|a| normalise_heading(a) == norm))
     }
 }
 
@@ -346,17 +341,20 @@ pub fn normalise_heading(s: &str) -> String {
 /// built-in theme; templates and static files layer built-in < theme < site.
 pub fn load_theme(site: &Path, name: &str, name_pos: Pos) -> Result<Theme, Diagnostic> {
     let site_theme = site.join("themes").join(name);
-    let (scheme_text, scheme_path, theme_dir): (String, PathBuf, Option<PathBuf>) =
-        if site_theme.join("theme.yaml").is_file() {
-            let path = site_theme.join("theme.yaml");
-            (crate::load::read_text(site, &path)?, rel(site, &path), Some(site_theme.clone()))
-        } else if let Some(bytes) = builtin::file(&format!("themes/{name}/theme.yaml")) {
-            (String::from_utf8_lossy(bytes).into_owned(), PathBuf::from(format!("<built-in>/themes/{name}/theme.yaml")), None)
-        } else {
-            let names = builtin::theme_names();
-            let d = Diagnostic::error(name_pos, format!("no theme named `{name}`")).field("theme").suggest(name, names.iter().copied(), format!("built-in themes: {}; or create themes/{name}/theme.yaml", names.join(", ")));
-            return Err(d);
-        };
+    let (scheme_text, scheme_path, theme_dir): (String, PathBuf, Option<PathBuf>) = if site_theme.join("theme.yaml").is_file() {
+        let path = site_theme.join("theme.yaml");
+        (crate::load::read_text(site, &path)?, rel(site, &path), Some(site_theme.clone()))
+    } else if let Some(bytes) = builtin::file(&format!("themes/{name}/theme.yaml")) {
+        (String::from_utf8_lossy(bytes).into_owned(), PathBuf::from(format!("<built-in>/themes/{name}/theme.yaml")), None)
+    } else {
+        let names = builtin::theme_names();
+        let d = Diagnostic::error(name_pos, format!("no theme named `{name}`")).field("theme").suggest(
+            name,
+            names.iter().copied(),
+            format!("built-in themes: {}; or create themes/{name}/theme.yaml", names.join(", ")),
+        );
+        return Err(d);
+    };
     let scheme: ThemeScheme = yaml::parse(&Source { path: &scheme_path, text: &scheme_text, line_offset: 0 })?;
     validate_scheme(&scheme, &scheme_path)?;
 
@@ -420,8 +418,7 @@ fn layer_static(dir: &Path, into: &mut BTreeMap<String, Vec<u8>>) -> Result<(), 
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
         if entry.file_type().is_file() {
             let name = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-            let bytes = fs::read(entry.path())
-                .map_err(|e| Diagnostic::error(Pos::file(entry.path()), format!("cannot read static file: {e}")))?;
+            let bytes = fs::read(entry.path()).map_err(|e| Diagnostic::error(Pos::file(entry.path()), format!("cannot read static file: {e}")))?;
             into.insert(name, bytes);
         }
     }
@@ -475,8 +472,7 @@ mod tests {
             assert!(names.contains(&expected), "missing built-in theme {expected}");
         }
         for name in names {
-            let theme = load_theme(Path::new("/nonexistent"), name, Pos::default())
-                .unwrap_or_else(|e| panic!("theme {name}: {e}"));
+            let theme = load_theme(Path::new("/nonexistent"), name, Pos::default()).unwrap_or_else(|e| panic!("theme {name}: {e}"));
             assert!(!theme.scheme.sections.is_empty());
             assert!(theme.templates.contains_key("report.html"));
         }

@@ -92,7 +92,15 @@ fn to_diagnostic(source: &Source<'_>, err: &serde_saphyr::Error) -> Diagnostic {
             d = d.hint(format!("use one of: {}", expected.join(", ")));
         }
     } else if message.contains("invalid type") || message.starts_with("expected ") {
-        let wants = if message.contains("string") { "text (quote it if it contains : [ ] { } or #)" } else if message.contains("sequence") || message.contains("a list") { "a list" } else if message.contains("bool") { "`true` or `false`" } else { "a value of another type" };
+        let wants = if message.contains("string") {
+            "text (quote it if it contains : [ ] { } or #)"
+        } else if message.contains("sequence") || message.contains("a list") {
+            "a list"
+        } else if message.contains("bool") {
+            "`true` or `false`"
+        } else {
+            "a value of another type"
+        };
         d = d.hint(format!("this field takes {wants}"));
     } else if message.to_lowercase().contains("alias") || message.to_lowercase().contains("budget") || message.to_lowercase().contains("depth") {
         d = d.hint("this YAML expands too far (aliases or nesting); write the values out plainly");
@@ -118,11 +126,7 @@ fn between(s: &str, start: &str, end: &str) -> Option<String> {
 /// "one of `a`, `b`" / "a or b" / "one of a, b" -> [a, b].
 fn expected_list(s: &str) -> Vec<String> {
     let s = s.trim().trim_start_matches("one of").trim();
-    s.split(", ")
-        .flat_map(|p| p.split(" or "))
-        .map(|p| p.trim().trim_matches('`').to_string())
-        .filter(|p| !p.is_empty() && !p.contains(' '))
-        .collect()
+    s.split(", ").flat_map(|p| p.split(" or ")).map(|p| p.trim().trim_matches('`').to_string()).filter(|p| !p.is_empty() && !p.contains(' ')).collect()
 }
 
 /// Parse serde's "unknown field `x`, expected one of `a`, `b`" message.

@@ -26,7 +26,13 @@ pub struct RenderedPdfs {
 ///
 /// The members' folder holds what the public one cannot: the items with Part 2 content
 /// and a full pack for each meeting that has any.
-pub fn render(view: &View, pdf: &PdfRenderer, skip: &dyn Fn(&str) -> bool, cache: Option<&PdfCache>, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<RenderedPdfs, Diagnostic> {
+pub fn render(
+    view: &View,
+    pdf: &PdfRenderer,
+    skip: &dyn Fn(&str) -> bool,
+    cache: Option<&PdfCache>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<RenderedPdfs, Diagnostic> {
     let members = view.audience() == Audience::Members;
     let mut jobs: Vec<(String, MeetingDoc, Vec<&ReportDoc>, PdfKind)> = Vec::new();
     for m in view.meetings() {

@@ -9,17 +9,17 @@ use std::sync::{Arc, Mutex};
 use serde_json::{json, Value};
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Duration};
-use typst_layout::PagedDocument;
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Feature, Library, LibraryExt, World, WorldExt};
 use typst_kit::fonts::FontStore;
+use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+use agendum_core::audience::View;
 use agendum_core::diag::{Diagnostic, Pos};
 use agendum_core::document::{Appendix, Block, MeetingDoc, ReportDoc};
-use agendum_core::audience::View;
 use agendum_core::theme::Theme;
 
 /// Shared, read-only state for every PDF of a build: the library, fonts and templates.
@@ -117,7 +117,8 @@ impl PdfRenderer {
         };
         let main = file_id(main_name);
         if !self.sources.contains_key(&main) {
-            return Err(Diagnostic::error(Pos::file(format!("templates{main_name}")), "the theme has no PDF template").hint("themes need pdf/report.typ and pdf/pack.typ (the built-in ones are used unless overridden)"));
+            return Err(Diagnostic::error(Pos::file(format!("templates{main_name}")), "the theme has no PDF template")
+                .hint("themes need pdf/report.typ and pdf/pack.typ (the built-in ones are used unless overridden)"));
         }
         let mut files: HashMap<FileId, Bytes> = HashMap::new();
         let mut attachments = serde_json::Map::new();
@@ -143,7 +144,9 @@ impl PdfRenderer {
                 if path.ends_with(".pdf") {
                     continue;
                 }
-                let asset = site.assets().get(&path).ok_or_else(|| Diagnostic::error(Pos::file(&path), "image missing from the build's assets").hint("this is a bug in agendum; please report it"))?;
+                let asset = site.assets().get(&path).ok_or_else(|| {
+                    Diagnostic::error(Pos::file(&path), "image missing from the build's assets").hint("this is a bug in agendum; please report it")
+                })?;
                 files.insert(file_id(&format!("/images/{name}")), Bytes::new(asset.bytes.as_ref().clone()));
             }
             v["anchors"] = json!(anchors(r));
@@ -211,7 +214,8 @@ impl PdfRenderer {
             creator: typst::foundations::Smart::Custom(Some(concat!("agendum ", env!("CARGO_PKG_VERSION"), " (Typst)").to_string())),
             timestamp: Some(Timestamp::new_utc(date)),
             page_ranges: None,
-            standards: PdfStandards::new(&[PdfStandard::A_2b, PdfStandard::Ua_1]).map_err(|e| Diagnostic::error(Pos::default(), format!("PDF standards: {e:?}")))?,
+            standards: PdfStandards::new(&[PdfStandard::A_2b, PdfStandard::Ua_1])
+                .map_err(|e| Diagnostic::error(Pos::default(), format!("PDF standards: {e:?}")))?,
             tagged: true,
             pretty: false,
         };
@@ -227,12 +231,15 @@ impl PdfRenderer {
 impl PdfRenderer {
     /// The pages of a PDF appendix as SVG, converted on first use.
     fn appendix_svgs(&self, site: &View, path: &str) -> Result<Arc<Vec<Bytes>>, Diagnostic> {
-        let asset = site.assets().get(path).ok_or_else(|| Diagnostic::error(Pos::file(path), "PDF appendix missing from the build's assets").hint("this is a bug in agendum; please report it"))?;
+        let asset = site.assets().get(path).ok_or_else(|| {
+            Diagnostic::error(Pos::file(path), "PDF appendix missing from the build's assets").hint("this is a bug in agendum; please report it")
+        })?;
         if let Some(done) = self.appendix_pages.lock().unwrap_or_else(|e| e.into_inner()).get(&asset.sha256) {
             return Ok(done.clone());
         }
         let pages = pdf_to_svgs(&asset.bytes).map_err(|why| {
-            Diagnostic::error(Pos::file(&asset.source), format!("appendix is not a readable PDF: {why}")).hint("re-save it as PDF (or PDF/A) from the program that made it")
+            Diagnostic::error(Pos::file(&asset.source), format!("appendix is not a readable PDF: {why}"))
+                .hint("re-save it as PDF (or PDF/A) from the program that made it")
         })?;
         let pages = Arc::new(pages.into_iter().map(Bytes::from_string).collect::<Vec<_>>());
         self.appendix_pages.lock().unwrap_or_else(|e| e.into_inner()).insert(asset.sha256.clone(), pages.clone());
@@ -386,4 +393,3 @@ fn typst_error(world: &DocWorld<'_>, errors: &[SourceDiagnostic]) -> Diagnostic 
     }
     d
 }
-

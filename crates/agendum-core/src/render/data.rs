@@ -8,8 +8,8 @@ use sha2::{Digest, Sha256};
 
 use super::html::absolute_url;
 use super::Files;
-use crate::document::MeetingDoc;
 use crate::audience::View;
+use crate::document::MeetingDoc;
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
@@ -31,7 +31,8 @@ pub fn render(site: &View, files: &Files, stored: &super::StoredFiles, digest: &
     }
     out.insert("feed.xml".into(), atom(site, &all).into_bytes());
     if let Some(base) = &site.base_url {
-        let mut pages: Vec<&String> = files.keys().chain(stored.keys()).chain(out.keys()).filter(|p| p.ends_with(".html") && p.as_str() != "search.html").collect();
+        let mut pages: Vec<&String> =
+            files.keys().chain(stored.keys()).chain(out.keys()).filter(|p| p.ends_with(".html") && p.as_str() != "search.html").collect();
         pages.sort();
         out.insert("sitemap.xml".into(), sitemap(site, base, &pages).into_bytes());
     }
@@ -157,13 +158,9 @@ fn compact(date: &str) -> String {
 fn icalendar(site: &View, name: &str, meetings: &[&MeetingDoc]) -> String {
     let mut out = String::new();
     let host = uid_host(site);
-    for l in [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        concat!("PRODID:-//agendum//agendum ", env!("CARGO_PKG_VERSION"), "//EN"),
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-    ] {
+    for l in
+        ["BEGIN:VCALENDAR", "VERSION:2.0", concat!("PRODID:-//agendum//agendum ", env!("CARGO_PKG_VERSION"), "//EN"), "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    {
         ics_line(&mut out, l);
     }
     ics_line(&mut out, &format!("X-WR-CALNAME:{}", ics_text(name)));
@@ -235,14 +232,29 @@ fn atom(site: &View, meetings: &[&MeetingDoc]) -> String {
         if let Some(r) = d.reissues.last() {
             summary.push_str(&format!(" Re-issued on {}: {}", r.date_display, r.reason));
         }
-        entries.push(Entry { id: tag(&format!("{}/{}", d.committee_slug, d.date)), title: format!("Agenda: {}, {}", d.committee, d.date_display), updated, link: url(site, &d.url), summary });
+        entries.push(Entry {
+            id: tag(&format!("{}/{}", d.committee_slug, d.date)),
+            title: format!("Agenda: {}, {}", d.committee, d.date_display),
+            updated,
+            link: url(site, &d.url),
+            summary,
+        });
         for s in &d.supplements {
             entries.push(Entry {
                 id: tag(&format!("{}/{}/supplement-{}", d.committee_slug, d.date, s.date)),
                 title: format!("Supplementary agenda: {}, {}", d.committee, d.date_display),
                 updated: s.date.clone(),
                 link: url(site, &d.url),
-                summary: format!("Items added on {}: {}.", s.date_display, s.items.iter().filter_map(|n| d.items.iter().find(|i| &i.number == n)).map(|i| format!("{}. {}", i.number, i.title)).collect::<Vec<_>>().join("; ")),
+                summary: format!(
+                    "Items added on {}: {}.",
+                    s.date_display,
+                    s.items
+                        .iter()
+                        .filter_map(|n| d.items.iter().find(|i| &i.number == n))
+                        .map(|i| format!("{}. {}", i.number, i.title))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
             });
         }
     }
@@ -276,9 +288,11 @@ fn sitemap(site: &View, base: &str, pages: &[&String]) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for p in pages {
         // Pages of a meeting change when its agenda is published or re-issued.
-        let lastmod = site.meetings().iter().find(|m| p.starts_with(&format!("{}/{}/", m.doc.committee_slug, m.doc.date))).and_then(|m| {
-            m.doc.reissues.last().map(|r| r.date.clone()).or_else(|| m.doc.published.clone())
-        });
+        let lastmod = site
+            .meetings()
+            .iter()
+            .find(|m| p.starts_with(&format!("{}/{}/", m.doc.committee_slug, m.doc.date)))
+            .and_then(|m| m.doc.reissues.last().map(|r| r.date.clone()).or_else(|| m.doc.published.clone()));
         out.push_str(&format!("  <url><loc>{}</loc>", xml(&absolute_url(base, p))));
         if let Some(l) = lastmod {
             out.push_str(&format!("<lastmod>{l}</lastmod>"));

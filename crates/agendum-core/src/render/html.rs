@@ -6,9 +6,9 @@ use serde_json::{json, Value};
 use tera::{Context, Tera};
 
 use super::Files;
+use crate::audience::{MeetingView, View};
 use crate::diag::{Diagnostic, Pos};
 use crate::document::*;
-use crate::audience::{MeetingView, View};
 use crate::theme::Theme;
 
 pub struct HtmlRenderer {
@@ -22,12 +22,7 @@ pub struct HtmlRenderer {
 impl HtmlRenderer {
     pub fn new(theme: &Theme) -> Result<Self, Diagnostic> {
         let mut tera = Tera::new();
-        let templates: Vec<(&str, &str)> = theme
-            .templates
-            .iter()
-            .filter(|(name, _)| name.ends_with(".html"))
-            .map(|(n, t)| (n.as_str(), t.as_str()))
-            .collect();
+        let templates: Vec<(&str, &str)> = theme.templates.iter().filter(|(name, _)| name.ends_with(".html")).map(|(n, t)| (n.as_str(), t.as_str())).collect();
         tera.add_raw_templates(templates).map_err(|e| template_error(&e))?;
         Ok(HtmlRenderer { tera, link_pdfs: false, today: String::new() })
     }
@@ -57,7 +52,8 @@ impl HtmlRenderer {
         let mut ctx = self.page_context(site, "index.html");
         ctx.insert("upcoming", &upcoming(&|_| true));
         ctx.insert("latest", &past(&|_| true).into_iter().take(10).collect::<Vec<_>>());
-        let committees: Vec<Value> = site.committees.iter().map(|c| json!({"name": c.name, "kind": c.kind, "href": format!("{}/index.html", c.slug)})).collect();
+        let committees: Vec<Value> =
+            site.committees.iter().map(|c| json!({"name": c.name, "kind": c.kind, "href": format!("{}/index.html", c.slug)})).collect();
         ctx.insert("committees", &committees);
         files.insert("index.html".into(), self.render("index.html", &ctx)?.into_bytes());
 
@@ -74,7 +70,10 @@ impl HtmlRenderer {
         // The archive: a page per year, newest first.
         let years = by_year(summaries.iter().rev().map(|(_, v)| v).collect());
         let mut ctx = self.page_context(site, "archive/index.html");
-        ctx.insert("years", &years.iter().map(|y| json!({"year": y["year"], "count": y["meetings"].as_array().map(Vec::len).unwrap_or(0)})).collect::<Vec<_>>());
+        ctx.insert(
+            "years",
+            &years.iter().map(|y| json!({"year": y["year"], "count": y["meetings"].as_array().map(Vec::len).unwrap_or(0)})).collect::<Vec<_>>(),
+        );
         files.insert("archive/index.html".into(), self.render("archive.html", &ctx)?.into_bytes());
         for y in &years {
             let path = format!("archive/{}.html", y["year"].as_str().unwrap_or_default());
@@ -367,16 +366,12 @@ pub fn inlines_html(content: &[Inline]) -> String {
             Inline::Emph { content } => s.push_str(&format!("<em>{}</em>", inlines_html(content))),
             Inline::Strike { content } => s.push_str(&format!("<del>{}</del>", inlines_html(content))),
             Inline::Code { text } => s.push_str(&format!("<code>{}</code>", escape(text))),
-            Inline::Link { href, content } if safe_href(href) => {
-                s.push_str(&format!("<a href=\"{}\">{}</a>", escape(href), inlines_html(content)))
-            }
+            Inline::Link { href, content } if safe_href(href) => s.push_str(&format!("<a href=\"{}\">{}</a>", escape(href), inlines_html(content))),
             Inline::Link { content, .. } => s.push_str(&inlines_html(content)),
-            Inline::Ref { target, number } => {
-                s.push_str(&format!("<a class=\"ref\" href=\"#{}\">{}</a>", escape(target), escape(number)))
+            Inline::Ref { target, number } => s.push_str(&format!("<a class=\"ref\" href=\"#{}\">{}</a>", escape(target), escape(number))),
+            Inline::FootnoteRef { number } => {
+                s.push_str(&format!("<sup class=\"fnref\"><a href=\"#fn-{number}\" id=\"fnref-{number}\" aria-label=\"Footnote {number}\">{number}</a></sup>"))
             }
-            Inline::FootnoteRef { number } => s.push_str(&format!(
-                "<sup class=\"fnref\"><a href=\"#fn-{number}\" id=\"fnref-{number}\" aria-label=\"Footnote {number}\">{number}</a></sup>"
-            )),
             Inline::Break => s.push_str("<br>"),
             Inline::Image { alt, file, .. } => s.push_str(&format!("<img src=\"{}\" alt=\"{}\">", escape(file), escape(alt))),
         }
@@ -474,7 +469,11 @@ fn block_html(b: &Block, s: &mut String) {
 
 /// "Label:" unless the label already ends in a question mark or colon.
 fn label_text(label: &str) -> String {
-    if label.ends_with(['?', ':']) { label.to_string() } else { format!("{label}:") }
+    if label.ends_with(['?', ':']) {
+        label.to_string()
+    } else {
+        format!("{label}:")
+    }
 }
 
 /// Whether a table has a header row with any text in it.

@@ -26,5 +26,10 @@ pub type StoredFiles = BTreeMap<String, Stored>;
 /// Appendices the view withholds: label, title and anchor only, so pages can say what is
 /// withheld and links to it land on the notice.
 pub fn withheld_appendices(r: &crate::document::ReportDoc) -> serde_json::Value {
-    serde_json::json!(r.appendices.iter().filter(|a| a.withheld).map(|a| serde_json::json!({"label": a.label, "title": a.title, "anchor": a.anchor})).collect::<Vec<_>>())
+    serde_json::json!(r
+        .appendices
+        .iter()
+        .filter(|a| a.withheld)
+        .map(|a| serde_json::json!({"label": a.label, "title": a.title, "anchor": a.anchor}))
+        .collect::<Vec<_>>())
 }
