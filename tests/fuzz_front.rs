@@ -145,7 +145,8 @@ fn mutate(text: &str, rng: &mut Rng, headings: &[String], fragments: &[String]) 
                 let i = rng.below(lines.len());
                 let l = &mut lines[i];
                 let at = (0..=l.len()).filter(|k| l.is_char_boundary(*k)).nth(rng.below(l.chars().count() + 1)).unwrap_or(0);
-                l.insert_str(at, *rng.pick(LINE_NOISE));
+                let noise: &&str = rng.pick(LINE_NOISE);
+                l.insert_str(at, noise);
             }
             7 => {
                 let keep = rng.below(lines.len() + 1);
