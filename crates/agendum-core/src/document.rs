@@ -382,6 +382,34 @@ pub fn for_each_inline(blocks: &[Block], f: &mut dyn FnMut(&Inline)) {
     for_each_block(blocks, &mut |b| own_inlines(b).into_iter().flatten().for_each(|i| inl(i, f)));
 }
 
+/// Every block, for passes that rewrite blocks in place (ids, table weights). `f` sees a
+/// block before its children.
+pub fn for_each_block_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Block)) {
+    for b in blocks {
+        f(b);
+        match b {
+            Block::List { items, .. } => items.iter_mut().for_each(|i| for_each_block_mut(&mut i.blocks, f)),
+            Block::Quote { blocks } => for_each_block_mut(blocks, f),
+            Block::Table(t) => t.rows.iter_mut().flatten().for_each(|c| for_each_block_mut(c, f)),
+            _ => {}
+        }
+    }
+}
+
+/// Every run of inline content (a paragraph's, a heading's, a field's value, a table's
+/// headings and totals), for passes that may replace one inline by several.
+pub fn for_each_inline_list_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec<Inline>)) {
+    for_each_block_mut(blocks, &mut |b| match b {
+        Block::Para { content, .. } | Block::Heading { content, .. } => f(content),
+        Block::Fields { rows, .. } => rows.iter_mut().for_each(|r| f(&mut r.value)),
+        Block::Table(t) => {
+            t.columns.iter_mut().for_each(|c| f(&mut c.heading));
+            t.footer.iter_mut().flatten().for_each(&mut *f);
+        }
+        _ => {}
+    });
+}
+
 /// Every inline, for passes that rewrite them. `f` sees a parent before its children,
 /// and the children of what it returns.
 pub fn for_each_inline_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
@@ -391,19 +419,15 @@ pub fn for_each_inline_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline))
             content.iter_mut().for_each(|c| inl(c, f));
         }
     }
-    for b in blocks {
-        match b {
-            Block::Para { content, .. } | Block::Heading { content, .. } => content.iter_mut().for_each(|i| inl(i, f)),
-            Block::Fields { rows, .. } => rows.iter_mut().flat_map(|r| r.value.iter_mut()).for_each(|i| inl(i, f)),
-            Block::Table(t) => {
-                t.columns.iter_mut().flat_map(|c| c.heading.iter_mut()).for_each(|i| inl(i, f));
-                t.footer.iter_mut().flatten().flatten().for_each(|i| inl(i, f));
-                t.rows.iter_mut().flatten().for_each(|c| for_each_inline_mut(c, f));
-            }
-            Block::List { items, .. } => items.iter_mut().for_each(|it| for_each_inline_mut(&mut it.blocks, f)),
-            Block::Quote { blocks } => for_each_inline_mut(blocks, f),
-            Block::Code { .. } | Block::Rule => {}
-        }
+    for_each_inline_list_mut(blocks, &mut |content| content.iter_mut().for_each(|i| inl(i, f)));
+}
+
+/// The element ids a block itself carries, to rewrite (list items carry their own).
+pub fn block_ids_mut(b: &mut Block) -> Vec<&mut String> {
+    match b {
+        Block::Para { id: Some(id), .. } | Block::Heading { id: Some(id), .. } => vec![id],
+        Block::List { items, .. } => items.iter_mut().filter_map(|i| i.id.as_mut()).collect(),
+        _ => vec![],
     }
 }
 

@@ -19,7 +19,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use agendum_core::audience::View;
 use agendum_core::diag::{Diagnostic, Pos};
-use agendum_core::document::{Appendix, Block, MeetingDoc, ReportDoc};
+use agendum_core::document::{block_ids, for_each_block, Appendix, Block, MeetingDoc, ReportDoc};
 use agendum_core::theme::Theme;
 
 /// Shared, read-only state for every PDF of a build: the library, fonts and templates.
@@ -273,29 +273,15 @@ fn report_value(r: &ReportDoc) -> Value {
 /// Every element id in a report, so templates link only to targets that exist. A
 /// withheld appendix keeps its anchor on its "not for publication" notice.
 fn anchors(r: &ReportDoc) -> Vec<String> {
-    fn walk(blocks: &[Block], out: &mut Vec<String>) {
-        for b in blocks {
-            match b {
-                Block::Para { id: Some(id), .. } | Block::Heading { id: Some(id), .. } => out.push(id.clone()),
-                Block::List { items, .. } => {
-                    for i in items {
-                        out.extend(i.id.clone());
-                        walk(&i.blocks, out);
-                    }
-                }
-                Block::Quote { blocks } => walk(blocks, out),
-                _ => {}
-            }
-        }
-    }
     let mut out = Vec::new();
+    let ids = |blocks: &[Block], out: &mut Vec<String>| for_each_block(blocks, &mut |b| out.extend(block_ids(b).into_iter().map(str::to_string)));
     for s in &r.sections {
         out.push(s.id.clone());
-        walk(&s.blocks, &mut out);
+        ids(&s.blocks, &mut out);
     }
     for a in &r.appendices {
         out.push(a.anchor.clone());
-        walk(&a.blocks, &mut out);
+        ids(&a.blocks, &mut out);
     }
     for f in &r.footnotes {
         out.push(format!("fn-{}", f.number));

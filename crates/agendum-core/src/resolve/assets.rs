@@ -1,0 +1,107 @@
+//! Pass: source files the output needs (images, PDF appendices, the logo) registered as
+//! assets under one output name each, never two files at one name.
+
+use super::*;
+
+pub(super) fn load_logo(site: &LoadedSite, l: &Spanned<Logo>) -> Result<(String, Vec<u8>, String), Diagnostics> {
+    let pos = spanned_pos(Path::new("agendum.yaml"), l, 0);
+    let ext = Path::new(&l.value.file).extension().and_then(|e| e.to_str()).map(str::to_lowercase).unwrap_or_default();
+    if !matches!(ext.as_str(), "svg" | "png") {
+        return Err(Diagnostic::error(pos, "the logo must be an SVG or PNG file")
+            .field("logo.file")
+            .hint("export the logo as SVG (best for print) or PNG")
+            .into());
+    }
+    if l.value.alt.trim().is_empty() {
+        return Err(Diagnostic::error(pos, "the logo has no alt text").field("logo.alt").hint("describe it, e.g. \"London Borough of Bromley logo\"").into());
+    }
+    let full = safe_join(&site.root, &l.value.file).map_err(|_| {
+        Diagnostic::error(pos.clone(), format!("logo file `{}` is outside the site folder", l.value.file))
+            .field("logo.file")
+            .hint("put the logo in the site, e.g. static/logo.svg")
+    })?;
+    let bytes = std::fs::read(&full).map_err(|e| Diagnostic::error(pos, format!("cannot read the logo `{}`: {e}", l.value.file)).field("logo.file"))?;
+    Ok((ext, bytes, l.value.alt.clone()))
+}
+
+/// An image must be a PNG, JPEG or SVG file in the meeting's folder. It is registered
+/// as an asset published beside the report as `<nn>-<slug>-<name>-<hash>.<ext>`: the hash
+/// of its bytes is in the name, so two different pictures never share one (a public
+/// `pub/chart.svg` and an exempt `secret/chart.svg` stay apart). Images on other sites
+/// are not fetched: they stay links.
+pub(super) fn place_image(
+    i: &mut Inline,
+    ctx: &MeetingCtx<'_>,
+    stem: &str,
+    file: &Path,
+    assets: &mut Assets,
+    sources: &mut Vec<String>,
+    diags: &mut Diagnostics,
+) {
+    let Inline::Image { src, alt, file: published } = i else { return };
+    if src.starts_with("http://") || src.starts_with("https://") {
+        *i = Inline::Link { href: src.clone(), content: vec![Inline::text(format!("[Image: {alt}]"))] };
+        return;
+    }
+    let ext = Path::new(src.as_str()).extension().and_then(|e| e.to_str()).map(str::to_lowercase).unwrap_or_default();
+    if !matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "svg") {
+        diags.push(Diagnostic::error(Pos::file(file), format!("image `{src}` is not a PNG, JPEG or SVG file")).hint("export charts as SVG or PNG"));
+        return;
+    }
+    match safe_join(&ctx.dir, src) {
+        Ok(full) if full.is_file() => {
+            let shown = crate::diag::rel(ctx.site_root, &full);
+            let bytes = match std::fs::read(&full) {
+                Ok(b) => b,
+                Err(e) => {
+                    diags.push(Diagnostic::error(Pos::file(file), format!("cannot read image `{src}`: {e}")).hint("check the file's permissions"));
+                    return;
+                }
+            };
+            let sha = crate::render::data::sha256_hex(&bytes);
+            let base = slugify(Path::new(src.as_str()).file_stem().and_then(|s| s.to_str()).unwrap_or("image"));
+            let base = if base.is_empty() { "image".to_string() } else { base };
+            let name = format!("{stem}-{base}-{}.{ext}", &sha[..12]);
+            let out = format!("{}/{name}", ctx.base);
+            assets.entry(out).or_insert_with(|| Asset { source: shown.to_string_lossy().replace('\\', "/"), bytes: std::sync::Arc::new(bytes), sha256: sha });
+            sources.push(shown.to_string_lossy().replace('\\', "/"));
+            *published = name;
+        }
+        Ok(_) => diags.push(
+            Diagnostic::error(Pos::file(file), format!("image `{src}` does not exist"))
+                .hint("put the image in the meeting's folder and give its path from there"),
+        ),
+        Err(why) => diags.push(Diagnostic::error(Pos::file(file), format!("image `{src}` {why}")).hint("put the image in the meeting's folder")),
+    }
+}
+
+/// Register a source file as an asset at `out`. The same file twice is one asset; two
+/// different files at one output path are refused, never silently merged.
+pub(super) fn register_asset(assets: &mut Assets, full: &Path, shown: &Path, out: String) -> Result<(), String> {
+    let bytes = std::fs::read(full).map_err(|e| format!("cannot read `{}`: {e}", shown.display()))?;
+    let sha = crate::render::data::sha256_hex(&bytes);
+    let source = shown.to_string_lossy().replace('\\', "/");
+    match assets.get(&out) {
+        Some(a) if a.sha256 != sha => Err(format!("`{source}` and `{}` would both be published as `{out}`", a.source)),
+        Some(_) => Ok(()),
+        None => {
+            assets.insert(out, Asset { source, bytes: std::sync::Arc::new(bytes), sha256: sha });
+            Ok(())
+        }
+    }
+}
+
+/// Resolve `rel` inside `dir`, refusing absolute paths, `..` and symlinks that leave it.
+pub fn safe_join(dir: &Path, rel: &str) -> Result<PathBuf, &'static str> {
+    let p = Path::new(rel);
+    if p.is_absolute() || p.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
+        return Err("points outside the meeting's folder");
+    }
+    let full = dir.join(p);
+    if let (Ok(real), Ok(real_dir)) = (full.canonicalize(), dir.canonicalize()) {
+        if !real.starts_with(&real_dir) {
+            return Err("is a link that points outside its folder");
+        }
+    }
+    Ok(full)
+}

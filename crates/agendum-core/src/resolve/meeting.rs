@@ -1,0 +1,272 @@
+//! A meeting: its agenda in order, each report resolved with its item number, supplements
+//! and re-issues, and the meeting's assets.
+
+use super::*;
+
+pub(super) fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Result<ResolvedMeeting, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let path = &m.path;
+    let f = &m.file;
+    let committee = site.committees.get(&f.committee.value);
+    if committee.is_none() {
+        let names: Vec<&str> = site.committees.keys().map(String::as_str).collect();
+        let d = Diagnostic::error(spanned_pos(path, &f.committee, 0), format!("no committee `{}`", f.committee.value)).field("committee").suggest(
+            &f.committee.value,
+            names.iter().copied(),
+            format!("create content/committees/{}.yaml, or use one of: {}", f.committee.value, names.join(", ")),
+        );
+        diags.push(d);
+    }
+    let date = parse_date(&f.date.value)
+        .map_err(|e| Diagnostic::error(spanned_pos(path, &f.date, 0), e).field("date").hint("write dates as YYYY-MM-DD, e.g. 2012-04-18"));
+    let time = NaiveTime::parse_from_str(f.time.value.trim(), "%H:%M").map_err(|_| {
+        Diagnostic::error(spanned_pos(path, &f.time, 0), format!("`{}` is not a time", f.time.value))
+            .field("time")
+            .hint("write the time on the 24-hour clock in quotes, e.g. \"19:00\"")
+    });
+    let published = f
+        .published
+        .as_ref()
+        .map(|p| parse_date(&p.value).map_err(|e| Diagnostic::error(spanned_pos(path, p, 0), e).field("published").hint("write dates as YYYY-MM-DD")));
+    let (date, time) = match (date, time) {
+        (Ok(d), Ok(t)) => (d, t),
+        (d, t) => {
+            if let Err(e) = d {
+                diags.push(e);
+            }
+            if let Err(e) = t {
+                diags.push(e);
+            }
+            return Err(diags);
+        }
+    };
+    let published = match published {
+        Some(Ok(p)) => Some(p),
+        Some(Err(e)) => {
+            diags.push(e);
+            None
+        }
+        None => None,
+    };
+    let Some((_, committee)) = committee else { return Err(diags) };
+    let committee_slug = f.committee.value.clone();
+    let iso = date.format("%Y-%m-%d").to_string();
+    let base = format!("{committee_slug}/{iso}");
+
+    // Two files in a meeting with the same slug would publish to one URL.
+    let mut by_slug: BTreeMap<&str, &Path> = BTreeMap::new();
+    for r in &m.reports {
+        if let Some(first) = by_slug.insert(&r.slug, &r.path) {
+            diags.push(
+                Diagnostic::error(Pos::file(&r.path), format!("two reports share the name `{}`", r.slug))
+                    .hint(format!("{} has it too; rename one of them (the part after the number)", first.display())),
+            );
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    // Agenda order: every report file must be on the agenda exactly once.
+    let mut used: BTreeSet<usize> = BTreeSet::new();
+    let mut items = Vec::new();
+    let mut reports = Vec::new();
+    let mut assets = Assets::new();
+    let mut warnings = Diagnostics::new();
+    let ctx = MeetingCtx {
+        council: &site.config.council,
+        language: &site.config.language,
+        committee_name: &committee.name,
+        committee_slug: &committee_slug,
+        date,
+        base: &base,
+        dir: site.root.join("content/meetings").join(&m.dir_name),
+        site_root: &site.root,
+    };
+    for (index, entry) in f.items.iter().enumerate() {
+        let number = (index + 1).to_string();
+        let pos = spanned_pos(path, entry, 0);
+        let e = &entry.value;
+        match (&e.report, e.procedural) {
+            (Some(report), None) => {
+                let wanted = crate::load::strip_number_prefix(report);
+                let found = m.reports.iter().position(|r| r.slug == wanted);
+                let Some(idx) = found else {
+                    let slugs: Vec<&str> = m.reports.iter().map(|r| r.slug.as_str()).collect();
+                    let d = Diagnostic::error(pos, format!("no report `{report}` in this meeting's folder")).field("items.report").suggest(
+                        wanted,
+                        slugs.iter().copied(),
+                        format!(
+                            "create {}/{}-{wanted}.md, or run `agendum new report {} \"Title\"`",
+                            m.path.parent().unwrap_or(Path::new("")).display(),
+                            format_args!("{:02}", index + 1),
+                            m.dir_name
+                        ),
+                    );
+                    diags.push(d);
+                    continue;
+                };
+                if !used.insert(idx) {
+                    diags.push(Diagnostic::error(pos, format!("report `{report}` is on the agenda twice")).field("items").hint("list each report once"));
+                    continue;
+                }
+                let src = &m.reports[idx];
+                match resolve_report(&ctx, theme, src, &number) {
+                    Ok((doc, w, report_assets)) => {
+                        warnings.extend(w);
+                        for (out, a) in report_assets {
+                            match assets.get(&out) {
+                                Some(prev) if prev.sha256 != a.sha256 => diags.push(
+                                    Diagnostic::error(Pos::file(&src.path), format!("`{}` and `{}` would both be published as `{out}`", a.source, prev.source))
+                                        .hint("rename one of the files"),
+                                ),
+                                Some(_) => {}
+                                None => {
+                                    assets.insert(out, a);
+                                }
+                            }
+                        }
+                        items.push(AgendaItem {
+                            number: number.clone(),
+                            title: doc.title.clone(),
+                            kind: "report".into(),
+                            blocks: vec![],
+                            url: Some(doc.url.clone()),
+                            pdf_url: Some(doc.pdf_url.clone()),
+                            slug: Some(doc.slug.clone()),
+                            report_of: header_text(&doc, "report_of").or_else(|| header_text(&doc, "chief_officer")),
+                            wards: src.front.wards.as_ref().map(|w| w.value.display()),
+                            key_decision: src.front.decision.key,
+                            exempt: doc.exempt.clone(),
+                            supplement: supplement_date(e, published, &pos, &mut diags),
+                            urgency: e.urgency.clone(),
+                        });
+                        reports.push(doc);
+                    }
+                    Err(d) => diags.extend(d),
+                }
+            }
+            (None, Some(kind)) => {
+                let title = e.title.clone().unwrap_or_else(|| kind.default_title().to_string());
+                let blocks = match &e.text {
+                    Some(t) => {
+                        let parsed = markdown::parse(t, pos.line);
+                        let mut blocks: Vec<Block> =
+                            parsed.nodes.into_iter().filter_map(|n| if let Node::Block { block, .. } = n { Some(block) } else { None }).collect();
+                        style_lists(&mut blocks, &theme.scheme, 0);
+                        blocks
+                    }
+                    None => vec![],
+                };
+                items.push(AgendaItem {
+                    number,
+                    title,
+                    kind: serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+                    blocks,
+                    url: None,
+                    pdf_url: None,
+                    slug: None,
+                    report_of: None,
+                    wards: None,
+                    key_decision: false,
+                    exempt: None,
+                    supplement: supplement_date(e, published, &pos, &mut diags),
+                    urgency: e.urgency.clone(),
+                });
+            }
+            (Some(_), Some(_)) => diags.push(
+                Diagnostic::error(pos, "an agenda item is either a report or a procedural item, not both").field("items").hint("split it into two entries"),
+            ),
+            (None, None) => diags.push(
+                Diagnostic::error(pos, "agenda item names neither `report` nor `procedural`")
+                    .field("items")
+                    .hint("write `- report: <file name>` or `- procedural: apologies`"),
+            ),
+        }
+    }
+    for (i, r) in m.reports.iter().enumerate() {
+        if !used.contains(&i) && !diags.0.iter().any(|d| d.pos.file == r.path) {
+            diags.push(Diagnostic::error(Pos::file(&r.path), format!("report `{}` is not on the agenda", r.slug)).hint(format!(
+                "add `- report: {}` to the items in {}",
+                r.slug,
+                m.path.display()
+            )));
+        }
+    }
+    let mut reissues = Vec::new();
+    for r in &f.reissued {
+        let pos = spanned_pos(path, r, 0);
+        match parse_date(&r.value.date) {
+            Err(e) => diags.push(Diagnostic::error(pos, e).field("reissued.date").hint("write dates as YYYY-MM-DD")),
+            Ok(_) if r.value.reason.trim().is_empty() => diags.push(
+                Diagnostic::error(pos, "a re-issue has no reason").field("reissued.reason").hint("say what changed and why, as the meeting page will show it"),
+            ),
+            Ok(d) => reissues.push(crate::document::Reissue {
+                date: d.format("%Y-%m-%d").to_string(),
+                date_display: display_date(d),
+                reason: r.value.reason.trim().to_string(),
+            }),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let mut by_date: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for item in &items {
+        if let Some(d) = &item.supplement {
+            by_date.entry(d.clone()).or_default().push(item.number.clone());
+        }
+    }
+    let supplements = by_date
+        .into_iter()
+        .map(|(d, numbers)| Supplement {
+            date_display: parse_date(&d).map(display_date).unwrap_or_default(),
+            pack_url: format!("{base}/supplement-{d}.pdf"),
+            date: d,
+            items: numbers,
+        })
+        .collect();
+    let doc = MeetingDoc {
+        pack_title: "Agenda".into(),
+        supplements,
+        reissues,
+        committee_url: format!("{committee_slug}/index.html"),
+        data_url: format!("{base}/meeting.json"),
+        utc_offset: crate::calendar::london_utc_offset(date, time).to_string(),
+        council: site.config.council.clone(),
+        committee: committee.name.clone(),
+        committee_slug: committee_slug.clone(),
+        committee_kind: committee.kind.label().to_string(),
+        date: iso,
+        date_display: display_date(date),
+        time: time.format("%H:%M").to_string(),
+        time_display: display_time(time),
+        venue: f.venue.clone(),
+        published: published.map(|p| p.format("%Y-%m-%d").to_string()),
+        published_display: published.map(display_date),
+        members: committee.members.clone(),
+        contact: site.config.democratic_services.clone(),
+        items,
+        url: format!("{base}/index.html"),
+        pack_url: format!("{base}/agenda-pack.pdf"),
+        language: site.config.language.clone(),
+    };
+    Ok(ResolvedMeeting { source_index: 0, doc, reports, assets, dir_name: m.dir_name.clone(), warnings })
+}
+
+/// The supplementary agenda an item goes out in: its `added` date, when that is after
+/// the agenda was published.
+pub(super) fn supplement_date(e: &ItemEntry, published: Option<NaiveDate>, pos: &Pos, diags: &mut Diagnostics) -> Option<String> {
+    let added = e.added.as_ref()?;
+    match parse_date(added) {
+        Err(err) => {
+            diags.push(Diagnostic::error(pos.clone(), err).field("items.added").hint("write dates as YYYY-MM-DD"));
+            None
+        }
+        Ok(a) if published.is_some_and(|p| a > p) => Some(a.format("%Y-%m-%d").to_string()),
+        Ok(_) => None,
+    }
+}
+
+pub(super) fn header_text(doc: &ReportDoc, key: &str) -> Option<String> {
+    doc.header.iter().find(|h| h.key == key).map(|h| h.parts.iter().map(|p| plain(p)).collect::<Vec<_>>().join(", "))
+}

@@ -1,0 +1,108 @@
+//! Printed forms: dates, times, the Schedule 12A statement, short Markdown values, and
+//! word counts.
+
+use super::*;
+
+pub const SCHEDULE_12A: &str = "Part 1 of Schedule 12A to the Local Government Act 1972";
+
+pub fn exemption_statement(paragraphs: &[u8]) -> String {
+    let list = match paragraphs {
+        [one] => format!("paragraph {one}"),
+        many => {
+            let Some((last, rest)) = many.split_last() else { return String::from("Not for publication") };
+            format!("paragraphs {} and {last}", rest.iter().map(u8::to_string).collect::<Vec<_>>().join(", "))
+        }
+    };
+    format!("Not for publication by virtue of {list} of {SCHEDULE_12A}")
+}
+
+pub fn display_date(d: NaiveDate) -> String {
+    format!("{} {}", d.day(), d.format("%B %Y"))
+}
+
+pub fn display_time(t: NaiveTime) -> String {
+    let (pm, h) = t.format("%p %-I").to_string().split_once(' ').map(|(a, b)| (a == "PM", b.to_string())).unwrap();
+    let suffix = if pm { "pm" } else { "am" };
+    if t.format("%M").to_string() == "00" {
+        format!("{h}{suffix}")
+    } else {
+        format!("{h}.{}{suffix}", t.format("%M"))
+    }
+}
+
+pub(super) fn text_len(blocks: &[Block]) -> usize {
+    let mut n = 0;
+    for_each_block(blocks, &mut |b| {
+        if let Block::Para { content, .. } = b {
+            n += plain(content).len();
+        }
+    });
+    n
+}
+
+pub(super) fn node_line(n: &Node) -> u32 {
+    match n {
+        Node::Heading { line, .. } | Node::Block { line, .. } | Node::DataTable { line, .. } => *line,
+    }
+}
+
+pub(super) fn kind_name(k: SectionKind) -> String {
+    serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+pub(super) fn layout_name(l: FieldsLayout) -> String {
+    match l {
+        FieldsLayout::List => "list".into(),
+        FieldsLayout::Table => "table".into(),
+    }
+}
+
+/// Inline Markdown (a recommendation, a field answer) as inline content.
+pub fn inline_markdown(text: &str) -> Vec<Inline> {
+    let escaped = escape_block_start(text);
+    let parsed = markdown::parse(&escaped, 1);
+    let mut out = Vec::new();
+    for n in parsed.nodes {
+        if let Node::Block { block: Block::Para { content, .. }, .. } = n {
+            if !out.is_empty() {
+                out.push(Inline::Break);
+            }
+            out.extend(content);
+        }
+    }
+    out
+}
+
+/// A one-line value from YAML is inline text: "1. Economic Development" is a name, not
+/// a list, and "# of staff" is not a heading. Escape what would start a block.
+pub(super) fn escape_block_start(text: &str) -> String {
+    let t = text.trim_start();
+    let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+    let ordered = digits > 0 && t[digits..].starts_with(['.', ')']);
+    let bullet = t.starts_with(['-', '*', '+']) && t[1..].starts_with(' ');
+    if ordered {
+        format!("{}\\{}", &t[..digits], &t[digits..])
+    } else if bullet || t.starts_with('#') || t.starts_with('>') {
+        format!("\\{t}")
+    } else {
+        text.to_string()
+    }
+}
+
+pub(super) fn text_blocks(text: &str) -> Vec<Block> {
+    if !text.trim().contains('\n') {
+        return vec![Block::Para { number: None, id: None, content: inline_markdown(text) }];
+    }
+    let parsed = markdown::parse(text, 1);
+    parsed.nodes.into_iter().filter_map(|n| if let Node::Block { block, .. } = n { Some(block) } else { None }).collect()
+}
+
+pub(super) fn count_words(blocks: &[Block]) -> usize {
+    let mut n = 0;
+    for_each_block(blocks, &mut |b| match b {
+        Block::Para { content, .. } | Block::Heading { content, .. } => n += plain(content).split_whitespace().count(),
+        Block::Fields { rows, .. } => n += rows.iter().map(|r| plain(&r.value).split_whitespace().count()).sum::<usize>(),
+        _ => {}
+    });
+    n
+}
