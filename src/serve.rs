@@ -38,8 +38,13 @@ pub fn serve(opts: ServeOptions, on_event: impl Fn(&str) + Send + Sync + 'static
         move || {
             let mut o = crate::BuildOptions::new(&site, &out);
             o.html_only = opts.html_only;
-            let result = crate::build(&o);
-            let mut s = state.lock().unwrap();
+            // A panic must not end the watcher thread and leave a stale page behind.
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::build(&o))).unwrap_or_else(|_| {
+                Err(Diagnostic::error(Pos::default(), "the build stopped unexpectedly (a bug in agendum)")
+                    .hint("please report it with the site that caused it")
+                    .into())
+            });
+            let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
             s.generation += 1;
             match result {
                 Ok(r) => {
@@ -103,7 +108,7 @@ fn handle(mut stream: TcpStream, out: &Path, state: &Mutex<State>) -> std::io::R
     }
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let (generation, errors) = {
-        let s = state.lock().unwrap();
+        let s = state.lock().unwrap_or_else(|e| e.into_inner());
         (s.generation, s.errors.clone())
     };
     if path == "/__agendum/generation" {

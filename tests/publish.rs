@@ -300,7 +300,11 @@ mod serve {
                     return (status, body);
                 }
             }
-            assert!(start.elapsed() < Duration::from_secs(60), "server never showed what was expected at {path}");
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "server never showed what was expected at {path}; last answer: {:?}",
+                get(port, path).map(|(s, b)| (s, b.chars().take(2000).collect::<String>()))
+            );
             std::thread::sleep(Duration::from_millis(200));
         }
     }
@@ -319,7 +323,7 @@ mod serve {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_agendum"))
             .args(["serve", "--html-only", "--quiet", "--port", &port.to_string(), "--site", site.to_str().unwrap()])
-            .stderr(std::process::Stdio::null())
+            .stderr(std::fs::File::create(site.with_extension("serve.log")).unwrap())
             .spawn()
             .unwrap();
         let _guard = Kill(child);

@@ -71,9 +71,9 @@ pub enum Decision {
 }
 
 /// Decide for a pack, given the hash of what it would be made from now.
-pub fn decide(site: &Path, lock: &Lock, pack: &str, content: &str, reissues: usize, meeting_file: &Path) -> Result<Decision, Diagnostic> {
+pub fn decide(site: &Path, lock: &Lock, pack: &str, content: &[&str], reissues: usize, meeting_file: &Path) -> Result<Decision, Diagnostic> {
     let Some(frozen) = lock.packs.get(pack) else { return Ok(Decision::Render) };
-    if frozen.content == content {
+    if content.contains(&frozen.content.as_str()) {
         let path = site.join(FROZEN_DIR).join(pack);
         let bytes = std::fs::read(&path).map_err(|e| {
             Diagnostic::error(Pos::file(format!("{FROZEN_DIR}/{pack}")), format!("the published pack is missing: {e}"))
@@ -139,15 +139,19 @@ pub fn frozen_packs(
         let meeting_file = Path::new("content/meetings").join(&m.dir_name).join("meeting.yaml");
         for (doc, numbers) in crate::document::packs(&m.doc) {
             let in_pack: Vec<&crate::document::ReportDoc> = view.reports.iter().filter(|r| numbers.contains(&r.item_number)).collect();
-            let content = match pack_content_hash(site_dir, site, &doc, &in_pack) {
-                Ok(c) => c,
-                Err(d) => {
+            let (content, legacy) = match (pack_content_hash(site_dir, site, &doc, &in_pack, false), pack_content_hash(site_dir, site, &doc, &in_pack, true)) {
+                (Ok(c), Ok(l)) => (c, l),
+                (Err(d), _) | (_, Err(d)) => {
                     diags.push(d);
                     continue;
                 }
             };
-            match decide(site_dir, &lock, &doc.pack_url, &content, doc.reissues.len(), &meeting_file) {
+            match decide(site_dir, &lock, &doc.pack_url, &[&content, &legacy], doc.reissues.len(), &meeting_file) {
                 Ok(Decision::Reuse(bytes)) => {
+                    // Recorded in the older form: `--freeze` rewrites the record (not the file).
+                    if lock.packs.get(&doc.pack_url).is_some_and(|f| f.content != content) {
+                        published_packs.push((doc.pack_url.clone(), lock.packs[&doc.pack_url].published.clone(), content.clone(), doc.reissues.len()));
+                    }
                     reused.insert(doc.pack_url.clone(), bytes);
                 }
                 Ok(_) => published_packs.push((doc.pack_url.clone(), doc.published.clone().unwrap_or_else(|| published.clone()), content, doc.reissues.len())),
@@ -164,30 +168,23 @@ pub fn frozen_packs(
 /// SHA-256 of what a public pack is made from: the agenda as the clerk wrote it and the
 /// bytes of every source file of the public reports in it (reports, appendix files,
 /// images). It is built from named fields and file bytes, not from agendum's own data
-/// structures, so that upgrading agendum or its templates does not count as a change.
+/// structures or output, so that upgrading agendum or its templates does not count as a
+/// change. `legacy`: the form locks written before agendum 0.1.1 recorded, which took
+/// procedural text as rendered HTML; such locks stay valid.
 fn pack_content_hash(
     site_dir: &Path,
     site: &crate::resolve::ResolvedSite,
     doc: &crate::document::MeetingDoc,
     reports: &[&crate::document::ReportDoc],
+    legacy: bool,
 ) -> Result<String, Diagnostic> {
     use sha2::{Digest, Sha256};
     let items: Vec<serde_json::Value> = doc
         .items
         .iter()
         .map(|i| {
-            // The procedural text enters as the HTML it was first hashed as; changing that
-            // would unfreeze every published pack.
-            serde_json::json!([
-                i.number,
-                i.title,
-                i.kind,
-                i.report_of,
-                i.wards,
-                i.key_decision,
-                i.exempt.as_ref().map(|e| &e.statement),
-                crate::render::html::blocks_html(&i.blocks)
-            ])
+            let text = if legacy { serde_json::json!(crate::render::html::blocks_html(&i.blocks)) } else { serde_json::json!(i.source_text) };
+            serde_json::json!([i.number, i.title, i.kind, i.report_of, i.wards, i.key_decision, i.exempt.as_ref().map(|e| &e.statement), text])
         })
         .collect();
     let members: Vec<serde_json::Value> = doc.members.iter().map(|m| serde_json::json!([m.name, m.role, m.party])).collect();

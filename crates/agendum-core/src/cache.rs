@@ -46,12 +46,30 @@ impl PdfCache {
         let sha256 = sha256_hex(bytes);
         // Write under a unique name, then rename: a concurrent reader never sees half a file.
         let tmp = self.dir.join(format!(".{key}.{}.{:?}.tmp", std::process::id(), std::thread::current().id()));
-        fs::write(&tmp, bytes).map_err(|e| err(&tmp, e))?;
-        let mut perms = fs::metadata(&tmp).map_err(|e| err(&tmp, e))?.permissions();
-        perms.set_readonly(true);
-        let _ = fs::set_permissions(&tmp, perms);
-        fs::rename(&tmp, &pdf).map_err(|e| err(&pdf, e))?;
-        fs::write(&sum, &sha256).map_err(|e| err(&sum, e))?;
+        let written = (|| {
+            fs::write(&tmp, bytes).map_err(|e| err(&tmp, e))?;
+            let mut perms = fs::metadata(&tmp).map_err(|e| err(&tmp, e))?.permissions();
+            perms.set_readonly(true);
+            let _ = fs::set_permissions(&tmp, perms);
+            fs::rename(&tmp, &pdf).map_err(|e| err(&pdf, e))?;
+            fs::write(&sum, &sha256).map_err(|e| err(&sum, e))
+        })();
+        if let Err(e) = written {
+            // A full disk must not leave half a PDF, or a PDF without its checksum, to
+            // block or mislead the next build.
+            let _ = fs::remove_file(&tmp);
+            let _ = fs::remove_file(&sum);
+            if fs::metadata(&pdf).is_ok() {
+                let mut perms = fs::metadata(&pdf).map(|m| m.permissions()).ok();
+                if let Some(p) = perms.as_mut() {
+                    #[allow(clippy::permissions_set_readonly_false)]
+                    p.set_readonly(false);
+                    let _ = fs::set_permissions(&pdf, p.clone());
+                }
+                let _ = fs::remove_file(&pdf);
+            }
+            return Err(e);
+        }
         Ok(Stored { path: pdf, sha256, len: bytes.len() as u64 })
     }
 

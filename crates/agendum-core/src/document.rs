@@ -244,6 +244,10 @@ pub struct AgendaItem {
     pub supplement: Option<String>,
     /// The reason for urgency the chair will state (s100B(4)(b)).
     pub urgency: Option<String>,
+    /// A procedural item's text as the clerk wrote it: what a frozen pack's record is
+    /// checked against (never the rendered form, which changes with agendum).
+    #[serde(skip)]
+    pub source_text: Option<String>,
 }
 
 /// A supplementary agenda: items added after publication, with their own pack.

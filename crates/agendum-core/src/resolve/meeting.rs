@@ -139,6 +139,7 @@ pub(super) fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeetin
                             exempt: doc.exempt.clone(),
                             supplement: supplement_date(e, published, &pos, &mut diags),
                             urgency: e.urgency.clone(),
+                            source_text: None,
                         });
                         reports.push(doc);
                     }
@@ -171,6 +172,7 @@ pub(super) fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeetin
                     exempt: None,
                     supplement: supplement_date(e, published, &pos, &mut diags),
                     urgency: e.urgency.clone(),
+                    source_text: e.text.clone(),
                 });
             }
             (Some(_), Some(_)) => diags.push(
