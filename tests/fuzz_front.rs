@@ -54,13 +54,14 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn markdown_files(dir: &Path) -> Vec<PathBuf> {
+/// The files authors and clerks write: reports, appendices, meeting and committee files.
+fn source_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap().flatten() {
         let p = e.path();
         if p.is_dir() {
-            out.extend(markdown_files(&p));
-        } else if p.extension().is_some_and(|x| x == "md") {
+            out.extend(source_files(&p));
+        } else if p.extension().is_some_and(|x| x == "md" || x == "yaml") {
             out.push(p);
         }
     }
@@ -94,6 +95,10 @@ const VALUES: &[&str] = &[
     "99999999999999999999",
     "\"📜 中文 العربية\"",
     "2012-02-30",
+    "9999-12-31",
+    "0001-01-01",
+    "262143-12-31",
+    "\"25:99\"",
     "true",
     "*nothing",
     "'unterminated",
@@ -109,7 +114,9 @@ fn mutate(text: &str, rng: &mut Rng, headings: &[String], fragments: &[String]) 
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     for _ in 0..1 + rng.below(4) {
         // Where the front matter ends (the second `---`), so mutations can aim at either part.
-        let fence = lines.iter().enumerate().skip(1).find(|(_, l)| l.trim() == "---").map(|(i, _)| i).unwrap_or(0);
+        // A YAML file (meeting.yaml, a committee) is front matter throughout.
+        let yaml = !lines.first().is_some_and(|l| l.trim() == "---");
+        let fence = if yaml { lines.len() } else { lines.iter().enumerate().skip(1).find(|(_, l)| l.trim() == "---").map(|(i, _)| i).unwrap_or(0) };
         let n = lines.len().max(1);
         match rng.below(9) {
             0 => {
@@ -136,7 +143,7 @@ fn mutate(text: &str, rng: &mut Rng, headings: &[String], fragments: &[String]) 
             }
             5 if fence > 1 => {
                 // A front-matter value of another type or shape.
-                let i = 1 + rng.below(fence - 1);
+                let i = if yaml { rng.below(fence) } else { 1 + rng.below(fence - 1) };
                 if let Some((key, _)) = lines[i].split_once(':') {
                     lines[i] = format!("{key}: {}", rng.pick(VALUES));
                 }
@@ -188,7 +195,7 @@ fn the_front_never_panics_and_check_reports_what_build_rejects() {
     }
     let targets: Vec<(PathBuf, PathBuf, String)> = bases
         .iter()
-        .flat_map(|b| markdown_files(&b.join("content")).into_iter().map(move |p| (b.clone(), p.clone(), std::fs::read_to_string(&p).unwrap())))
+        .flat_map(|b| source_files(&b.join("content")).into_iter().map(move |p| (b.clone(), p.clone(), std::fs::read_to_string(&p).unwrap())))
         .collect();
 
     // The panic hook would print thousands of expected-free lines; failures are collected.

@@ -275,3 +275,21 @@ fn public_pdfs_are_made_only_from_public_inputs() {
     let members = view(&resolved, Audience::Members);
     assert!(members.assets().values().any(|a| a.bytes.as_slice() == secret.as_slice()));
 }
+
+#[test]
+fn dates_out_of_any_calendar_are_errors_not_panics() {
+    for date in ["262143-12-31", "0001-01-01", "9999-12-31"] {
+        let site = part2_copy(&format!("date-{}", date.len()));
+        let meeting = site.join("content/meetings/2025-06-17-cabinet/meeting.yaml");
+        let text = read(&meeting).replace("date: 2025-06-17", &format!("date: {date}"));
+        std::fs::write(&meeting, text).unwrap();
+        let out = site.parent().unwrap().join("output");
+        for args in [vec!["check"], vec!["build", "--html-only", "--output", out.to_str().unwrap()], vec!["dates", date]] {
+            let mut all = vec!["--site", site.to_str().unwrap()];
+            all.extend(args.iter().copied());
+            let res = agendum(&all);
+            no_panic(&res);
+            assert_ne!(res.status.code(), Some(0), "{date} {args:?}");
+        }
+    }
+}

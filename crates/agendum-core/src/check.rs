@@ -82,7 +82,7 @@ fn rules(site: &LoadedSite, resolved: &ResolvedSite, theme: &Theme, out: &mut Di
     let rules = &site.config.publication;
     for rm in &resolved.meetings {
         let lm = &site.meetings[rm.source_index];
-        let date = parse_date(&rm.doc.date).expect("resolved");
+        let Ok(date) = parse_date(&rm.doc.date) else { continue };
         let deadline = cal.publication_deadline(date, rules.clear_working_days);
         publication(lm, date, deadline, rules.clear_working_days, &cal, out);
         let kind = site.committees.get(&lm.file.committee.value).map(|(_, c)| c.kind);

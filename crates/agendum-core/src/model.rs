@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::yaml::{Spanned, SpannedMap};
@@ -447,7 +447,7 @@ pub enum Cell {
 
 /// A parsed ISO date with where it was written, for messages.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|e| {
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|e| {
         let t = s.trim();
         let shape_ok = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
         if shape_ok {
@@ -455,7 +455,12 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
         } else {
             format!("`{t}` is not a date in the form YYYY-MM-DD")
         }
-    })
+    })?;
+    // Committee papers are dated in years a calendar of bank holidays can cover.
+    if !(1900..=2200).contains(&d.year()) {
+        return Err(format!("`{}` is outside the years 1900 to 2200", s.trim()));
+    }
+    Ok(d)
 }
 
 /// Where a loaded report came from.

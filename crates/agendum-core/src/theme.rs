@@ -404,7 +404,7 @@ fn layer_dir(site: &Path, dir: &Path, prefix: &str, into: &mut BTreeMap<String, 
         if !entry.file_type().is_file() {
             continue;
         }
-        let name = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+        let name = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
         let text = crate::load::read_text(site, entry.path())?;
         into.insert(format!("{prefix}{name}"), text);
     }
@@ -417,7 +417,7 @@ fn layer_static(dir: &Path, into: &mut BTreeMap<String, Vec<u8>>) -> Result<(), 
     }
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
         if entry.file_type().is_file() {
-            let name = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let name = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
             let bytes = fs::read(entry.path()).map_err(|e| Diagnostic::error(Pos::file(entry.path()), format!("cannot read static file: {e}")))?;
             into.insert(name, bytes);
         }

@@ -184,7 +184,11 @@ fn by_year(meetings: Vec<&Value>) -> Vec<Value> {
     for m in meetings {
         let year = m["year"].clone();
         match groups.last_mut() {
-            Some(g) if g["year"] == year => g["meetings"].as_array_mut().expect("built below").push(m.clone()),
+            Some(g) if g["year"] == year => {
+                if let Some(list) = g["meetings"].as_array_mut() {
+                    list.push(m.clone())
+                }
+            }
             _ => groups.push(json!({"year": year, "meetings": [m.clone()]})),
         }
     }

@@ -21,7 +21,8 @@ pub fn display_date(d: NaiveDate) -> String {
 }
 
 pub fn display_time(t: NaiveTime) -> String {
-    let (pm, h) = t.format("%p %-I").to_string().split_once(' ').map(|(a, b)| (a == "PM", b.to_string())).unwrap();
+    let pm = t.format("%p").to_string() == "PM";
+    let h = t.format("%-I").to_string();
     let suffix = if pm { "pm" } else { "am" };
     if t.format("%M").to_string() == "00" {
         format!("{h}{suffix}")
