@@ -115,7 +115,7 @@ fn mutate(text: &str, rng: &mut Rng, headings: &[String], fragments: &[String]) 
     for _ in 0..1 + rng.below(4) {
         // Where the front matter ends (the second `---`), so mutations can aim at either part.
         // A YAML file (meeting.yaml, a committee) is front matter throughout.
-        let yaml = !lines.first().is_some_and(|l| l.trim() == "---");
+        let yaml = lines.first().is_none_or(|l| l.trim() != "---");
         let fence = if yaml { lines.len() } else { lines.iter().enumerate().skip(1).find(|(_, l)| l.trim() == "---").map(|(i, _)| i).unwrap_or(0) };
         let n = lines.len().max(1);
         match rng.below(9) {
