@@ -185,3 +185,46 @@ fn public_pdfs_carry_no_exempt_text() {
         assert!(squash(&full).contains(&squash(marker)), "members' pack has {marker}");
     }
 }
+
+/// The Part 2 property again, on the text a reader gets: generated sites built with their
+/// PDFs and a members' folder. No marker in the text of any public PDF; the text markers
+/// all in the members' PDFs.
+#[test]
+fn generated_sites_keep_part2_out_of_public_pdf_text() {
+    use common::sitegen::*;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let cases: u32 = std::env::var("AGENDUM_PDF_PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(12);
+    let root = temp_dir("pdf-property").join("site");
+    let mut runner =
+        TestRunner::new_with_rng(Config { cases, failure_persistence: None, ..Config::default() }, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
+    // Normalised text: no spaces, line breaks or hyphens (a marker may be broken across lines).
+    let norm = |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != '\u{ad}').collect::<String>().to_lowercase();
+    let result = runner.run(&site(), |mut s| {
+        for r in s.meetings.iter_mut().flat_map(|m| m.reports.iter_mut()) {
+            r.fault = Fault::None;
+        }
+        let mut w = Writer { markers: Vec::new() };
+        w.write(&root, &s);
+        let base = root.parent().unwrap();
+        let (out, members) = (base.join("out"), base.join("members"));
+        let _ = std::fs::remove_dir_all(&out);
+        let _ = std::fs::remove_dir_all(&members);
+        let res = agendum(&["build", "--site", root.to_str().unwrap(), "--output", out.to_str().unwrap(), "--restricted", members.to_str().unwrap()]);
+        proptest::prop_assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+        let text_of = |dir: &Path| -> String {
+            files_under(dir).iter().filter(|p| p.extension().is_some_and(|e| e == "pdf")).map(|p| norm(&pdftotext(p, None))).collect::<Vec<_>>().join("\n")
+        };
+        let public = text_of(&out);
+        for m in &w.markers {
+            proptest::prop_assert!(!public.contains(m.as_str()), "marker {m} in the text of a public PDF");
+        }
+        let private = text_of(&members);
+        for m in w.markers.iter().filter(|m| ["summary", "para", "apptext", "cell", "rec"].iter().any(|k| m.starts_with(&format!("zqx{k}")))) {
+            proptest::prop_assert!(private.contains(m.as_str()), "marker {m} missing from the members' PDFs");
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}

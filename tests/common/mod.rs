@@ -1,6 +1,8 @@
 //! Helpers for integration tests: run the real `agendum` binary on a site, read output.
 #![allow(dead_code)]
 
+pub mod sitegen;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
