@@ -116,7 +116,8 @@ impl Writer {
             std::fs::create_dir_all(dir.join("sec")).unwrap();
             let mut items = String::new();
             for (i, r) in m.reports.iter().enumerate() {
-                let slug = format!("report-{}", i + 1);
+                // An exempt report's file name is exempt too: it must not become a public URL.
+                let slug = if r.exempt { format!("report-{}-{}", i + 1, self.marker("slug")) } else { format!("report-{}", i + 1) };
                 writeln!(items, "  - report: {slug}").unwrap();
                 let text = self.report(&dir, i, r);
                 std::fs::write(dir.join(format!("{:02}-{slug}.md", i + 1)), text).unwrap();
