@@ -12,7 +12,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
-use crate::render::data::sha256_hex;
+use crate::document::sha256_hex;
 
 pub const LOCK_FILE: &str = "agendum.lock";
 pub const FROZEN_DIR: &str = "frozen";

@@ -11,7 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Pos};
-use crate::render::data::sha256_hex;
+use crate::document::sha256_hex;
 use crate::render::Stored;
 
 pub struct PdfCache {

@@ -335,6 +335,12 @@ pub struct Asset {
     pub sha256: String,
 }
 
+/// SHA-256 as lower-case hex: asset names, the manifest, the cache and frozen packs.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Assets by output path. Two different files can never share a path: resolve refuses it.
 pub type Assets = std::collections::BTreeMap<String, Asset>;
 

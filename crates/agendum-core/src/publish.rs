@@ -196,7 +196,7 @@ impl Publication {
 
     /// SHA-256 and size of a published file, wherever it is held.
     pub fn digest(&self, path: &str) -> Option<(String, u64)> {
-        self.files.get(path).map(|b| (crate::render::data::sha256_hex(b), b.len() as u64)).or_else(|| self.stored.get(path).map(|s| (s.sha256.clone(), s.len)))
+        self.files.get(path).map(|b| (crate::document::sha256_hex(b), b.len() as u64)).or_else(|| self.stored.get(path).map(|s| (s.sha256.clone(), s.len)))
     }
 
     /// `manifest.json`: every published file with its size and SHA-256, so that a records
@@ -207,7 +207,7 @@ impl Publication {
             .files
             .iter()
             .filter(|(p, _)| p.as_str() != MANIFEST)
-            .map(|(p, b)| (p, b.len() as u64, crate::render::data::sha256_hex(b)))
+            .map(|(p, b)| (p, b.len() as u64, crate::document::sha256_hex(b)))
             .chain(self.stored.iter().map(|(p, s)| (p, s.len, s.sha256.clone())))
             .collect();
         entries.sort();

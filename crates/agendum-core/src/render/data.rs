@@ -4,17 +4,13 @@
 //! they are built from the public file set and the public agenda.
 
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
-use super::html::absolute_url;
+use super::absolute_url;
 use super::Files;
 use crate::audience::View;
 use crate::document::MeetingDoc;
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::document::sha256_hex;
 
 /// Everything in this module, keyed by output path. `files` is the public output so far.
 /// `digest` gives the SHA-256 and size of a published file, wherever it is held.

@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 use tera::{Context, Tera};
 
-use super::Files;
+use super::{absolute_url, Files};
 use crate::audience::{MeetingView, View};
 use crate::diag::{Diagnostic, Pos};
 use crate::document::*;
@@ -171,11 +171,6 @@ impl HtmlRenderer {
         files.insert(m.doc.url.clone(), self.render("meeting.html", &ctx)?.into_bytes());
         Ok(files)
     }
-}
-
-/// `base` joined with a site-relative path.
-pub fn absolute_url(base: &str, path: &str) -> String {
-    format!("{}/{}", base.trim_end_matches('/'), path)
 }
 
 /// Meeting summaries (newest first) grouped by year, newest year first.

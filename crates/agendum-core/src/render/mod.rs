@@ -33,3 +33,9 @@ pub fn withheld_appendices(r: &crate::document::ReportDoc) -> serde_json::Value 
         .map(|a| serde_json::json!({"label": a.label, "title": a.title, "anchor": a.anchor}))
         .collect::<Vec<_>>())
 }
+
+/// `base` joined with a site-relative path: the one way every renderer makes an absolute
+/// URL (canonical links, feeds, calendars, open data, the sitemap).
+pub fn absolute_url(base: &str, path: &str) -> String {
+    format!("{}/{}", base.trim_end_matches('/'), path)
+}

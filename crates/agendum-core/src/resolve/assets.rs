@@ -58,7 +58,7 @@ pub(super) fn place_image(
                     return;
                 }
             };
-            let sha = crate::render::data::sha256_hex(&bytes);
+            let sha = crate::document::sha256_hex(&bytes);
             let base = slugify(Path::new(src.as_str()).file_stem().and_then(|s| s.to_str()).unwrap_or("image"));
             let base = if base.is_empty() { "image".to_string() } else { base };
             let name = format!("{stem}-{base}-{}.{ext}", &sha[..12]);
@@ -79,7 +79,7 @@ pub(super) fn place_image(
 /// different files at one output path are refused, never silently merged.
 pub(super) fn register_asset(assets: &mut Assets, full: &Path, shown: &Path, out: String) -> Result<(), String> {
     let bytes = std::fs::read(full).map_err(|e| format!("cannot read `{}`: {e}", shown.display()))?;
-    let sha = crate::render::data::sha256_hex(&bytes);
+    let sha = crate::document::sha256_hex(&bytes);
     let source = shown.to_string_lossy().replace('\\', "/");
     match assets.get(&out) {
         Some(a) if a.sha256 != sha => Err(format!("`{source}` and `{}` would both be published as `{out}`", a.source)),

@@ -141,7 +141,7 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
     meetings.sort_by(|a, b| (&a.doc.date, &a.doc.committee_slug).cmp(&(&b.doc.date, &b.doc.committee_slug)));
     let mut assets = Assets::new();
     for (name, bytes) in &theme.statics {
-        let sha256 = crate::render::data::sha256_hex(bytes);
+        let sha256 = crate::document::sha256_hex(bytes);
         assets.insert(
             format!("static/{name}"),
             Asset { source: format!("theme {}: static/{name}", theme.scheme.name), bytes: std::sync::Arc::new(bytes.clone()), sha256 },
@@ -152,7 +152,7 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
         Some(l) => {
             let (ext, bytes, alt) = load_logo(site, l)?;
             let path = format!("static/logo.{ext}");
-            let sha256 = crate::render::data::sha256_hex(&bytes);
+            let sha256 = crate::document::sha256_hex(&bytes);
             assets.insert(path.clone(), Asset { source: l.value.file.clone(), bytes: std::sync::Arc::new(bytes), sha256 });
             Some(LogoRef { path, alt })
         }
