@@ -228,3 +228,248 @@ fn generated_sites_keep_part2_out_of_public_pdf_text() {
         panic!("{e}");
     }
 }
+
+/// A word as `pdftotext -bbox` places it: its box in points from the top left.
+#[derive(Debug, Clone)]
+struct Word {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+    text: String,
+}
+
+/// Pages of word boxes, with each page's width and height.
+fn word_boxes(pdf: &Path) -> Vec<(f64, f64, Vec<Word>)> {
+    let (ok, out) = tool("pdftotext", &["-bbox", &pdf.to_string_lossy(), "-"]);
+    assert!(ok, "pdftotext -bbox failed on {}: {out}", pdf.display());
+    let attr = |tag: &str, name: &str| -> f64 {
+        let key = format!("{name}=\"");
+        tag.split(&key).nth(1).and_then(|s| s.split('"').next()).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN)
+    };
+    let mut pages = Vec::new();
+    for page in out.split("<page ").skip(1) {
+        let head = &page[..page.find('>').unwrap_or(0)];
+        let (w, h) = (attr(head, "width"), attr(head, "height"));
+        let mut words = Vec::new();
+        for chunk in page.split("<word ").skip(1) {
+            let tag = &chunk[..chunk.find('>').unwrap_or(0)];
+            let text = chunk[chunk.find('>').map(|i| i + 1).unwrap_or(0)..].split("</word>").next().unwrap_or("").to_string();
+            words.push(Word { x0: attr(tag, "xMin"), y0: attr(tag, "yMin"), x1: attr(tag, "xMax"), y1: attr(tag, "yMax"), text });
+        }
+        pages.push((w, h, words));
+    }
+    pages
+}
+
+/// The page's text area: A4 with agendum's 2.2 cm side margins (lib.typ `setup`).
+const SIDE_MARGIN: f64 = 2.2 / 2.54 * 72.0;
+
+/// Words that print over other words, and words outside the text area, in one PDF.
+fn overprint(pdf: &Path) -> Vec<String> {
+    page_problems(&pdf.display().to_string(), word_boxes(pdf))
+}
+
+fn page_problems(name: &str, pages: Vec<(f64, f64, Vec<Word>)>) -> Vec<String> {
+    let tol = 0.5;
+    let mut found = Vec::new();
+    for (n, (width, height, mut words)) in pages.into_iter().enumerate() {
+        words.sort_by(|a, b| a.y0.total_cmp(&b.y0));
+        for (i, a) in words.iter().enumerate() {
+            if a.x0 < SIDE_MARGIN - 1.0 || a.x1 > width - SIDE_MARGIN + 1.0 || a.y0 < 0.0 || a.y1 > height {
+                found.push(format!("{name}: page {}: '{}' lies outside the text area (x {:.1}-{:.1} of {width:.1})", n + 1, a.text, a.x0, a.x1));
+            }
+            for b in &words[i + 1..] {
+                if b.y0 >= a.y1 - tol {
+                    break;
+                }
+                let ox = a.x1.min(b.x1) - a.x0.max(b.x0);
+                let oy = a.y1.min(b.y1) - a.y0.max(b.y0);
+                if ox > tol && oy > tol {
+                    found.push(format!("{name}: page {}: '{}' overprints '{}'", n + 1, a.text, b.text));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn overprint_checker_finds_overlapping_and_outlying_words() {
+    let w = |x0: f64, y0: f64, x1: f64, y1: f64, t: &str| Word { x0, y0, x1, y1, text: t.into() };
+    let clean = vec![(
+        595.0,
+        842.0,
+        vec![w(70.0, 100.0, 120.0, 112.0, "Economic"), w(125.0, 100.0, 200.0, 112.0, "Development"), w(70.0, 114.0, 120.0, 126.0, "Scope")],
+    )];
+    assert!(page_problems("clean", clean).is_empty());
+    let overlapping = vec![(595.0, 842.0, vec![w(70.0, 100.0, 160.0, 112.0, "Development"), w(150.0, 101.0, 200.0, 113.0, "Scope")])];
+    assert_eq!(page_problems("overlap", overlapping).len(), 1);
+    let outside = vec![(595.0, 842.0, vec![w(70.0, 100.0, 590.0, 112.0, "0123456789abcdef0123456789abcdef")])];
+    assert_eq!(page_problems("outside", outside).len(), 1);
+}
+
+/// Every PDF of the example and the fixtures: no word prints over another or outside the
+/// text area.
+#[test]
+fn no_word_prints_over_another_or_off_the_text_area() {
+    let mut problems = Vec::new();
+    let mut pdfs = 0;
+    for (name, site) in sites() {
+        let out = build(&site, &format!("overprint-{name}"));
+        for pdf in files_under(&out).into_iter().filter(|p| p.extension().is_some_and(|e| e == "pdf")) {
+            pdfs += 1;
+            problems.extend(overprint(&pdf));
+        }
+    }
+    assert!(pdfs >= 8, "{pdfs} PDFs checked");
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}
+
+/// A stress corpus of tables a council might paste in: many columns, long words, long
+/// tokens, lists in cells, wide numbers, empty cells, Markdown and YAML tables alike.
+/// Nothing may print over anything else or off the page.
+#[test]
+fn stress_tables_never_overprint() {
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n.max(1) as u64) as usize
+        }
+    }
+    let mut rng = Rng(0x7ab1e5);
+    const WORDS: &[&str] = &[
+        "council",
+        "the",
+        "Economic",
+        "Development",
+        "Responsibilities",
+        "Implementation",
+        "co-operation",
+        "Stakeholders",
+        "environmental",
+        "A",
+        "of",
+        "and",
+        "interdepartmental",
+        "Accountability",
+        "£1,250,000",
+        "TBA",
+        "n/a",
+        "Haringey/Waltham",
+        "Forest",
+        "2011/12",
+        "ward",
+        "Llanfairpwllgwyngyll",
+        "Überprüfung",
+        "Zażółć",
+        "approximately",
+        "e-mail",
+    ];
+    let token = |rng: &mut Rng| -> String {
+        match rng.below(4) {
+            0 => (0..64 + rng.below(64)).map(|i| b"0123456789abcdef"[(i * 7 + rng.below(16)) % 16] as char).collect(),
+            1 => format!("https://www.example.gov.uk/{}", "democracy/documents/s12345/".repeat(1 + rng.below(4))),
+            2 => "//fileserver/share/committee/papers/2011/07/appendix-b-final-version-2-agreed.docx".to_string(),
+            _ => "Supercalifragilisticexpialidocious-and-then-some-more-hyphenated-words".to_string(),
+        }
+    };
+    let words = |rng: &mut Rng, n: usize| -> String {
+        (0..n).map(|_| if rng.below(40) == 0 { token(rng) } else { WORDS[rng.below(WORDS.len())].to_string() }).collect::<Vec<_>>().join(" ")
+    };
+    let dir = temp_dir("stress-tables").join("site");
+    let meeting = dir.join("content/meetings/2030-05-01-planning");
+    std::fs::create_dir_all(&meeting).unwrap();
+    std::fs::create_dir_all(dir.join("content/committees")).unwrap();
+    std::fs::write(dir.join("agendum.yaml"), "council: Stress Borough Council\ntheme: default\n").unwrap();
+    std::fs::write(dir.join("content/committees/planning.yaml"), "name: Planning Committee\nkind: regulatory\nmembers:\n  - name: Councillor A. Chair\n")
+        .unwrap();
+    let mut items = String::new();
+    for r in 1..=6 {
+        let mut body = String::from("## Summary\n\nTables of every shape.\n\n## Background and commentary\n\n");
+        let mut tables = String::new();
+        for t in 0..4 {
+            let ncols = 1 + rng.below(if t == 3 { 12 } else { 6 });
+            // A Markdown table.
+            let head: Vec<String> = (0..ncols)
+                .map(|_| {
+                    let n = 1 + rng.below(3);
+                    words(&mut rng, n)
+                })
+                .collect();
+            body.push_str(&format!("| {} |\n|{}|\n", head.join(" | "), vec!["---"; ncols].join("|")));
+            for _ in 0..1 + rng.below(5) {
+                let cells: Vec<String> = (0..ncols)
+                    .map(|_| match rng.below(6) {
+                        0 => String::new(),
+                        1 => format!("{}", rng.below(1_000_000_000)),
+                        _ => {
+                            let n = 1 + rng.below(25);
+                            words(&mut rng, n)
+                        }
+                    })
+                    .collect();
+                body.push_str(&format!("| {} |\n", cells.join(" | ")));
+            }
+            body.push('\n');
+            // A YAML table, with money and lists in cells.
+            let key = format!("t{t}");
+            let cols: Vec<(String, bool)> = (0..ncols).map(|c| (format!("c{c}"), c > 0 && rng.below(3) == 0)).collect();
+            tables.push_str(&format!("  {key}:\n    caption: {}\n    columns:\n", words(&mut rng, 4)));
+            for (c, money) in &cols {
+                tables.push_str(&format!(
+                    "      - {{ key: {c}, heading: \"{}\"{} }}\n",
+                    {
+                        let n = 1 + rng.below(4);
+                        words(&mut rng, n)
+                    },
+                    if *money { ", format: money" } else { "" }
+                ));
+            }
+            tables.push_str("    rows:\n");
+            for _ in 0..1 + rng.below(6) {
+                tables.push_str("      - ");
+                let cells: Vec<String> = cols
+                    .iter()
+                    .map(|(c, money)| {
+                        if *money {
+                            format!("{c}: {}", rng.below(2_000_000_000))
+                        } else if rng.below(4) == 0 {
+                            format!("{c}: \"- {}\\n- {}\"", words(&mut rng, 3), words(&mut rng, 6))
+                        } else {
+                            format!("{c}: \"{}\"", {
+                                let n = 1 + rng.below(30);
+                                words(&mut rng, n)
+                            })
+                        }
+                    })
+                    .collect();
+                tables.push_str(&format!("{{ {} }}\n", cells.join(", ")));
+            }
+            body.push_str(&format!("[[table {key}]]\n\n"));
+        }
+        body.push_str(&format!("A long token in running text: {}\n", token(&mut rng)));
+        let front = format!(
+            "---\ntitle: Stress report {r}\nreport_of: Director\ncontact_officer:\n  name: A. Officer\n  email: a@example.gov.uk\nwards: all\ndecision:\n  key: false\npurpose: information\nbackground_papers: none\nrecommendations:\n  - That the committee notes the tables.\ntables:\n{tables}---\n\n"
+        );
+        std::fs::write(meeting.join(format!("{r:02}-stress-{r}.md")), front + &body).unwrap();
+        items.push_str(&format!("  - report: stress-{r}\n"));
+    }
+    std::fs::write(
+        meeting.join("meeting.yaml"),
+        format!("committee: planning\ndate: 2030-05-01\ntime: \"18:00\"\nvenue: Town Hall\npublished: 2030-04-20\nitems:\n{items}"),
+    )
+    .unwrap();
+    let out = build(&dir, "stress-tables-out");
+    let mut problems = Vec::new();
+    let mut pdfs = 0;
+    for pdf in files_under(&out).into_iter().filter(|p| p.extension().is_some_and(|e| e == "pdf")) {
+        pdfs += 1;
+        problems.extend(overprint(&pdf));
+    }
+    assert_eq!(pdfs, 7);
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.iter().take(40).cloned().collect::<Vec<_>>().join("\n"));
+}

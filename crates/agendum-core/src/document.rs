@@ -132,9 +132,10 @@ pub struct TableColumn {
     pub heading: Vec<Inline>,
     /// "left", "right" or "center".
     pub align: &'static str,
-    /// Relative width for paged output (1-4), from the length of the column's text;
-    /// 0 sizes the column to its content (numbers, money).
-    pub weight: u8,
+    /// The column's longest unbreakable run of text (a word, or a slice of a token too
+    /// long for any line): paged output makes the column at least this wide, as a
+    /// browser's automatic table layout does.
+    pub min_text: String,
 }
 
 /// A label-value row of the header block. Values are parts printed in separate cells
@@ -392,7 +393,7 @@ pub fn for_each_inline(blocks: &[Block], f: &mut dyn FnMut(&Inline)) {
     for_each_block(blocks, &mut |b| own_inlines(b).into_iter().flatten().for_each(|i| inl(i, f)));
 }
 
-/// Every block, for passes that rewrite blocks in place (ids, table weights). `f` sees a
+/// Every block, for passes that rewrite blocks in place (ids, table columns). `f` sees a
 /// block before its children.
 pub fn for_each_block_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Block)) {
     for b in blocks {

@@ -244,8 +244,11 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
                 }
                 TagEnd::Table => {
                     if let Some(Frame::Table { aligns, head, rows, .. }) = stack.pop() {
-                        let columns =
-                            head.into_iter().enumerate().map(|(i, heading)| TableColumn { heading, align: align_name(aligns.get(i)), weight: 1 }).collect();
+                        let columns = head
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, heading)| TableColumn { heading, align: align_name(aligns.get(i)), min_text: String::new() })
+                            .collect();
                         let table = Table { caption: None, columns, rows, footer: None, note: None };
                         push_block(&mut stack, &mut out, Block::Table(table), block_line);
                     }

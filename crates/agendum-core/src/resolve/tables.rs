@@ -1,20 +1,48 @@
-//! Pass: YAML tables with money formatting and totals, and column weights for paged output.
+//! Pass: YAML tables with money formatting and totals, and each column's longest
+//! unbreakable text for paged layout.
 
 use super::*;
 
-/// Column weights for paged tables: long text gets more room, numbers their own width.
+/// Longest run of text that cannot be broken across lines in a column, for paged layout.
+/// A token longer than `LONG_TOKEN` characters (a checksum, a URL) is broken into slices of
+/// `TOKEN_SLICE` by the PDF templates, so a slice is its unit.
 pub(super) fn weigh_tables(blocks: &mut [Block]) {
     for_each_block_mut(blocks, &mut |b| {
         if let Block::Table(t) = b {
             for i in 0..t.columns.len() {
-                let numeric = t.columns[i].align == "right";
-                let chars: usize = t.rows.iter().filter_map(|r| r.get(i)).map(|c| text_len(c)).sum();
-                let avg = chars / t.rows.len().max(1);
-                let head = plain(&t.columns[i].heading).len();
-                t.columns[i].weight = if numeric { 0 } else { (avg.max(head) / 25).clamp(1, 4) as u8 };
+                let mut texts = vec![plain(&t.columns[i].heading)];
+                for row in &t.rows {
+                    if let Some(cell) = row.get(i) {
+                        for_each_block(cell, &mut |b| {
+                            if let Block::Para { content, .. } | Block::Heading { content, .. } = b {
+                                texts.push(plain(content));
+                            }
+                        });
+                    }
+                }
+                if let Some(f) = t.footer.as_ref().and_then(|f| f.get(i)) {
+                    texts.push(plain(f));
+                }
+                t.columns[i].min_text = longest_unit(texts.iter().map(String::as_str));
             }
         }
     });
+}
+
+/// Tokens at least this long are broken into slices in paged output.
+pub const LONG_TOKEN: usize = 25;
+pub const TOKEN_SLICE: usize = 8;
+
+fn longest_unit<'a>(texts: impl Iterator<Item = &'a str>) -> String {
+    let mut best = String::new();
+    for word in texts.flat_map(str::split_whitespace) {
+        let n = word.chars().count();
+        let unit: String = if n >= LONG_TOKEN { word.chars().take(TOKEN_SLICE).collect() } else { word.to_string() };
+        if unit.chars().count() > best.chars().count() {
+            best = unit;
+        }
+    }
+    best
 }
 
 pub(super) struct ReportTables<'a> {
@@ -56,7 +84,7 @@ pub fn build_table(data: &TableData, file: &Path, line_offset: u32) -> Result<Ta
         .map(|c| TableColumn {
             heading: vec![Inline::text(c.heading.clone())],
             align: if matches!(c.format, ColumnFormat::Money | ColumnFormat::Number | ColumnFormat::Percent) { "right" } else { "left" },
-            weight: 1,
+            min_text: String::new(),
         })
         .collect();
     let mut totals: BTreeMap<&str, f64> = BTreeMap::new();

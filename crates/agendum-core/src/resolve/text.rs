@@ -31,16 +31,6 @@ pub fn display_time(t: NaiveTime) -> String {
     }
 }
 
-pub(super) fn text_len(blocks: &[Block]) -> usize {
-    let mut n = 0;
-    for_each_block(blocks, &mut |b| {
-        if let Block::Para { content, .. } = b {
-            n += plain(content).len();
-        }
-    });
-    n
-}
-
 pub(super) fn node_line(n: &Node) -> u32 {
     match n {
         Node::Heading { line, .. } | Node::Block { line, .. } | Node::DataTable { line, .. } => *line,
