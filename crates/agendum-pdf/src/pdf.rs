@@ -19,7 +19,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use agendum_core::audience::View;
 use agendum_core::diag::{Diagnostic, Pos};
-use agendum_core::document::{block_ids, for_each_block, Appendix, Block, MeetingDoc, ReportDoc};
+use agendum_core::document::{block_ids, for_each_block, Block, MeetingDoc, ReportDoc};
 use agendum_core::theme::Theme;
 
 /// Shared, read-only state for every PDF of a build: the library, fonts and templates.
@@ -219,7 +219,7 @@ impl PdfRenderer {
             tagged: true,
             pretty: false,
         };
-        let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, errors.as_slice()));
+        let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, errors.as_slice())).map(open_with_bookmarks);
         // Typst memoises across compilations. Entries unused for the last few documents
         // are dropped so that memory stays bounded on archive-sized builds, while what
         // documents share (fonts, shaping, the templates) stays warm.
@@ -247,6 +247,38 @@ impl PdfRenderer {
     }
 }
 
+/// Ask viewers to open the bookmarks pane (`/PageMode /UseOutlines`): a long pack is
+/// navigated by its outline. Typst has no option for it, so the key is added to the
+/// document catalog, which Typst writes as the last object before a classic xref table:
+/// only `startxref` moves. Any other shape is left as it is.
+pub fn open_with_bookmarks(pdf: Vec<u8>) -> Vec<u8> {
+    fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+        hay.windows(needle.len()).rposition(|w| w == needle)
+    }
+    let key = b"/PageMode/UseOutlines";
+    let Some(cat) = find(&pdf, b"/Type/Catalog") else { return pdf };
+    let Some(xref) = find(&pdf, b"\nxref\n").map(|i| i + 1) else { return pdf };
+    let Some(sx) = find(&pdf, b"startxref\n") else { return pdf };
+    // The catalog must be the last object: nothing but its own dictionary before the xref.
+    if cat > xref || find(&pdf[cat..xref], b" 0 obj").is_some() || find(&pdf[cat..xref], b"/PageMode").is_some() {
+        return pdf;
+    }
+    let num_start = sx + b"startxref\n".len();
+    let num_end = pdf[num_start..].iter().position(|b| !b.is_ascii_digit()).map(|n| num_start + n).unwrap_or(num_start);
+    let Some(offset) = std::str::from_utf8(&pdf[num_start..num_end]).ok().and_then(|s| s.parse::<usize>().ok()) else { return pdf };
+    if offset != xref {
+        return pdf;
+    }
+    let at = cat + b"/Type/Catalog".len();
+    let mut out = Vec::with_capacity(pdf.len() + key.len());
+    out.extend_from_slice(&pdf[..at]);
+    out.extend_from_slice(key);
+    out.extend_from_slice(&pdf[at..num_start]);
+    out.extend_from_slice((offset + key.len()).to_string().as_bytes());
+    out.extend_from_slice(&pdf[num_end..]);
+    out
+}
+
 /// Each page of a PDF as a standalone SVG document (vector, white background).
 pub fn pdf_to_svgs(bytes: &[u8]) -> Result<Vec<String>, String> {
     let pdf = hayro_syntax::Pdf::new(bytes.to_vec()).map_err(|e| format!("{e:?}"))?;
@@ -260,14 +292,10 @@ pub fn pdf_to_svgs(bytes: &[u8]) -> Result<Vec<String>, String> {
     Ok(pages.iter().map(|page| hayro_svg::convert(page, &cache, &settings, &render)).collect())
 }
 
-/// The report as template data: withheld appendices are listed apart, in `withheld`, so
-/// the report can say what was withheld.
+/// The report as template data. Appendices stay in the report's order; the view has
+/// already reduced a withheld one to its label, title and anchor (`withheld: true`).
 fn report_value(r: &ReportDoc) -> Value {
-    let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
-    let shown: Vec<&Appendix> = r.appendices.iter().filter(|a| !a.withheld).collect();
-    v["appendices"] = json!(shown);
-    v["withheld"] = agendum_core::render::withheld_appendices(r);
-    v
+    serde_json::to_value(r).unwrap_or(Value::Null)
 }
 
 /// Every element id in a report, so templates link only to targets that exist. A

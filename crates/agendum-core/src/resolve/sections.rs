@@ -91,7 +91,8 @@ pub(super) fn generated_section(sec: &SectionScheme, src: &ReportSource, appendi
         }
         SectionKind::BackgroundPapers => match front.background_papers.as_ref().map(|b| &b.value) {
             None => None,
-            Some(BackgroundPapers::Text(t)) => Some(vec![para(inline_markdown(t))]),
+            // `none` as the author typed it reads "None." on the page.
+            Some(BackgroundPapers::Text(t)) => Some(vec![para(inline_markdown(&sentence(t)))]),
             Some(BackgroundPapers::List(items)) if items.is_empty() => None,
             Some(BackgroundPapers::List(items)) => Some(items.iter().map(|t| para(inline_markdown(t))).collect()),
         },
@@ -174,4 +175,18 @@ pub(super) fn header_rows(scheme: &ThemeScheme, ctx: &MeetingCtx<'_>, src: &Repo
         }
     }
     rows
+}
+
+/// A short answer as a sentence: capital first letter, closing full stop ("none" -> "None.").
+fn sentence(t: &str) -> String {
+    let t = t.trim();
+    let mut chars = t.chars();
+    let mut out: String = match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => return String::new(),
+    };
+    if !out.ends_with(['.', '!', '?', ')']) && out.split_whitespace().count() <= 3 {
+        out.push('.');
+    }
+    out
 }
