@@ -82,6 +82,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut to_freeze = Vec::new();
     let mut members = publish::Publication::default();
     if !opts.html_only {
+        // A character no font has would fail a PDF deep in Typst: say where it is instead.
+        let unprintable = check::unprintable_characters(&folder);
+        if unprintable.has_errors() {
+            return Err(unprintable);
+        }
         let (reused, published_packs) = archive::frozen_packs(&opts.site, &site, &public)?;
         let pdf = pdf::PdfRenderer::new(theme)?;
         let cache = cache::PdfCache::for_output(&targets.output);

@@ -183,3 +183,59 @@ fn source_date_epoch_sets_the_pdf_date() {
     let pdf = std::fs::read(out.join("performance-management-board/2010-06-14/agenda-pack.pdf")).unwrap();
     assert!(String::from_utf8_lossy(&pdf).contains("2023-11-14"), "SOURCE_DATE_EPOCH 1700000000 is 14 November 2023");
 }
+
+/// Lists and quotes nest as deep as `check` allows and the PDF lays them out; one level
+/// more is refused by `check` and `build` alike, with the line.
+#[test]
+fn nesting_limit_is_the_same_for_check_and_build() {
+    let limit = agendum::markdown::MAX_NESTING;
+    for (depth, ok) in [(limit, true), (limit + 1, false)] {
+        let dir = temp_dir(&format!("nesting-{depth}"));
+        let site = dir.join("site");
+        copy_dir(&fixture("part2"), &site);
+        let report = site.join("content/meetings/2025-06-17-cabinet/03-leisure-contract-award.md");
+        let list: String = (0..depth).map(|i| format!("{}- level {}\n", "  ".repeat(i), i + 1)).collect();
+        let quote: String = (1..=depth).map(|i| format!("{} quoted {i}\n", ">".repeat(i))).collect();
+        let text = read(&report).replace("## Financial implications", &format!("{list}\n{quote}\n## Financial implications"));
+        std::fs::write(&report, text).unwrap();
+        let check = agendum(&["check", "--site", site.to_str().unwrap()]);
+        let build = agendum(&["build", "--site", site.to_str().unwrap(), "--output", dir.join("out").to_str().unwrap()]);
+        let (ce, be) = (String::from_utf8_lossy(&check.stderr).into_owned(), String::from_utf8_lossy(&build.stderr).into_owned());
+        assert_eq!(build.status.success(), ok, "depth {depth}: {be}");
+        assert!(ce.contains("nest more than") != ok && be.contains("nest more than") != ok, "depth {depth}:\n{ce}\n{be}");
+        if !ok {
+            assert!(be.contains("03-leisure-contract-award.md:"), "{be}");
+        }
+    }
+}
+
+/// Summaries in the UK's community languages print; a character no font has is reported
+/// by `check` and `build` alike, at its line and column, instead of failing in Typst.
+#[test]
+fn every_script_prints_and_the_unprintable_is_located() {
+    let dir = temp_dir("scripts");
+    let site = dir.join("site");
+    copy_dir(&fixture("part2"), &site);
+    let report = site.join("content/meetings/2025-06-17-cabinet/03-leisure-contract-award.md");
+    let summaries = "Polski: zażółć gęślą jaźń. Română: știință. Cymraeg: Llanfairpwllgwyngyll ŵŷ. Ελληνικά. Русский. \
+ਪੰਜਾਬੀ ਸਾਰ. اردو خلاصہ. العربية ملخص. বাংলা সারাংশ. ગુજરાતી સારાંશ. हिन्दी सारांश. 中文摘要，繁體中文摘要。 ትግርኛ. ₹100 €5 ✓ ★";
+    let text = read(&report).replace("## Financial implications", &format!("{summaries}\n\n## Financial implications"));
+    std::fs::write(&report, &text).unwrap();
+    let out = dir.join("out");
+    let res = agendum(&["build", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    let pdf = std::fs::read(out.join("cabinet/2025-06-17/03-leisure-contract-award.pdf")).unwrap();
+    let _ = pdf;
+    assert_conforms(&out.join("cabinet/2025-06-17/03-leisure-contract-award.pdf"));
+    // One emoji: both commands name the file, line and column.
+    let line = text.lines().position(|l| l.starts_with("Polski:")).unwrap() + 1;
+    std::fs::write(&report, text.replace("Polski:", "Polski 📜:")).unwrap();
+    for args in [vec!["check"], vec!["build", "--output", dir.join("out2").to_str().unwrap()]] {
+        let mut all = vec!["--site", site.to_str().unwrap()];
+        all.extend(args.iter().copied());
+        let res = agendum(&all);
+        let err = String::from_utf8_lossy(&res.stderr);
+        assert_eq!(res.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(&format!("03-leisure-contract-award.md:{line}:8")) && err.contains("U+1F4DC"), "{args:?}: {err}");
+    }
+}

@@ -27,6 +27,49 @@ pub fn check_folder(root: &Path) -> Diagnostics {
 }
 
 pub fn check(site: &crate::Site) -> Diagnostics {
+    let mut d = check_content(site);
+    d.extend(unprintable_characters(site));
+    d.sort();
+    d
+}
+
+/// Characters no bundled or theme font has: Typst would refuse the whole PDF for one of
+/// them, so each is reported where it stands (once per file and character).
+pub fn unprintable_characters(site: &crate::Site) -> Diagnostics {
+    let coverage = crate::fonts::Coverage::of(site.theme.fonts.values().map(Vec::as_slice));
+    let mut out = Diagnostics::new();
+    let mut files = vec![site.root.join("agendum.yaml")];
+    files.extend(
+        crate::load::sorted_files(&site.root.join("content"), 6)
+            .into_iter()
+            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("md" | "yaml" | "yml"))),
+    );
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let mut seen = std::collections::BTreeSet::new();
+        for (n, line) in text.lines().enumerate() {
+            for (col, c) in line.chars().enumerate() {
+                if !coverage.covers(c) && seen.insert(c) {
+                    let count = text.chars().filter(|x| *x == c).count();
+                    out.push(
+                        Diagnostic::error(
+                            Pos::new(crate::diag::rel(&site.root, &path), n as u32 + 1, col as u32 + 1),
+                            format!(
+                                "the character {c:?} (U+{:04X}) cannot be printed in the PDFs: no bundled or theme font has it{}",
+                                c as u32,
+                                if count > 1 { format!(" ({count} times in this file)") } else { String::new() }
+                            ),
+                        )
+                        .hint("replace it (an emoji with words, say), or add a font that has it to the theme's fonts/ folder"),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+fn check_content(site: &crate::Site) -> Diagnostics {
     let root = site.root.as_path();
     let theme = &site.theme;
     let loaded = match site.load() {

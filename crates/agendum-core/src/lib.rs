@@ -10,6 +10,7 @@
 // Front
 pub mod builtin;
 pub mod diag;
+pub mod fonts;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -37,7 +37,14 @@ pub struct Parsed {
     pub raw_html: Vec<u32>,
     /// Images without alt text (line).
     pub images_without_alt: Vec<u32>,
+    /// Lists and quotes nested deeper than `MAX_NESTING` (line of the first too deep).
+    pub too_deep: Vec<u32>,
 }
+
+/// How deep lists and quotes may nest. Council papers use three or four levels; the
+/// PDF's layout is proven to this depth (tests/pdf.rs), and `check` and `build` refuse
+/// deeper ones alike, with the line.
+pub const MAX_NESTING: usize = 8;
 
 enum Frame {
     /// Inline container: paragraph, heading, emphasis, link, table cell...
@@ -92,6 +99,14 @@ enum InlineKind {
     Cell,
 }
 
+/// Record `line` if a list or quote opened here would nest deeper than allowed.
+fn note_depth(stack: &[Frame], line: u32, too_deep: &mut Vec<u32>) {
+    let depth = stack.iter().filter(|f| matches!(f, Frame::List { .. } | Frame::Quote { .. })).count() + 1;
+    if depth > MAX_NESTING && too_deep.is_empty() {
+        too_deep.push(line);
+    }
+}
+
 pub fn parse(text: &str, first_line: u32) -> Parsed {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
@@ -132,6 +147,7 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
                     }
                     Tag::BlockQuote(_) => {
                         flush_implicit(&mut stack);
+                        note_depth(&stack, line, &mut out.too_deep);
                         stack.push(Frame::Quote { blocks: vec![] })
                     }
                     Tag::CodeBlock(kind) => {
@@ -145,6 +161,7 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
                     }
                     Tag::List(start) => {
                         flush_implicit(&mut stack);
+                        note_depth(&stack, line, &mut out.too_deep);
                         stack.push(Frame::List { ordered: start.is_some(), items: vec![] })
                     }
                     Tag::Item => stack.push(Frame::Item { blocks: vec![] }),

@@ -312,6 +312,9 @@ pub struct Theme {
     pub templates: BTreeMap<String, String>,
     /// Static files by output path (`agendum.css`), already layered.
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// The bundled fonts (`assets/fonts`) and the theme's own (`fonts/`), by file name:
+    /// what the PDFs are set in, and what `check` measures coverage against.
+    pub fonts: BTreeMap<String, Vec<u8>>,
 }
 
 impl ThemeScheme {
@@ -377,10 +380,19 @@ pub fn load_theme(site: &Path, name: &str, name_pos: Pos) -> Result<Theme, Diagn
     for (p, b) in builtin::files_under(&format!("themes/{name}/static")) {
         statics.insert(p.to_string(), b.to_vec());
     }
+    let mut fonts = BTreeMap::new();
+    for (p, b) in builtin::files_under("assets/fonts").chain(builtin::files_under(&format!("themes/{name}/fonts"))) {
+        if crate::fonts::is_font_file(p) {
+            fonts.insert(p.to_string(), b.to_vec());
+        }
+    }
     if let Some(dir) = &theme_dir {
         layer_dir(site, &dir.join("templates"), "", &mut templates)?;
         layer_dir(site, &dir.join("pdf"), "pdf/", &mut templates)?;
         layer_static(&dir.join("static"), &mut statics)?;
+        let mut own = BTreeMap::new();
+        layer_static(&dir.join("fonts"), &mut own)?;
+        fonts.extend(own.into_iter().filter(|(p, _)| crate::fonts::is_font_file(p)));
     }
     // 3. the site's own templates. A site file identical to the built-in default is the
     //    default (a site that copied the defaults, or this repository, which is both the
@@ -393,7 +405,7 @@ pub fn load_theme(site: &Path, name: &str, name_pos: Pos) -> Result<Theme, Diagn
             templates.insert(name, text);
         }
     }
-    Ok(Theme { scheme, scheme_path, templates, statics })
+    Ok(Theme { scheme, scheme_path, templates, statics, fonts })
 }
 
 fn layer_dir(site: &Path, dir: &Path, prefix: &str, into: &mut BTreeMap<String, String>) -> Result<(), Diagnostic> {

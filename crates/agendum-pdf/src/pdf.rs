@@ -71,11 +71,9 @@ impl PdfJob {
 impl PdfRenderer {
     pub fn new(theme: &Theme) -> Result<Self, Diagnostic> {
         let mut fonts = FontStore::new();
-        for (name, bytes) in agendum_core::builtin::files_under("assets/fonts") {
-            if !name.ends_with(".ttf") && !name.ends_with(".otf") {
-                continue;
-            }
-            for font in Font::iter(Bytes::new(bytes)) {
+        // The bundled fonts and the theme's: Typst falls back through all of them.
+        for bytes in theme.fonts.values() {
+            for font in Font::iter(Bytes::new(bytes.clone())) {
                 let info = font.info().clone();
                 fonts.push((font, info));
             }
@@ -100,7 +98,7 @@ impl PdfRenderer {
             h.update(id.vpath().get_with_slash().as_bytes());
             h.update(Sha256::digest(src.text().as_bytes()));
         }
-        for (name, bytes) in agendum_core::builtin::files_under("assets/fonts") {
+        for (name, bytes) in &theme.fonts {
             h.update(name.as_bytes());
             h.update(Sha256::digest(bytes));
         }

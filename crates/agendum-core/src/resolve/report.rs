@@ -56,6 +56,7 @@ pub(super) fn resolve_report(
 
     // Split the Markdown into sections by `##` headings.
     let parsed = markdown::parse(&src.body, src.body_line);
+    diags.extend(too_deep(file, &parsed));
     for line in &parsed.images_without_alt {
         // Accessibility is a legal duty: a tagged PDF cannot carry an image without it.
         diags.push(
@@ -351,6 +352,14 @@ pub(super) fn resolve_report(
                         match crate::load::read_text(ctx.site_root, &full) {
                             Ok(text) => {
                                 let parsed = markdown::parse(&text, 1);
+                                diags.extend(too_deep(&shown, &parsed));
+                                for line in &parsed.images_without_alt {
+                                    diags.push(
+                                        Diagnostic::error(Pos::new(&shown, *line, 1), "image has no alt text")
+                                            .field("![alt]")
+                                            .hint("describe the image: ![Map of the ward boundaries](map.png)"),
+                                    );
+                                }
                                 let prefix = format!("{}-", ap.anchor);
                                 ap.blocks.extend(appendix_blocks(parsed.nodes, e.numbered, &prefix, scheme, &tables, &mut labels, &mut diags));
                             }
@@ -481,4 +490,16 @@ pub(super) fn resolve_report(
         public_sources: public_sources.into_iter().chain(image_sources).collect(),
     };
     Ok((doc, warnings, assets))
+}
+
+/// Lists and quotes nested deeper than the PDF can lay out, as an error at their line.
+pub(super) fn too_deep(file: &Path, parsed: &markdown::Parsed) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    for line in &parsed.too_deep {
+        d.push(
+            Diagnostic::error(Pos::new(file, *line, 1), format!("lists or quotes nest more than {} deep here", markdown::MAX_NESTING))
+                .hint("flatten the list: a paper's structure rarely needs more than three or four levels"),
+        );
+    }
+    d
 }
