@@ -180,6 +180,11 @@ fn public_pdfs_carry_no_exempt_text() {
     // original is published beside it.
     let item = pdftotext(&out.join("cabinet/2025-06-17/03-leisure-contract-award.pdf"), None);
     assert!(item.contains("Appendix A: Memorandum of Understanding"));
+    // Footnotes are printed, not only linked.
+    assert!(
+        item.split_whitespace().collect::<Vec<_>>().join(" ").contains("Medium-term financial strategy 2025-2029, approved by Council on 26 February 2025."),
+        "{item}"
+    );
     assert!(pdftotext(&out.join("cabinet/2025-06-17/03-leisure-contract-award-appendix-a.pdf"), None).contains("Memorandum of Understanding"));
     // The members' pack has everything.
     let full = pdftotext(&members.join("cabinet/2025-06-17/agenda-pack.pdf"), None);
