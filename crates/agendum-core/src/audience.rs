@@ -176,6 +176,7 @@ fn public_report(r: &ReportDoc) -> ReportDoc {
     for a in r.appendices.iter_mut().filter(|a| a.exempt) {
         a.blocks.clear();
         a.pdf = None;
+        a.alt = None;
         a.withheld = true;
     }
     let redirect = |target: &str| hidden.iter().find(|(id, _, _)| id == target).map(|(_, anchor, label)| (anchor.clone(), label.clone()));

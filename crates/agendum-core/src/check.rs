@@ -69,6 +69,58 @@ pub fn unprintable_characters(site: &crate::Site) -> Diagnostics {
     out
 }
 
+/// PDF appendices as their authors made them: published beside the report as they are, so
+/// a council wants them PDF/A (archival) and PDF/UA (tagged); and their pages go into
+/// the item PDF as pictures, which need the author's words (`alt`) for a screen reader.
+fn author_pdfs(site: &LoadedSite) -> Diagnostics {
+    use page_validation::{validate_pdf_bytes, ValidationOptions, ValidationProfile};
+    let mut out = Diagnostics::new();
+    for m in &site.meetings {
+        let dir = site.root.join("content/meetings").join(&m.dir_name);
+        for src in &m.reports {
+            for a in &src.front.appendices {
+                let Some(file) = a.value.file.as_deref().filter(|f| f.to_lowercase().ends_with(".pdf")) else { continue };
+                let pos = spanned_pos(&src.path, a, 1);
+                if a.value.alt.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                    out.push(
+                        Diagnostic::warning(pos.clone(), format!("PDF appendix {} has no `alt`", a.value.id))
+                            .field("appendices.alt")
+                            .hint("say in a sentence or two what it is and shows, e.g. `alt: The signed memorandum of understanding, 6 pages`: its pages are pictures in the item PDF"),
+                    );
+                }
+                let Ok(path) = crate::resolve::safe_join(&dir, file) else { continue };
+                let Ok(bytes) = std::fs::read(&path) else { continue };
+                let mut failing = Vec::new();
+                for (profile, name) in [(ValidationProfile::PdfA2b, "PDF/A-2b"), (ValidationProfile::PdfUa1, "PDF/UA-1")] {
+                    let Ok(report) = validate_pdf_bytes(&bytes, &ValidationOptions::default().profile(profile)) else {
+                        failing.push(format!("{name}: the validator could not read it"));
+                        continue;
+                    };
+                    let mut rules: Vec<String> = report.failures.iter().map(|f| f.rule_id.clone()).collect();
+                    rules.sort();
+                    rules.dedup();
+                    if !rules.is_empty() {
+                        let shown: Vec<String> = rules.iter().take(4).cloned().collect();
+                        failing.push(format!(
+                            "{name}: {}{}",
+                            shown.join(", "),
+                            if rules.len() > 4 { format!(" and {} more", rules.len() - 4) } else { String::new() }
+                        ));
+                    }
+                }
+                if !failing.is_empty() {
+                    out.push(
+                        Diagnostic::warning(pos, format!("appendix file `{file}` is not archival and accessible ({})", failing.join("; ")))
+                            .field("appendices.file")
+                            .hint("export it again as PDF/A with document structure tags (in Word: Save As PDF, Options, 'PDF/A compliant' and 'Document structure tags for accessibility'); it is published as it is"),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
 fn check_content(site: &crate::Site) -> Diagnostics {
     let root = site.root.as_path();
     let theme = &site.theme;
@@ -105,6 +157,7 @@ fn check_content(site: &crate::Site) -> Diagnostics {
         out.extend(m.warnings.clone());
     }
     rules(&loaded, &resolved, theme, &mut out);
+    out.extend(author_pdfs(&loaded));
     out.sort();
     out
 }

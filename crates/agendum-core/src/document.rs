@@ -171,6 +171,8 @@ pub struct Appendix {
     /// A PDF appendix: the output path of its asset (published beside the report and
     /// included as pages of the PDFs).
     pub pdf: Option<String>,
+    /// The author's description of a PDF appendix, for its pages' alt text.
+    pub alt: Option<String>,
     pub exempt: bool,
     /// Set only by the audience filter: the appendix is exempt and this view may not
     /// show it, so it carries its label, title and anchor and nothing else.

@@ -400,6 +400,10 @@ pub struct AppendixEntry {
     /// as in a memorandum of understanding. `## Schedule 1 {.unnumbered}` opts out.
     #[serde(default)]
     pub numbered: bool,
+    /// For a PDF appendix: what it shows, in words (its pages go into the item PDF as
+    /// pictures, so this is what a screen reader announces for them).
+    #[serde(default)]
+    pub alt: Option<String>,
 }
 
 /// A table of YAML data: columns, rows, totals.

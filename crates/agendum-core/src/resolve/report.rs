@@ -311,6 +311,7 @@ pub(super) fn resolve_report(
             anchor: format!("appendix-{}", slugify(&e.id)),
             blocks: vec![],
             pdf: None,
+            alt: e.alt.clone().filter(|a| !a.trim().is_empty()),
             exempt: e.exempt,
             withheld: false,
         };
