@@ -239,3 +239,12 @@ fn every_script_prints_and_the_unprintable_is_located() {
         assert!(err.contains(&format!("03-leisure-contract-award.md:{line}:8")) && err.contains("U+1F4DC"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn an_authors_pdf_gives_up_its_text() {
+    let bytes = std::fs::read(fixture("part2").join("content/meetings/2025-06-17-cabinet/leisure/appendix-a-signed-mou.pdf")).unwrap();
+    let pages = agendum::pdf::text::page_texts(&bytes).unwrap();
+    assert!(!pages.is_empty());
+    let all = pages.join("\n");
+    assert!(all.contains("Memorandum of Understanding"), "{all}");
+}

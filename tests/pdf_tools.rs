@@ -180,6 +180,9 @@ fn public_pdfs_carry_no_exempt_text() {
     // original is published beside it.
     let item = pdftotext(&out.join("cabinet/2025-06-17/03-leisure-contract-award.pdf"), None);
     assert!(item.contains("Appendix A: Memorandum of Understanding"));
+    // The appendix's own words follow its pictures, read from the original.
+    let flat = item.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Text of Appendix A, read from the original") && flat.contains("sports development and the shared booking system"), "{flat}");
     // Footnotes are printed, not only linked.
     assert!(
         item.split_whitespace().collect::<Vec<_>>().join(" ").contains("Medium-term financial strategy 2025-2029, approved by Council on 26 February 2025."),

@@ -5,5 +5,6 @@
 
 pub mod jobs;
 pub mod pdf;
+pub mod text;
 
 pub use pdf::{PdfJob, PdfKind, PdfRenderer};

@@ -28,7 +28,7 @@ pub struct PdfRenderer {
     fonts: FontStore,
     sources: HashMap<FileId, Source>,
     /// PDF appendices as SVG pages, converted once per build whatever uses them.
-    appendix_pages: Mutex<HashMap<String, Arc<Vec<Bytes>>>>,
+    appendix_pages: Mutex<HashMap<String, Arc<AppendixPages>>>,
     /// SHA-256 of everything shared by every PDF of the build: agendum's version, the
     /// templates and the fonts. Part of each PDF's cache key.
     fingerprint: [u8; 32],
@@ -129,12 +129,12 @@ impl PdfRenderer {
                 if let Some(pdf) = &a.pdf {
                     let pages = self.appendix_svgs(site, pdf)?;
                     let mut paths = Vec::new();
-                    for (i, svg) in pages.iter().enumerate() {
+                    for (i, svg) in pages.svgs.iter().enumerate() {
                         let path = format!("/attachments/{}-{}-{}.svg", r.item_number, a.anchor, i + 1);
                         files.insert(file_id(&path), svg.clone());
                         paths.push(path);
                     }
-                    attachments.insert(format!("{}:{}", r.item_number, a.anchor), json!({ "pages": paths }));
+                    attachments.insert(format!("{}:{}", r.item_number, a.anchor), json!({ "pages": paths, "text": pages.text }));
                 }
             }
             for path in agendum_core::audience::report_assets(r) {
@@ -226,9 +226,15 @@ impl PdfRenderer {
     }
 }
 
+/// A PDF appendix, converted once per build: its pages as SVG pictures and their text.
+struct AppendixPages {
+    svgs: Vec<Bytes>,
+    text: Vec<String>,
+}
+
 impl PdfRenderer {
-    /// The pages of a PDF appendix as SVG, converted on first use.
-    fn appendix_svgs(&self, site: &View, path: &str) -> Result<Arc<Vec<Bytes>>, Diagnostic> {
+    /// The pages of a PDF appendix as SVG, and their text, converted on first use.
+    fn appendix_svgs(&self, site: &View, path: &str) -> Result<Arc<AppendixPages>, Diagnostic> {
         let asset = site.assets().get(path).ok_or_else(|| {
             Diagnostic::error(Pos::file(path), "PDF appendix missing from the build's assets").hint("this is a bug in agendum; please report it")
         })?;
@@ -239,7 +245,9 @@ impl PdfRenderer {
             Diagnostic::error(Pos::file(&asset.source), format!("appendix is not a readable PDF: {why}"))
                 .hint("re-save it as PDF (or PDF/A) from the program that made it")
         })?;
-        let pages = Arc::new(pages.into_iter().map(Bytes::from_string).collect::<Vec<_>>());
+        // A page whose text cannot be read (a scan) simply has none.
+        let text = crate::text::page_texts(&asset.bytes).unwrap_or_default();
+        let pages = Arc::new(AppendixPages { svgs: pages.into_iter().map(Bytes::from_string).collect(), text });
         self.appendix_pages.lock().unwrap_or_else(|e| e.into_inner()).insert(asset.sha256.clone(), pages.clone());
         Ok(pages)
     }
