@@ -9,7 +9,7 @@ Liberation Sans stays the default face; these cover what it does not, so that a 
 in a community language or a name in any script prints instead of failing the build:
 Arabic (and Urdu), Bengali, Devanagari, Gujarati, Gurmukhi (Punjabi), Tamil, Sinhala,
 Hebrew, Thai, Armenian, Georgian, Ethiopic (Tigrinya, Amharic), extended Latin, Greek and
-Cyrillic, symbols, and Chinese, cut to the characters of GB 2312 and Big5's common set
+Cyrillic, symbols, monochrome emoji, and Chinese, cut to the characters of GB 2312 and Big5's common set
 (plus kana and CJK punctuation) to keep the binary within its font budget. All are under
 the SIL Open Font Licence (LICENSE-Noto.txt)."""
 import shutil, sys
@@ -90,7 +90,19 @@ def to_truetype(font):
     # CID-keyed fonts name glyphs cid00001...; give post no names (format 3).
     font["post"].formatType = 3.0
 
+def noto_emoji():
+    """Monochrome Noto Emoji (OFL), from the npm registry's @expo-google-fonts/noto-emoji,
+    which ships the Google Fonts TTF: emoji print as black-and-white symbols."""
+    import subprocess, tarfile, tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["npm", "pack", "@expo-google-fonts/noto-emoji@0.4.7", "--silent"], cwd=tmp, check=True)
+        tgz = next(Path(tmp).glob("*.tgz"))
+        with tarfile.open(tgz) as t:
+            data = t.extractfile("package/400Regular/NotoEmoji_400Regular.ttf").read()
+    (HERE / "NotoEmoji-Regular.ttf").write_bytes(data)
+
 def main():
+    noto_emoji()
     for name in WHOLE:
         shutil.copyfile(NOTO / name, HERE / name)
     face = TTCollection(str(CJK)).fonts[2]  # Noto Sans CJK SC

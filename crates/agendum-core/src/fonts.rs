@@ -79,7 +79,8 @@ mod tests {
                 assert!(cov.covers(c), "{c:?} (U+{:04X}) in {text:?}", c as u32);
             }
         }
-        assert!(!cov.covers('\u{1F4DC}'), "no bundled font has the scroll emoji");
+        assert!(cov.covers('\u{1F4DC}') && cov.covers('\u{1F600}'), "monochrome emoji");
+        assert!(!cov.covers('\u{10000}'), "no bundled font has Linear B");
         assert!(!cov.covers('\u{E000}'), "private use");
     }
 }
