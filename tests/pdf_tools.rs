@@ -483,3 +483,24 @@ fn stress_tables_never_overprint() {
     assert_eq!(pdfs, 7);
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.iter().take(40).cloned().collect::<Vec<_>>().join("\n"));
 }
+
+/// A paragraph in Arabic script reads right to left: it sets from the right edge of the
+/// text area, where the eye starts, while an English one sets from the left.
+#[test]
+fn a_right_to_left_paragraph_sets_from_the_right() {
+    let dir = temp_dir("rtl");
+    let site = dir.join("site");
+    copy_dir(&fixture("part2"), &site);
+    let report = site.join("content/meetings/2025-06-17-cabinet/03-leisure-contract-award.md");
+    let text = read(&report).replace("## Financial implications", "ملخص التقرير باللغة العربية للمقيمين\n\n## Financial implications");
+    std::fs::write(&report, text).unwrap();
+    let out = dir.join("out");
+    let res = agendum(&["build", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    let pages = word_boxes(&out.join("cabinet/2025-06-17/03-leisure-contract-award.pdf"));
+    let arabic = |w: &Word| w.text.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+    let (width, _, words) = pages.iter().find(|(_, _, w)| w.iter().any(arabic)).expect("the Arabic paragraph is in the PDF");
+    let line: Vec<&Word> = words.iter().filter(|w| arabic(w)).collect();
+    let right = line.iter().map(|w| w.x1).fold(0.0, f64::max);
+    assert!(right > width - SIDE_MARGIN - 3.0, "the Arabic line ends at {right:.1}, not at the right edge {:.1}", width - SIDE_MARGIN);
+}
