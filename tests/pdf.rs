@@ -248,3 +248,32 @@ fn an_authors_pdf_gives_up_its_text() {
     let all = pages.join("\n");
     assert!(all.contains("Memorandum of Understanding"), "{all}");
 }
+
+/// A theme's PDF style states only what it changes; a misspelt key is an error at the
+/// theme's own file and line, from `check` and `build` alike.
+#[test]
+fn a_theme_states_only_the_pdf_keys_it_changes() {
+    let dir = temp_dir("theme-keys");
+    let site = dir.join("site");
+    copy_dir(&fixture("part2"), &site);
+    std::fs::create_dir_all(site.join("themes/civic/pdf")).unwrap();
+    std::fs::write(site.join("themes/civic/theme.yaml"), std::fs::read(repo().join("themes/default/theme.yaml")).unwrap()).unwrap();
+    std::fs::write(site.join("themes/civic/pdf/theme.typ"), "// Civic: black rules only.\n#let theme = (\n  rule-colour: black,\n)\n").unwrap();
+    let cfg = read(&site.join("agendum.yaml")).replace("theme: default", "theme: civic");
+    std::fs::write(site.join("agendum.yaml"), cfg).unwrap();
+    let res = agendum(&["build", "--site", site.to_str().unwrap(), "--output", dir.join("out").to_str().unwrap()]);
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    assert_conforms(&dir.join("out/cabinet/2025-06-17/agenda-pack.pdf"));
+    std::fs::write(site.join("themes/civic/pdf/theme.typ"), "#let theme = (\n  rule-colour: black,\n  heading-sise: 12pt,\n)\n").unwrap();
+    for args in [vec!["check"], vec!["build", "--output", dir.join("out2").to_str().unwrap()]] {
+        let mut all = vec!["--site", site.to_str().unwrap()];
+        all.extend(args.iter().copied());
+        let res = agendum(&all);
+        let err = String::from_utf8_lossy(&res.stderr);
+        assert_eq!(res.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("themes/civic/pdf/theme.typ:3:3") && err.contains("`heading-sise` is not a PDF theme key") && err.contains("heading-size"),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -405,6 +405,7 @@ pub fn load_theme(site: &Path, name: &str, name_pos: Pos) -> Result<Theme, Diagn
             templates.insert(name, text);
         }
     }
+    check_pdf_keys(name, &templates)?;
     Ok(Theme { scheme, scheme_path, templates, statics, fonts })
 }
 
@@ -432,6 +433,32 @@ fn layer_static(dir: &Path, into: &mut BTreeMap<String, Vec<u8>>) -> Result<(), 
             let name = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
             let bytes = fs::read(entry.path()).map_err(|e| Diagnostic::error(Pos::file(entry.path()), format!("cannot read static file: {e}")))?;
             into.insert(name, bytes);
+        }
+    }
+    Ok(())
+}
+
+/// A theme's `pdf/theme.typ` sets only keys that `templates/pdf/defaults.typ` defines:
+/// a misspelt key would otherwise be ignored in silence. Checked when the theme loads,
+/// so `check` and `build` report it alike, at the theme's own file and line.
+fn check_pdf_keys(name: &str, templates: &BTreeMap<String, String>) -> Result<(), Diagnostic> {
+    fn keys(text: &str) -> Vec<(usize, String)> {
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim_start().starts_with("//"))
+            .filter_map(|(n, l)| {
+                let t = l.trim_start();
+                let key: String = t.chars().take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-').collect();
+                (!key.is_empty() && t[key.len()..].trim_start().starts_with(':') && l.starts_with("  ") && !l.starts_with("    ")).then_some((n + 1, key))
+            })
+            .collect()
+    }
+    let (Some(defaults), Some(theme)) = (templates.get("pdf/defaults.typ"), templates.get("pdf/theme.typ")) else { return Ok(()) };
+    let known: Vec<String> = keys(defaults).into_iter().map(|(_, k)| k).collect();
+    for (line, key) in keys(theme) {
+        if !known.contains(&key) {
+            return Err(Diagnostic::error(Pos::new(format!("themes/{name}/pdf/theme.typ"), line as u32, 3), format!("`{key}` is not a PDF theme key"))
+                .suggest(&key, known.iter().map(String::as_str), format!("the keys are: {}", known.join(", "))));
         }
     }
     Ok(())
