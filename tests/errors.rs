@@ -190,3 +190,14 @@ fn a_logo_needs_alt_text_and_must_be_in_the_site() {
     let err = failing_build(&site);
     assert!(err.contains("is outside the site folder"), "{err}");
 }
+
+#[test]
+fn a_markdown_section_never_replaces_a_generated_one_in_silence() {
+    let site = copy_site(&repo(), "generated-twice");
+    let report = report_path(&site);
+    let text = fs::read_to_string(&report).unwrap();
+    // Bromley makes "Background Documents" from `background_papers:`.
+    fs::write(&report, format!("{text}\n## Background Documents (Access via Contact Officer)\n\nWritten by hand as well.\n")).unwrap();
+    let err = failing_build(&site);
+    assert!(err.contains("is made from `background_papers:` in the front matter, and is written in Markdown here too"), "{err}");
+}

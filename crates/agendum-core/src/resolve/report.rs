@@ -110,7 +110,9 @@ pub(super) fn resolve_report(
                                     format!("sections: {}; use `###` for a sub-heading inside a section", headings.join(", ")),
                                 ),
                         );
-                        current = None;
+                        // Its text goes with it: reported once, at the heading, not again
+                        // as text outside any section.
+                        current = Some(String::new());
                     }
                 }
             }
@@ -238,11 +240,23 @@ pub(super) fn resolve_report(
                             .hint("write the section, or state \"None\" if nothing arises"),
                     );
                 }
-                if sec.kind == SectionKind::Recommendations && !front.recommendations.is_empty() {
+                // A section the theme makes from the front matter is never replaced in silence.
+                let from_front = match sec.kind {
+                    SectionKind::Recommendations => (!front.recommendations.is_empty()).then_some("recommendations"),
+                    SectionKind::Wards => front.wards.is_some().then_some("wards"),
+                    SectionKind::Appendices => (!front.appendices.is_empty()).then_some("appendices"),
+                    SectionKind::BackgroundPapers => front.background_papers.is_some().then_some("background_papers"),
+                    SectionKind::Contact => front.contact_officer.is_some().then_some("contact_officer"),
+                    _ => None,
+                };
+                if let Some(field) = from_front {
                     diags.push(
-                        Diagnostic::error(Pos::new(file, _line, 1), "recommendations are given both in the front matter and as a Markdown section")
-                            .field("recommendations")
-                            .hint("keep one of them"),
+                        Diagnostic::error(
+                            Pos::new(file, _line, 1),
+                            format!("section `{}` is made from `{field}:` in the front matter, and is written in Markdown here too", sec.heading),
+                        )
+                        .field(field)
+                        .hint(format!("keep one of them: delete this `## {}` section, or remove `{field}:`", sec.heading)),
                     );
                 }
                 blocks
