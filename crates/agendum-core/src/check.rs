@@ -36,7 +36,7 @@ pub fn check(site: &crate::Site) -> Diagnostics {
 /// Characters no bundled or theme font has: Typst would refuse the whole PDF for one of
 /// them, so each is reported where it stands (once per file and character).
 pub fn unprintable_characters(site: &crate::Site) -> Diagnostics {
-    let coverage = crate::fonts::Coverage::of(site.theme.fonts.values().map(Vec::as_slice));
+    let coverage = crate::fonts::Coverage::of(site.theme.fonts.values().map(|f| f.as_ref()));
     let mut out = Diagnostics::new();
     let mut files = vec![site.root.join("agendum.yaml")];
     files.extend(

@@ -314,7 +314,8 @@ pub struct Theme {
     pub statics: BTreeMap<String, Vec<u8>>,
     /// The bundled fonts (`assets/fonts`) and the theme's own (`fonts/`), by file name:
     /// what the PDFs are set in, and what `check` measures coverage against.
-    pub fonts: BTreeMap<String, Vec<u8>>,
+    /// Built-in fonts are borrowed from the binary, not copied (13 MB).
+    pub fonts: BTreeMap<String, std::borrow::Cow<'static, [u8]>>,
 }
 
 impl ThemeScheme {
@@ -383,7 +384,7 @@ pub fn load_theme(site: &Path, name: &str, name_pos: Pos) -> Result<Theme, Diagn
     let mut fonts = BTreeMap::new();
     for (p, b) in builtin::files_under("assets/fonts").chain(builtin::files_under(&format!("themes/{name}/fonts"))) {
         if crate::fonts::is_font_file(p) {
-            fonts.insert(p.to_string(), b.to_vec());
+            fonts.insert(p.to_string(), std::borrow::Cow::Borrowed(b));
         }
     }
     if let Some(dir) = &theme_dir {
@@ -392,7 +393,7 @@ pub fn load_theme(site: &Path, name: &str, name_pos: Pos) -> Result<Theme, Diagn
         layer_static(&dir.join("static"), &mut statics)?;
         let mut own = BTreeMap::new();
         layer_static(&dir.join("fonts"), &mut own)?;
-        fonts.extend(own.into_iter().filter(|(p, _)| crate::fonts::is_font_file(p)));
+        fonts.extend(own.into_iter().filter(|(p, _)| crate::fonts::is_font_file(p)).map(|(p, b)| (p, std::borrow::Cow::Owned(b))));
     }
     // 3. the site's own templates. A site file identical to the built-in default is the
     //    default (a site that copied the defaults, or this repository, which is both the

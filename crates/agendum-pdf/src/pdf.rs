@@ -73,7 +73,12 @@ impl PdfRenderer {
         let mut fonts = FontStore::new();
         // The bundled fonts and the theme's: Typst falls back through all of them.
         for bytes in theme.fonts.values() {
-            for font in Font::iter(Bytes::new(bytes.clone())) {
+            // Built-in fonts stay where they are in the binary; a theme's own are copied once.
+            let bytes = match bytes {
+                std::borrow::Cow::Borrowed(b) => Bytes::new(*b),
+                std::borrow::Cow::Owned(v) => Bytes::new(v.clone()),
+            };
+            for font in Font::iter(bytes) {
                 let info = font.info().clone();
                 fonts.push((font, info));
             }
