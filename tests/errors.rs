@@ -201,3 +201,11 @@ fn a_markdown_section_never_replaces_a_generated_one_in_silence() {
     let err = failing_build(&site);
     assert!(err.contains("is made from `background_papers:` in the front matter, and is written in Markdown here too"), "{err}");
 }
+
+#[test]
+fn a_contact_email_is_one_address() {
+    let site = copy_site(&repo(), "email");
+    edit(&report_path(&site), "email: harriet.martyn@bromley.gov.uk", "email: harriet.martyn@bromley.gov.uk or info@bromley.gov.uk");
+    let err = failing_build(&site);
+    assert!(err.contains("is not one e-mail address") && err.contains("field: contact_officer.email"), "{err}");
+}

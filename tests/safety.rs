@@ -293,3 +293,16 @@ fn dates_out_of_any_calendar_are_errors_not_panics() {
         }
     }
 }
+
+#[test]
+fn an_email_autolink_becomes_a_mailto_link() {
+    let site = part2_copy("autolink");
+    let report = site.join("content/meetings/2025-06-17-cabinet/03-leisure-contract-award.md");
+    let text = read(&report).replace("## Financial implications", "Questions to <leisure@example.gov.uk>.\n\n## Financial implications");
+    std::fs::write(&report, text).unwrap();
+    let out = site.parent().unwrap().join("output");
+    let res = agendum(&["build", "--html-only", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    let page = read(&out.join("cabinet/2025-06-17/03-leisure-contract-award.html"));
+    assert!(page.contains("href=\"mailto:leisure@example.gov.uk\""), "{page}");
+}

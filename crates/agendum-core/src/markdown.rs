@@ -177,6 +177,10 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
                     Tag::Emphasis => open_inline(&mut stack, InlineKind::Emph),
                     Tag::Strong => open_inline(&mut stack, InlineKind::Strong),
                     Tag::Strikethrough => open_inline(&mut stack, InlineKind::Strike),
+                    // `<a@b.gov.uk>` is an e-mail autolink: its target is `mailto:`, not a page.
+                    Tag::Link { link_type: pulldown_cmark::LinkType::Email, dest_url, .. } => {
+                        open_inline(&mut stack, InlineKind::Link { href: format!("mailto:{dest_url}") })
+                    }
                     Tag::Link { dest_url, .. } => open_inline(&mut stack, InlineKind::Link { href: dest_url.to_string() }),
                     Tag::Image { dest_url, .. } => open_inline(&mut stack, InlineKind::Image { src: dest_url.to_string() }),
                     // Superscript, subscript, definition lists, metadata: not enabled.

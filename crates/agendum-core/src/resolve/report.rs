@@ -36,6 +36,16 @@ pub(super) fn resolve_report(
                 .hint("every report names a contact officer: `contact_officer: {name: ..., role: ..., phone: ..., email: ...}`"),
         );
     }
+    // The address becomes a `mailto:` link: "a@x or b@y" would be one broken link.
+    if let Some(c) = &front.contact_officer {
+        if let Some(email) = c.value.email.as_deref().filter(|e| !is_email(e)) {
+            diags.push(
+                Diagnostic::error(spanned_pos(file, c, 1), format!("`{email}` is not one e-mail address"))
+                    .field("contact_officer.email")
+                    .hint("give one address, e.g. `email: jo.bloggs@example.gov.uk`; put a second contact in the commentary"),
+            );
+        }
+    }
     let exempt = match &front.exempt {
         Some(ex) => {
             let bad: Vec<u8> = ex.value.paragraphs.iter().copied().filter(|p| !(1..=7).contains(p)).collect();
@@ -517,4 +527,31 @@ pub(super) fn too_deep(file: &Path, parsed: &markdown::Parsed) -> Diagnostics {
         );
     }
     d
+}
+
+/// One plausible e-mail address: a local part, one `@`, and a domain with a dot; no spaces.
+pub(super) fn is_email(s: &str) -> bool {
+    let s = s.trim();
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.chars().any(|c| c.is_whitespace() || matches!(c, '<' | '>' | '"' | ',' | ';'))
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod email_tests {
+    #[test]
+    fn one_address_only() {
+        assert!(super::is_email("harriet.martyn@bromley.gov.uk"));
+        for bad in ["a@x or b@y.gov.uk", "jo@", "@x.gov.uk", "jo@localhost", "jo bloggs@x.gov.uk", "a@b@c.uk", "<a@b.uk>", "a@b.uk, c@d.uk"] {
+            assert!(!super::is_email(bad), "{bad}");
+        }
+    }
 }
