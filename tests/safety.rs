@@ -306,3 +306,35 @@ fn an_email_autolink_becomes_a_mailto_link() {
     let page = read(&out.join("cabinet/2025-06-17/03-leisure-contract-award.html"));
     assert!(page.contains("href=\"mailto:leisure@example.gov.uk\""), "{page}");
 }
+
+#[test]
+fn the_clerk_numbers_agenda_items() {
+    let site = part2_copy("item-numbers");
+    let meeting = site.join("content/meetings/2025-06-17-cabinet/meeting.yaml");
+    let original = read(&meeting);
+    // Items 1-6 are procedural and not authored here: the first item is 7, then 8, ...
+    std::fs::write(&meeting, original.replace("  - procedural: apologies\n", "  - procedural: apologies\n    number: \"7\"\n")).unwrap();
+    let out = site.parent().unwrap().join("output");
+    let res = agendum(&["build", "--html-only", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    assert!(out.join("cabinet/2025-06-17/09-leisure-contract-award.html").is_file());
+    let page = text(&read(&out.join("cabinet/2025-06-17/index.html")));
+    assert!(page.contains("9. Leisure Centres Management Contract Award") || page.contains("9 Leisure Centres Management Contract Award"), "{page}");
+    // A lettered item, then a duplicate and a malformed number.
+    std::fs::write(&meeting, original.replace("  - report: leisure-contract-award\n", "  - report: leisure-contract-award\n    number: 2a\n")).unwrap();
+    let res = agendum(&["build", "--html-only", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    assert!(out.join("cabinet/2025-06-17/2a-leisure-contract-award.html").is_file());
+    for (bad, message) in [("\"2\"", "two agenda items are numbered 2"), ("7.1", "is not an agenda item number")] {
+        std::fs::write(&meeting, original.replace("  - report: leisure-contract-award\n", &format!("  - report: leisure-contract-award\n    number: {bad}\n")))
+            .unwrap();
+        for args in [vec!["check"], vec!["build", "--html-only", "--output", out.to_str().unwrap()]] {
+            let mut all = vec!["--site", site.to_str().unwrap()];
+            all.extend(args.iter().copied());
+            let res = agendum(&all);
+            no_panic(&res);
+            assert_eq!(res.status.code(), Some(1), "{bad} {args:?}: {}", stderr(&res));
+            assert!(stderr(&res).contains(message) && stderr(&res).contains("meeting.yaml:"), "{bad} {args:?}: {}", stderr(&res));
+        }
+    }
+}

@@ -180,6 +180,10 @@ pub struct PrivateNotices {
 #[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct ItemEntry {
+    /// The item's number as the clerk numbers it ("7", "1a"); later items without one
+    /// count on from it. Absent: one more than the item before.
+    #[serde(default)]
+    pub number: Option<String>,
     /// Report file stem, with or without its `nn-` prefix: `shared-services-update`.
     #[serde(default)]
     pub report: Option<String>,

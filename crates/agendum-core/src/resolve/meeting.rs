@@ -82,10 +82,43 @@ pub(super) fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeetin
         dir: site.root.join("content/meetings").join(&m.dir_name),
         site_root: &site.root,
     };
-    for (index, entry) in f.items.iter().enumerate() {
-        let number = (index + 1).to_string();
+    // Item numbers: the clerk's where given ("7", "1a"), counting on from them.
+    let mut next_number: u32 = 1;
+    let mut numbers_seen: BTreeSet<String> = BTreeSet::new();
+    for entry in &f.items {
         let pos = spanned_pos(path, entry, 0);
         let e = &entry.value;
+        let number = match &e.number {
+            Some(n) => {
+                let n = n.trim().to_string();
+                let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
+                let rest = &n[digits.len()..];
+                let ok = (1..=3).contains(&digits.len()) && rest.len() <= 1 && rest.chars().all(|c| c.is_ascii_lowercase());
+                if !ok {
+                    diags.push(
+                        Diagnostic::error(pos.clone(), format!("`{n}` is not an agenda item number"))
+                            .field("items.number")
+                            .hint("write a number, optionally with one lower-case letter: 7, 12, 1a"),
+                    );
+                    continue;
+                }
+                next_number = digits.parse::<u32>().unwrap_or(0) + 1;
+                n
+            }
+            None => {
+                let n = next_number.to_string();
+                next_number += 1;
+                n
+            }
+        };
+        if !numbers_seen.insert(number.clone()) {
+            diags.push(
+                Diagnostic::error(pos.clone(), format!("two agenda items are numbered {number}"))
+                    .field("items.number")
+                    .hint("give each item its own number; items without one count on from the item before"),
+            );
+            continue;
+        }
         match (&e.report, e.procedural) {
             (Some(report), None) => {
                 let wanted = crate::load::strip_number_prefix(report);
@@ -98,7 +131,7 @@ pub(super) fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeetin
                         format!(
                             "create {}/{}-{wanted}.md, or run `agendum new report {} \"Title\"`",
                             m.path.parent().unwrap_or(Path::new("")).display(),
-                            format_args!("{:02}", index + 1),
+                            format_args!("{:0>2}", number),
                             m.dir_name
                         ),
                     );
