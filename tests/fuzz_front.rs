@@ -42,18 +42,6 @@ impl Rng {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 /// The files authors and clerks write: reports, appendices, meeting and committee files.
 fn source_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -185,12 +173,12 @@ fn the_front_never_panics_and_check_reports_what_build_rejects() {
     let work = common::temp_dir("fuzz-front");
     let mut bases = Vec::new();
     let example = work.join("bromley");
-    copy_dir(&common::repo().join("content"), &example.join("content"));
+    common::copy_dir(&common::repo().join("content"), &example.join("content"));
     std::fs::copy(common::repo().join("agendum.yaml"), example.join("agendum.yaml")).unwrap();
     bases.push(example);
     for f in ["bromsgrove", "haringey", "part2"] {
         let dir = work.join(f);
-        copy_dir(&common::fixture(f), &dir);
+        common::copy_dir(&common::fixture(f), &dir);
         bases.push(dir);
     }
     let targets: Vec<(PathBuf, PathBuf, String)> = bases

@@ -13,7 +13,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use agendum::audience::{self, Audience};
@@ -25,26 +25,11 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 /// Every public file's name and bytes, lower-cased, for marker scans.
 fn public_files(out: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
-    for e in walk(out) {
+    for e in common::files_under(out) {
         let bytes = std::fs::read(&e).unwrap_or_default();
         files.push((e.strip_prefix(out).unwrap_or(&e).to_string_lossy().to_lowercase(), bytes.to_ascii_lowercase()));
     }
     files
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(dir) {
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(walk(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }
 
 fn contains(hay: &[u8], needle: &str) -> bool {

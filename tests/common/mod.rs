@@ -164,3 +164,34 @@ pub fn agendum_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     }
     c.output().expect("run agendum")
 }
+
+/// What a run printed on stderr.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The run ended without a panic, whatever its exit code.
+pub fn no_panic(o: &Output) {
+    let e = stderr(o);
+    assert!(!e.contains("panicked"), "panic:\n{e}");
+    assert_ne!(o.status.code(), Some(101), "panic exit:\n{e}");
+}
+
+/// `check`, then `build` with `build_args`, on `site`: both must refuse it (exit 1, no
+/// panic), each message holding every one of `needles`, so that what `build` rejects
+/// `check` reports too.
+pub fn check_and_build_refuse(site: &Path, build_args: &[&str], needles: &[&str]) {
+    let mut build = vec!["build"];
+    build.extend_from_slice(build_args);
+    for args in [vec!["check"], build] {
+        let mut all = vec!["--site", site.to_str().unwrap()];
+        all.extend(args.iter().copied());
+        let res = agendum(&all);
+        no_panic(&res);
+        let err = stderr(&res);
+        assert_eq!(res.status.code(), Some(1), "{args:?}: {err}");
+        for n in needles {
+            assert!(err.contains(n), "{args:?}: no {n:?} in:\n{err}");
+        }
+    }
+}
