@@ -139,9 +139,9 @@ pub fn frozen_packs(
         let meeting_file = Path::new("content/meetings").join(&m.dir_name).join("meeting.yaml");
         for (doc, numbers) in crate::document::packs(&m.doc) {
             let in_pack: Vec<&crate::document::ReportDoc> = view.reports.iter().filter(|r| numbers.contains(&r.item_number)).collect();
-            let (content, legacy) = match (pack_content_hash(site_dir, site, &doc, &in_pack, false), pack_content_hash(site_dir, site, &doc, &in_pack, true)) {
-                (Ok(c), Ok(l)) => (c, l),
-                (Err(d), _) | (_, Err(d)) => {
+            let (content, legacy) = match pack_content_hashes(site_dir, site, &doc, &in_pack) {
+                Ok(both) => both,
+                Err(d) => {
                     diags.push(d);
                     continue;
                 }
@@ -169,42 +169,52 @@ pub fn frozen_packs(
 /// bytes of every source file of the public reports in it (reports, appendix files,
 /// images). It is built from named fields and file bytes, not from agendum's own data
 /// structures or output, so that upgrading agendum or its templates does not count as a
-/// change. `legacy`: the form locks written before agendum 0.1.1 recorded, which took
-/// procedural text as rendered HTML; such locks stay valid.
-fn pack_content_hash(
+/// change. Returns (the current form, the legacy form): locks written before agendum
+/// 0.1.1 took procedural text as rendered HTML, and stay valid. The two differ only in
+/// the agenda's text, so the source files are read and hashed once for both.
+fn pack_content_hashes(
     site_dir: &Path,
     site: &crate::resolve::ResolvedSite,
     doc: &crate::document::MeetingDoc,
     reports: &[&crate::document::ReportDoc],
-    legacy: bool,
-) -> Result<String, Diagnostic> {
+) -> Result<(String, String), Diagnostic> {
     use sha2::{Digest, Sha256};
-    let items: Vec<serde_json::Value> = doc
-        .items
-        .iter()
-        .map(|i| {
-            let text = if legacy { serde_json::json!(crate::render::html::blocks_html(&i.blocks)) } else { serde_json::json!(i.source_text) };
-            serde_json::json!([i.number, i.title, i.kind, i.report_of, i.wards, i.key_decision, i.exempt.as_ref().map(|e| &e.statement), text])
-        })
-        .collect();
-    let members: Vec<serde_json::Value> = doc.members.iter().map(|m| serde_json::json!([m.name, m.role, m.party])).collect();
-    let contact = doc.contact.as_ref().map(|c| serde_json::json!([c.name, c.role, c.phone, c.email]));
-    let head = serde_json::json!([site.council, doc.committee, doc.date, doc.time, doc.venue, doc.published, doc.pack_title, members, contact, items]);
-    let mut h = Sha256::new();
-    h.update(head.to_string());
+    let head = |legacy: bool| {
+        let items: Vec<serde_json::Value> = doc
+            .items
+            .iter()
+            .map(|i| {
+                let text = if legacy { serde_json::json!(crate::render::html::blocks_html(&i.blocks)) } else { serde_json::json!(i.source_text) };
+                serde_json::json!([i.number, i.title, i.kind, i.report_of, i.wards, i.key_decision, i.exempt.as_ref().map(|e| &e.statement), text])
+            })
+            .collect();
+        let members: Vec<serde_json::Value> = doc.members.iter().map(|m| serde_json::json!([m.name, m.role, m.party])).collect();
+        let contact = doc.contact.as_ref().map(|c| serde_json::json!([c.name, c.role, c.phone, c.email]));
+        serde_json::json!([site.council, doc.committee, doc.date, doc.time, doc.venue, doc.published, doc.pack_title, members, contact, items]).to_string()
+    };
+    // Everything after the head, fed to both hashers alike.
+    let mut tail: Vec<Vec<u8>> = Vec::new();
     if let Some(logo) = &site.logo {
         if let Some(a) = site.assets.get(&logo.path) {
-            h.update(Sha256::digest(a.bytes.as_slice()));
+            tail.push(Sha256::digest(a.bytes.as_slice()).to_vec());
         }
-        h.update(&logo.alt);
+        tail.push(logo.alt.as_bytes().to_vec());
     }
     for r in reports {
-        h.update(&r.item_number);
+        tail.push(r.item_number.as_bytes().to_vec());
         for rel in &r.public_sources {
             let bytes = std::fs::read(site_dir.join(rel)).map_err(|e| Diagnostic::error(Pos::file(rel), format!("cannot read: {e}")))?;
-            h.update(rel);
-            h.update(Sha256::digest(&bytes));
+            tail.push(rel.as_bytes().to_vec());
+            tail.push(Sha256::digest(&bytes).to_vec());
         }
     }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    let hash = |legacy: bool| {
+        let mut h = Sha256::new();
+        h.update(head(legacy));
+        for part in &tail {
+            h.update(part);
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    Ok((hash(false), hash(true)))
 }
