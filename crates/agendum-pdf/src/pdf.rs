@@ -246,13 +246,11 @@ impl PdfRenderer {
         if let Some(done) = self.appendix_pages.lock().unwrap_or_else(|e| e.into_inner()).get(&asset.sha256) {
             return Ok(done.clone());
         }
-        let pages = pdf_to_svgs(&asset.bytes).map_err(|why| {
+        let (svgs, text) = pdf_to_svgs_and_text(&asset.bytes).map_err(|why| {
             Diagnostic::error(Pos::file(&asset.source), format!("appendix is not a readable PDF: {why}"))
                 .hint("re-save it as PDF (or PDF/A) from the program that made it")
         })?;
-        // A page whose text cannot be read (a scan) simply has none.
-        let text = crate::text::page_texts(&asset.bytes).unwrap_or_default();
-        let pages = Arc::new(AppendixPages { svgs: pages.into_iter().map(Bytes::from_string).collect(), text });
+        let pages = Arc::new(AppendixPages { svgs: svgs.into_iter().map(Bytes::from_string).collect(), text });
         self.appendix_pages.lock().unwrap_or_else(|e| e.into_inner()).insert(asset.sha256.clone(), pages.clone());
         Ok(pages)
     }
@@ -290,8 +288,9 @@ pub fn open_with_bookmarks(pdf: Vec<u8>) -> Vec<u8> {
     out
 }
 
-/// Each page of a PDF as a standalone SVG document (vector, white background).
-pub fn pdf_to_svgs(bytes: &[u8]) -> Result<Vec<String>, String> {
+/// Each page of a PDF as a standalone SVG document (vector, white background), and its
+/// text (empty for a page without any, such as a scan), from one parse of the file.
+pub fn pdf_to_svgs_and_text(bytes: &[u8]) -> Result<(Vec<String>, Vec<String>), String> {
     let pdf = hayro_syntax::Pdf::new(bytes.to_vec()).map_err(|e| format!("{e:?}"))?;
     let pages = pdf.pages();
     if pages.is_empty() {
@@ -300,7 +299,10 @@ pub fn pdf_to_svgs(bytes: &[u8]) -> Result<Vec<String>, String> {
     let cache = hayro_svg::RenderCache::new();
     let settings = hayro_interpret::InterpreterSettings::default();
     let render = hayro_svg::SvgRenderSettings { bg_color: [255, 255, 255, 255] };
-    Ok(pages.iter().map(|page| hayro_svg::convert(page, &cache, &settings, &render)).collect())
+    let svgs = pages.iter().map(|page| hayro_svg::convert(page, &cache, &settings, &render)).collect();
+    let text_cache = hayro_interpret::InterpreterCache::new();
+    let text = pages.iter().map(|page| crate::text::page_text(page, &text_cache)).collect();
+    Ok((svgs, text))
 }
 
 /// The report as template data. Appendices stay in the report's order; the view has

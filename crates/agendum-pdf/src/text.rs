@@ -60,22 +60,17 @@ impl<'a> Device<'a> for Collector {
 pub fn page_texts(bytes: &[u8]) -> Result<Vec<String>, String> {
     let pdf = Pdf::new(bytes.to_vec()).map_err(|e| format!("{e:?}"))?;
     let cache = InterpreterCache::new();
-    let settings = InterpreterSettings::default();
-    let mut out = Vec::new();
-    for page in pdf.pages().iter() {
-        let (w, h) = page.render_dimensions();
-        let mut ctx = Context::new(
-            hayro_interpret::util::TransformExt::to_kurbo(&page.initial_transform(true)),
-            Rect::new(0.0, 0.0, w as f64, h as f64),
-            &cache,
-            page.xref(),
-            settings.clone(),
-        );
-        let mut device = Collector::default();
-        interpret_page(page, &mut ctx, &mut device);
-        out.push(lines(device.glyphs));
-    }
-    Ok(out)
+    Ok(pdf.pages().iter().map(|page| page_text(page, &cache)).collect())
+}
+
+/// One page's text, from a PDF already parsed (the SVG conversion parses it too).
+pub fn page_text<'a>(page: &'a hayro_interpret::hayro_syntax::page::Page<'a>, cache: &InterpreterCache<'a>) -> String {
+    let (w, h) = page.render_dimensions();
+    let transform = hayro_interpret::util::TransformExt::to_kurbo(&page.initial_transform(true));
+    let mut ctx = Context::new(transform, Rect::new(0.0, 0.0, w as f64, h as f64), cache, page.xref(), InterpreterSettings::default());
+    let mut device = Collector::default();
+    interpret_page(page, &mut ctx, &mut device);
+    lines(device.glyphs)
 }
 
 /// Glyph positions to text: glyphs whose baselines are within a third of an em share a
