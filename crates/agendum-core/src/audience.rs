@@ -76,20 +76,14 @@ pub fn view(site: &ResolvedSite, audience: Audience) -> View {
         })
         .collect();
 
-    // Assets: only those the view's own content uses.
-    let mut used: BTreeSet<String> = BTreeSet::new();
-    used.extend(site.logo.as_ref().map(|l| l.path.clone()));
-    used.extend(site.assets.keys().filter(|p| p.starts_with("static/")).cloned());
-    for m in &meetings {
-        for r in &m.reports {
-            used.extend(report_assets(r));
-        }
-    }
-    let mut assets = Assets::new();
-    for path in used {
-        let found = site.assets.get(&path).or_else(|| site.meetings.iter().find_map(|m| m.assets.get(&path)));
-        if let Some(a) = found {
-            assets.insert(path, a.clone());
+    // Assets: the site's own (the theme's static files and the logo), and of each
+    // meeting's, only those the view's reports use.
+    let mut assets = site.assets.clone();
+    for (view, source) in meetings.iter().zip(&site.meetings) {
+        for path in view.reports.iter().flat_map(report_assets) {
+            if let Some(a) = source.assets.get(&path) {
+                assets.insert(path, a.clone());
+            }
         }
     }
 
