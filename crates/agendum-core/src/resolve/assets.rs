@@ -79,13 +79,18 @@ pub(super) fn place_image(
 /// different files at one output path are refused, never silently merged.
 pub(super) fn register_asset(assets: &mut Assets, full: &Path, shown: &Path, out: String) -> Result<(), String> {
     let bytes = std::fs::read(full).map_err(|e| format!("cannot read `{}`: {e}", shown.display()))?;
-    let sha = crate::document::sha256_hex(&bytes);
-    let source = shown.to_string_lossy().replace('\\', "/");
+    let sha256 = crate::document::sha256_hex(&bytes);
+    add_asset(assets, out, Asset { source: shown.to_string_lossy().replace('\\', "/"), bytes: std::sync::Arc::new(bytes), sha256 })
+}
+
+/// Add an asset at `out`: the same bytes again are the same asset; other bytes at the
+/// same path are refused, naming both sources.
+pub(super) fn add_asset(assets: &mut Assets, out: String, asset: Asset) -> Result<(), String> {
     match assets.get(&out) {
-        Some(a) if a.sha256 != sha => Err(format!("`{source}` and `{}` would both be published as `{out}`", a.source)),
+        Some(prev) if prev.sha256 != asset.sha256 => Err(format!("`{}` and `{}` would both be published as `{out}`", asset.source, prev.source)),
         Some(_) => Ok(()),
         None => {
-            assets.insert(out, Asset { source, bytes: std::sync::Arc::new(bytes), sha256: sha });
+            assets.insert(out, asset);
             Ok(())
         }
     }

@@ -147,15 +147,8 @@ pub(super) fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeetin
                     Ok((doc, w, report_assets)) => {
                         warnings.extend(w);
                         for (out, a) in report_assets {
-                            match assets.get(&out) {
-                                Some(prev) if prev.sha256 != a.sha256 => diags.push(
-                                    Diagnostic::error(Pos::file(&src.path), format!("`{}` and `{}` would both be published as `{out}`", a.source, prev.source))
-                                        .hint("rename one of the files"),
-                                ),
-                                Some(_) => {}
-                                None => {
-                                    assets.insert(out, a);
-                                }
+                            if let Err(why) = add_asset(&mut assets, out, a) {
+                                diags.push(Diagnostic::error(Pos::file(&src.path), why).hint("rename one of the files"));
                             }
                         }
                         items.push(AgendaItem {
