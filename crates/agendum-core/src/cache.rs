@@ -21,8 +21,7 @@ pub struct PdfCache {
 impl PdfCache {
     /// The cache for an output folder: a hidden sibling, never inside what is published.
     pub fn for_output(output: &Path) -> PdfCache {
-        let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+        let (parent, name) = crate::publish::beside(output);
         PdfCache { dir: parent.join(format!(".{name}.cache")).join("pdf") }
     }
 

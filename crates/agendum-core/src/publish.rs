@@ -182,10 +182,6 @@ impl Publication {
         Ok(())
     }
 
-    pub fn contains(&self, path: &str) -> bool {
-        self.files.contains_key(path) || self.stored.contains_key(path)
-    }
-
     pub fn len(&self) -> usize {
         self.files.len() + self.stored.len()
     }
@@ -234,16 +230,22 @@ pub struct Staged {
     staging: PathBuf,
 }
 
-fn side_name(target: &Path, kind: &str, pid: u32) -> PathBuf {
+/// The folder that holds `target`, and `target`'s own name: agendum's working folders
+/// (staging, the previous output, the cache) are hidden siblings named after it.
+pub fn beside(target: &Path) -> (&Path, String) {
     let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+    (parent, name)
+}
+
+fn side_name(target: &Path, kind: &str, pid: u32) -> PathBuf {
+    let (parent, name) = beside(target);
     parent.join(format!(".{name}.{kind}-{pid}"))
 }
 
 /// Remove staging and old folders of this target left by builds that were killed.
 fn clean_leftovers(target: &Path) {
-    let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+    let (parent, name) = beside(target);
     let Ok(rd) = fs::read_dir(parent) else { return };
     for e in rd.flatten() {
         let file = e.file_name().to_string_lossy().into_owned();
@@ -272,7 +274,7 @@ pub fn stage(target: &Path, publication: &Publication) -> Result<Staged, Diagnos
     let err = |what: &str, p: &Path, e: std::io::Error| {
         Diagnostic::error(Pos::file(p), format!("{what}: {e}")).hint("check that the output folder's parent exists and is writable, and that the disk has room")
     };
-    let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let (parent, _) = beside(target);
     fs::create_dir_all(parent).map_err(|e| err("cannot create the output's parent folder", parent, e))?;
     clean_leftovers(target);
     let staging = side_name(target, "staging", std::process::id());
