@@ -216,3 +216,10 @@ fn same_input_gives_byte_identical_output() {
         assert!(ba == bb, "{na} differs between two builds");
     }
 }
+
+#[test]
+fn an_appendix_table_does_not_repeat_its_heading_as_caption() {
+    let out = build(&fixture("haringey"), "appendix-caption");
+    let page = read(&out.join("corporate-committee/2011-07-21/05-shared-services-partnership.html"));
+    assert_eq!(text(&page).matches("Appendix B: Shared Services Project Summary Update").count(), 1, "heading once, no caption repeating it");
+}

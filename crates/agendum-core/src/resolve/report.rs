@@ -341,7 +341,15 @@ pub(super) fn resolve_report(
         };
         if let Some(key) = &e.table {
             match tables.build(key, apos.line) {
-                Ok(t) => ap.blocks.push(Block::Table(t)),
+                Ok(mut t) => {
+                    // The appendix heading already names the table: a caption that only
+                    // repeats it ("Appendix B: ...") would print the same line twice.
+                    let heading = format!("{}: {}", ap.label, ap.title);
+                    if t.caption.as_deref().is_some_and(|c| c.trim() == heading || c.trim() == ap.title) {
+                        t.caption = None;
+                    }
+                    ap.blocks.push(Block::Table(t))
+                }
                 Err(d) => diags.push(d),
             }
         }
