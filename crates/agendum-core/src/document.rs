@@ -35,6 +35,10 @@ pub enum Inline {
     FootnoteRef {
         number: usize,
     },
+    /// Raised text: an ordinal's suffix ("24<sup>th</sup>") where the theme asks.
+    Sup {
+        content: Vec<Inline>,
+    },
     Break,
     /// An image from the report's folder, published beside the report as `file`.
     Image {
@@ -56,7 +60,9 @@ pub fn plain(content: &[Inline]) -> String {
     for i in content {
         match i {
             Inline::Text { text } | Inline::Code { text } => s.push_str(text),
-            Inline::Strong { content } | Inline::Emph { content } | Inline::Strike { content } | Inline::Link { content, .. } => s.push_str(&plain(content)),
+            Inline::Strong { content } | Inline::Emph { content } | Inline::Strike { content } | Inline::Sup { content } | Inline::Link { content, .. } => {
+                s.push_str(&plain(content))
+            }
             Inline::Ref { number, .. } => s.push_str(number),
             Inline::FootnoteRef { number } => s.push_str(&format!("[{number}]")),
             Inline::Image { alt, .. } => s.push_str(alt),
@@ -143,8 +149,11 @@ pub struct TableColumn {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct HeaderRow {
     pub key: String,
+    /// The label as printed, punctuation included; empty for a row without a label.
     pub label: String,
     pub parts: Vec<Vec<Inline>>,
+    /// The parts are lines (two people, an address), not cells side by side.
+    pub stacked: bool,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -210,7 +219,11 @@ pub struct ReportDoc {
     pub part_banner: bool,
     pub exempt: Option<Exemption>,
     pub masthead: Vec<String>,
+    /// `table`, `lines` or `beside` (the item number in a column beside the title).
     pub header_layout: String,
+    /// Where the title prints as a heading: `above` or `below` the header block, or
+    /// `none` (a masthead line or header row prints it).
+    pub title_position: String,
     pub header: Vec<HeaderRow>,
     pub sections: Vec<Section>,
     pub appendices: Vec<Appendix>,
@@ -279,9 +292,12 @@ pub struct MeetingDoc {
     pub committee_kind: String,
     pub date: String,
     pub date_display: String,
-    pub time: String,
-    pub time_display: String,
-    pub venue: String,
+    /// "19:00"; `None` where the papers give no time.
+    pub time: Option<String>,
+    pub time_display: Option<String>,
+    pub venue: Option<String>,
+    /// When and where in one phrase: "7pm, Civic Centre", or what of it is known.
+    pub when_where: String,
     pub published: Option<String>,
     pub published_display: Option<String>,
     pub members: Vec<crate::model::Member>,
@@ -388,7 +404,7 @@ fn own_inlines(b: &Block) -> Vec<&[Inline]> {
 pub fn for_each_inline(blocks: &[Block], f: &mut dyn FnMut(&Inline)) {
     fn inl(i: &Inline, f: &mut dyn FnMut(&Inline)) {
         f(i);
-        if let Inline::Strong { content } | Inline::Emph { content } | Inline::Strike { content } | Inline::Link { content, .. } = i {
+        if let Inline::Strong { content } | Inline::Emph { content } | Inline::Strike { content } | Inline::Sup { content } | Inline::Link { content, .. } = i {
             content.iter().for_each(|c| inl(c, f));
         }
     }
@@ -428,7 +444,7 @@ pub fn for_each_inline_list_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec
 pub fn for_each_inline_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
     fn inl(i: &mut Inline, f: &mut dyn FnMut(&mut Inline)) {
         f(i);
-        if let Inline::Strong { content } | Inline::Emph { content } | Inline::Strike { content } | Inline::Link { content, .. } = i {
+        if let Inline::Strong { content } | Inline::Emph { content } | Inline::Strike { content } | Inline::Sup { content } | Inline::Link { content, .. } = i {
             content.iter_mut().for_each(|c| inl(c, f));
         }
     }

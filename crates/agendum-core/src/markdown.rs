@@ -15,6 +15,8 @@ pub enum Node {
         content: Vec<Inline>,
         id: Option<String>,
         unnumbered: bool,
+        /// `{.run-in}`: printed bold at the start of the paragraph after it.
+        run_in: bool,
         line: u32,
     },
     Block {
@@ -54,6 +56,8 @@ enum Frame {
     },
     List {
         ordered: bool,
+        /// The number the author typed on the first item.
+        start: u64,
         items: Vec<ListItem>,
     },
     Item {
@@ -86,6 +90,7 @@ enum InlineKind {
         level: u8,
         id: Option<String>,
         unnumbered: bool,
+        run_in: bool,
     },
     Strong,
     Emph,
@@ -107,13 +112,22 @@ fn note_depth(stack: &[Frame], line: u32, too_deep: &mut Vec<u32>) {
     }
 }
 
+/// Parse with smart punctuation (the default house style).
 pub fn parse(text: &str, first_line: u32) -> Parsed {
+    parse_with(text, first_line, true)
+}
+
+/// Parse; `smart` turns straight quotes and `--` into typographic ones, as the theme's
+/// `typography.smart_punctuation` says.
+pub fn parse_with(text: &str, first_line: u32, smart: bool) -> Parsed {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_FOOTNOTES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_HEADING_ATTRIBUTES);
-    opts.insert(Options::ENABLE_SMART_PUNCTUATION);
+    if smart {
+        opts.insert(Options::ENABLE_SMART_PUNCTUATION);
+    }
     let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let line_of = |offset: usize| -> u32 {
         let idx = line_starts.partition_point(|&s| s <= offset);
@@ -135,6 +149,7 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
                     Tag::Paragraph => stack.push(Frame::Inline { kind: InlineKind::Para, content: vec![] }),
                     Tag::Heading { level, id, classes, .. } => {
                         let unnumbered = classes.iter().any(|c| c.as_ref() == "unnumbered");
+                        let run_in = classes.iter().any(|c| c.as_ref() == "run-in");
                         let level = match level {
                             HeadingLevel::H1 => 1,
                             HeadingLevel::H2 => 2,
@@ -143,7 +158,7 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
                             HeadingLevel::H5 => 5,
                             HeadingLevel::H6 => 6,
                         };
-                        stack.push(Frame::Inline { kind: InlineKind::Heading { level, id: id.map(|s| s.to_string()), unnumbered }, content: vec![] })
+                        stack.push(Frame::Inline { kind: InlineKind::Heading { level, id: id.map(|s| s.to_string()), unnumbered, run_in }, content: vec![] })
                     }
                     Tag::BlockQuote(_) => {
                         flush_implicit(&mut stack);
@@ -162,7 +177,7 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
                     Tag::List(start) => {
                         flush_implicit(&mut stack);
                         note_depth(&stack, line, &mut out.too_deep);
-                        stack.push(Frame::List { ordered: start.is_some(), items: vec![] })
+                        stack.push(Frame::List { ordered: start.is_some(), start: start.unwrap_or(1), items: vec![] })
                     }
                     Tag::Item => stack.push(Frame::Item { blocks: vec![] }),
                     Tag::FootnoteDefinition(label) => stack.push(Frame::Footnote { label: label.to_string(), blocks: vec![] }),
@@ -191,14 +206,15 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::HtmlBlock => {
                     if let Some(Frame::Inline { kind, content }) = stack.pop() {
                         let block = match kind {
-                            InlineKind::Heading { level, id, unnumbered } => {
+                            InlineKind::Heading { level, id, unnumbered, run_in } => {
                                 if stack.is_empty() {
-                                    out.nodes.push(Node::Heading { level, content, id, unnumbered, line: block_line });
+                                    out.nodes.push(Node::Heading { level, content, id, unnumbered, run_in, line: block_line });
                                     continue;
                                 }
                                 Block::Heading { level, number: None, id, content }
                             }
                             _ => {
+                                let (content, continued) = take_class(content, "continued");
                                 let (content, label) = take_label(content);
                                 if stack.is_empty() {
                                     if let Some(key) = table_placeholder(&content) {
@@ -206,7 +222,9 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
                                         continue;
                                     }
                                 }
-                                Block::Para { number: None, id: label, content }
+                                // A continuation of the numbered paragraph before it: an
+                                // empty number, so it takes none and sits under that text.
+                                Block::Para { number: continued.then(String::new), id: label, content }
                             }
                         };
                         push_block(&mut stack, &mut out, block, block_line);
@@ -224,7 +242,14 @@ pub fn parse(text: &str, first_line: u32) -> Parsed {
                     }
                 }
                 TagEnd::List(_) => {
-                    if let Some(Frame::List { ordered, items }) = stack.pop() {
+                    if let Some(Frame::List { ordered, start, mut items }) = stack.pop() {
+                        // "4. The Council ..." keeps the number the author typed: a list
+                        // that does not start at 1 is never renumbered in the theme's style.
+                        if ordered && start != 1 {
+                            for (i, item) in items.iter_mut().enumerate() {
+                                item.marker = Some(format!("{}.", start + i as u64));
+                            }
+                        }
                         push_block(&mut stack, &mut out, Block::List { ordered, items }, block_line);
                     }
                 }
@@ -378,6 +403,22 @@ fn push_block(stack: &mut Vec<Frame>, out: &mut Parsed, block: Block, line: u32)
         Some(Frame::Item { blocks }) | Some(Frame::Quote { blocks }) | Some(Frame::Footnote { blocks, .. }) => blocks.push(block),
         Some(_) => {}
     }
+}
+
+/// A leading `{.class} ` marks a paragraph (`{.continued} And further ...`).
+fn take_class(mut content: Vec<Inline>, class: &str) -> (Vec<Inline>, bool) {
+    merge_inlines(&mut content);
+    let tag = format!("{{.{class}}}");
+    if let Some(Inline::Text { text }) = content.first_mut() {
+        if let Some(rest) = text.strip_prefix(&tag) {
+            *text = rest.trim_start().to_string();
+            if text.is_empty() {
+                content.remove(0);
+            }
+            return (content, true);
+        }
+    }
+    (content, false)
 }
 
 /// A trailing `{#label}` names a paragraph for references: "... dictates. {#regulatory}".

@@ -35,7 +35,7 @@ pub struct SiteConfig {
     pub logo: Option<Spanned<Logo>>,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Logo {
     pub file: String,
@@ -88,10 +88,78 @@ pub struct Contact {
     pub name: String,
     #[serde(default)]
     pub role: Option<String>,
+    /// One number, or a list: `phone: [020 8461 7596, 07700 900123]`.
     #[serde(default)]
-    pub phone: Option<String>,
+    pub phone: OneOrMany,
+    /// One address, or a list; each is checked and linked with `mailto:`.
     #[serde(default)]
-    pub email: Option<String>,
+    pub email: OneOrMany,
+}
+
+/// A value authors write once or as a list.
+#[derive(Debug, Deserialize, Clone, Default, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    #[default]
+    #[serde(skip)]
+    Nothing,
+    One(String),
+    Many(Vec<String>),
+}
+
+/// As written: nothing is `null`, one value a string, several a list.
+impl Serialize for OneOrMany {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            OneOrMany::Nothing => s.serialize_none(),
+            OneOrMany::One(v) => s.serialize_str(v),
+            OneOrMany::Many(v) => v.serialize(s),
+        }
+    }
+}
+
+impl OneOrMany {
+    pub fn items(&self) -> Vec<&str> {
+        match self {
+            OneOrMany::Nothing => vec![],
+            OneOrMany::One(s) => vec![s.as_str()],
+            OneOrMany::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.items().is_empty()
+    }
+}
+
+/// One contact officer, or several (each printed as its own block).
+#[derive(Debug, Deserialize, Clone, PartialEq)]
+#[serde(untagged)]
+pub enum Contacts {
+    One(Contact),
+    Many(Vec<Contact>),
+}
+
+impl Contacts {
+    pub fn all(&self) -> Vec<&Contact> {
+        match self {
+            Contacts::One(c) => vec![c],
+            Contacts::Many(v) => v.iter().collect(),
+        }
+    }
+}
+
+/// One of the councils of a joint committee.
+#[derive(Debug, Deserialize, Serialize, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerCouncil {
+    pub name: String,
+    /// The council's logo, inside the site, with its alt text.
+    #[serde(default)]
+    pub logo: Option<Logo>,
+    #[serde(default)]
+    pub contact: Option<Contact>,
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 /// `content/committees/<slug>.yaml`.
@@ -104,6 +172,10 @@ pub struct CommitteeFile {
     pub description: Option<String>,
     #[serde(default)]
     pub members: Vec<Member>,
+    /// A joint committee: the councils it serves, each printed in mastheads and named in
+    /// the open data. Absent: the site's own council.
+    #[serde(default)]
+    pub councils: Vec<PartnerCouncil>,
 }
 
 #[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq)]
@@ -143,9 +215,11 @@ pub struct MeetingFile {
     /// Slug of a file in `content/committees/`.
     pub committee: Spanned<String>,
     pub date: Spanned<String>,
-    /// 24-hour clock, "19:00".
-    pub time: Spanned<String>,
-    pub venue: String,
+    /// 24-hour clock, "19:00"; left out where the papers give no time.
+    #[serde(default)]
+    pub time: Option<Spanned<String>>,
+    #[serde(default)]
+    pub venue: Option<String>,
     /// Date the agenda was (or will be) published.
     #[serde(default)]
     pub published: Option<Spanned<String>>,
@@ -253,7 +327,8 @@ pub struct ReportFront {
     /// "Signed:" line of the Haringey template: who signs the report off.
     #[serde(default)]
     pub signed: Option<String>,
-    pub contact_officer: Option<Spanned<Contact>>,
+    /// One contact officer, or a list of them.
+    pub contact_officer: Option<Spanned<Contacts>>,
     #[serde(default)]
     pub wards: Option<Spanned<Wards>>,
     #[serde(default)]
@@ -270,8 +345,9 @@ pub struct ReportFront {
     /// Lead-in line printed before the list, e.g. "It is recommended that the Board:".
     #[serde(default)]
     pub recommendations_intro: Option<String>,
+    /// Each a sentence, or `{text, items}` with its own numbered sub-recommendations.
     #[serde(default)]
-    pub recommendations: Vec<String>,
+    pub recommendations: Vec<Recommendation>,
     /// Prose sections may also be given here (Markdown), keyed as in the theme.
     #[serde(default)]
     pub reasons: Option<String>,
@@ -291,6 +367,41 @@ pub struct ReportFront {
     /// YAML data rendered as tables: `[[table key]]` in the Markdown places one.
     #[serde(default)]
     pub tables: SpannedMap<TableData>,
+    /// Values for the theme's own header rows (`Classification`, `Past Pathway`), by key;
+    /// several lines print as several lines.
+    #[serde(default)]
+    pub header: SpannedMap<OneOrMany>,
+}
+
+/// A recommendation, with sub-recommendations (2.1 -> 2.1.1) if it has any.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum Recommendation {
+    Text(String),
+    Nested(NestedRecommendation),
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct NestedRecommendation {
+    pub text: String,
+    #[serde(default)]
+    pub items: Vec<Recommendation>,
+}
+
+impl Recommendation {
+    pub fn text(&self) -> &str {
+        match self {
+            Recommendation::Text(t) => t,
+            Recommendation::Nested(n) => &n.text,
+        }
+    }
+    pub fn items(&self) -> &[Recommendation] {
+        match self {
+            Recommendation::Text(_) => &[],
+            Recommendation::Nested(n) => &n.items,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, Serialize, Clone, PartialEq, Eq)]

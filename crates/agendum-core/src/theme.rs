@@ -30,6 +30,30 @@ pub struct ThemeScheme {
     /// Running footer text on every page, e.g. "Report Template: Formal Bodies".
     #[serde(default)]
     pub footer: Option<String>,
+    #[serde(default)]
+    pub typography: Typography,
+}
+
+/// How author text is set: the council's house style, not the author's keyboard.
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Typography {
+    /// Straight quotes and `--` become curly quotes and dashes ("It's" -> "It’s").
+    #[serde(default = "yes")]
+    pub smart_punctuation: bool,
+    /// Printed where an author writes `none` (background papers) or a section has nothing.
+    #[serde(default = "none_text")]
+    pub none_text: String,
+}
+
+impl Default for Typography {
+    fn default() -> Self {
+        Typography { smart_punctuation: true, none_text: none_text() }
+    }
+}
+
+fn none_text() -> String {
+    "None.".into()
 }
 
 #[derive(Debug, Deserialize, Serialize, Clone)]
@@ -46,17 +70,79 @@ pub struct HeaderScheme {
     /// Lines printed above the header block, e.g. the council's name.
     #[serde(default)]
     pub masthead: Vec<MastheadLine>,
+    /// Where the report's title is printed as a heading: `above` the header block,
+    /// `below` it, or `none` where a `title` row or masthead line already prints it.
+    #[serde(default)]
+    pub title: TitlePlacement,
+    /// Added after every label unless the label already ends in punctuation; `""` prints
+    /// labels exactly as written.
+    #[serde(default = "colon")]
+    pub label_suffix: String,
+    /// How dates print: chrono's strftime (`%-d %B %Y` gives "6 November 2007"), plus
+    /// `%o` for the day's ordinal suffix ("24th").
+    #[serde(default = "default_date_format")]
+    pub date_format: String,
+    /// Print the `%o` ordinal suffix raised ("24<sup>th</sup>").
+    #[serde(default)]
+    pub superscript_ordinals: bool,
 }
 
 impl Default for HeaderScheme {
     fn default() -> Self {
-        HeaderScheme { layout: HeaderLayout::Table, fields: default_header_fields(), part_banner: true, masthead: Vec::new() }
+        HeaderScheme {
+            layout: HeaderLayout::Table,
+            fields: default_header_fields(),
+            part_banner: true,
+            masthead: Vec::new(),
+            title: TitlePlacement::Above,
+            label_suffix: colon(),
+            date_format: default_date_format(),
+            superscript_ordinals: false,
+        }
     }
 }
 
+fn colon() -> String {
+    ":".into()
+}
+pub fn default_date_format() -> String {
+    "%-d %B %Y".into()
+}
+
 fn default_header_fields() -> Vec<HeaderField> {
-    use HeaderKey::*;
-    [DecisionMaker, Date, Item, DecisionType, Title, ContactOfficer, ChiefOfficer, Wards].into_iter().map(|key| HeaderField { key, label: None }).collect()
+    ["decision_maker", "date", "item", "decision_type", "contact_officer", "chief_officer", "wards"]
+        .into_iter()
+        .map(|key| HeaderField { key: key.into(), label: None, case: Case::AsWritten, default: None })
+        .collect()
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum TitlePlacement {
+    #[default]
+    Above,
+    Below,
+    None,
+}
+
+/// Letter case of a printed value.
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Case {
+    #[default]
+    AsWritten,
+    Upper,
+    Lower,
+}
+
+impl Case {
+    pub fn apply(self, s: &str) -> String {
+        match self {
+            Case::AsWritten => s.to_string(),
+            Case::Upper => s.to_uppercase(),
+            Case::Lower => s.to_lowercase(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
@@ -64,7 +150,10 @@ fn default_header_fields() -> Vec<HeaderField> {
 pub enum HeaderLayout {
     #[default]
     Table,
+    /// "Label: value" lines.
     Lines,
+    /// Two columns: the item number on the left, the title and the rows as lines beside it.
+    Beside,
 }
 
 #[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq)]
@@ -80,10 +169,27 @@ pub enum MastheadLine {
 #[derive(Debug, Deserialize, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct HeaderField {
-    pub key: HeaderKey,
-    /// The label printed; each key has a sensible default.
+    /// A built-in key (`date`, `contact_officer`, ...) or the theme's own: a row whose
+    /// value each report gives under `header: {<key>: ...}` in its front matter.
+    pub key: String,
+    /// The label printed; each built-in key has a sensible default, the theme's own keys
+    /// print their key. `""` prints the value alone, without a label.
     #[serde(default)]
     pub label: Option<String>,
+    /// Letter case of the value: `as_written` (default), `upper`, `lower`.
+    #[serde(default)]
+    pub case: Case,
+    /// For the theme's own keys: the value when a report gives none. Without a default
+    /// the row is left out of reports that do not give it.
+    #[serde(default)]
+    pub default: Option<String>,
+}
+
+impl HeaderField {
+    /// The built-in key this row prints, or `None` for one of the theme's own.
+    pub fn builtin(&self) -> Option<HeaderKey> {
+        HeaderKey::from_name(&self.key)
+    }
 }
 
 #[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq)]
@@ -134,11 +240,42 @@ impl HeaderKey {
     pub fn name(self) -> String {
         serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
     }
+    pub fn from_name(name: &str) -> Option<HeaderKey> {
+        serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
+    }
+    pub const ALL: [HeaderKey; 17] = [
+        HeaderKey::DecisionMaker,
+        HeaderKey::Committee,
+        HeaderKey::Date,
+        HeaderKey::Item,
+        HeaderKey::Title,
+        HeaderKey::ReportOf,
+        HeaderKey::Author,
+        HeaderKey::ChiefOfficer,
+        HeaderKey::HeadOfService,
+        HeaderKey::PortfolioHolder,
+        HeaderKey::Signed,
+        HeaderKey::ContactOfficer,
+        HeaderKey::Wards,
+        HeaderKey::DecisionType,
+        HeaderKey::KeyDecision,
+        HeaderKey::Purpose,
+        HeaderKey::Part,
+    ];
 }
 
 #[derive(Debug, Deserialize, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct Numbering {
+    /// How paragraphs are numbered: `section` (3.1, 7.1.1, within each numbered
+    /// section), `continuous` (1, 2 ... N through the whole report, under numbered or
+    /// unnumbered headings) or `none`.
+    #[serde(default)]
+    pub paragraphs: ParagraphNumbering,
+    /// `###` sub-headings run into the paragraph after them ("**Police Matters:** The
+    /// ..."), as `### Heading {.run-in}` does for one heading.
+    #[serde(default)]
+    pub run_in_subheadings: bool,
     /// Printed after a section number: "." gives "3. COMMENTARY", "" gives "4 Policy".
     #[serde(default = "dot")]
     pub section_suffix: String,
@@ -160,6 +297,8 @@ pub struct Numbering {
 impl Default for Numbering {
     fn default() -> Self {
         Numbering {
+            paragraphs: ParagraphNumbering::Section,
+            run_in_subheadings: false,
             section_suffix: dot(),
             paragraph_suffix: String::new(),
             subsections: SubsectionStyle::Unnumbered,
@@ -177,6 +316,15 @@ fn yes() -> bool {
 }
 fn default_list_styles() -> Vec<ListStyle> {
     vec![ListStyle::Decimal, ListStyle::LowerAlpha, ListStyle::LowerRoman]
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ParagraphNumbering {
+    #[default]
+    Section,
+    Continuous,
+    None,
 }
 
 #[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
@@ -207,6 +355,16 @@ pub enum ListStyle {
     ParenAlpha,
     #[serde(rename = "(i)")]
     ParenRoman,
+    #[serde(rename = "(1)")]
+    ParenDecimal,
+    #[serde(rename = "1)")]
+    DecimalParen,
+    #[serde(rename = "a)")]
+    AlphaParen,
+    #[serde(rename = "A)")]
+    UpperAlphaParen,
+    #[serde(rename = "i)")]
+    RomanParen,
     /// Numbered as paragraphs of the section: 4.1, 4.2.
     #[serde(rename = "paragraph")]
     Paragraph,
@@ -225,6 +383,11 @@ impl ListStyle {
             ListStyle::UpperRoman => format!("{}.", roman(n).to_uppercase()),
             ListStyle::ParenAlpha => format!("({})", alpha(n)),
             ListStyle::ParenRoman => format!("({})", roman(n)),
+            ListStyle::ParenDecimal => format!("({n})"),
+            ListStyle::DecimalParen => format!("{n})"),
+            ListStyle::AlphaParen => format!("{})", alpha(n)),
+            ListStyle::UpperAlphaParen => format!("{})", alpha(n).to_uppercase()),
+            ListStyle::RomanParen => format!("{})", roman(n)),
         })
     }
 }
@@ -282,6 +445,10 @@ pub enum SectionKind {
     /// Markdown commentary under a `##` heading.
     #[default]
     Prose,
+    /// Where the report's own sections go: every `##` heading that names no other
+    /// section of the theme is printed here, with the author's heading, in the order
+    /// written. The slot's `numbered` and `number_paragraphs` apply to each of them.
+    Body,
     /// The `recommendations:` list of the front matter.
     Recommendations,
     /// Short answers from `facts.<key>` (Bromley's Financial / Staff / Legal blocks).
@@ -466,6 +633,54 @@ fn check_pdf_keys(name: &str, templates: &BTreeMap<String, String>) -> Result<()
 }
 
 fn validate_scheme(scheme: &ThemeScheme, path: &Path) -> Result<(), Diagnostic> {
+    let err = |field: &str, msg: String, hint: &str| Diagnostic::error(Pos::file(path), msg).field(field.to_string()).hint(hint.to_string());
+    // A bad strftime directive would fail at print time: refuse it here, with the theme.
+    let bad_format = chrono::format::StrftimeItems::new(&scheme.header.date_format.replace("%o", "")).any(|i| matches!(i, chrono::format::Item::Error));
+    if bad_format {
+        return Err(err(
+            "header.date_format",
+            format!("`{}` is not a date format", scheme.header.date_format),
+            "use strftime directives: `%-d %B %Y` gives 6 November 2007, `%A %-d%o %B %Y` gives Thursday 24th June 2010",
+        ));
+    }
+    let mut keys = std::collections::BTreeSet::new();
+    for f in &scheme.header.fields {
+        if !keys.insert(f.key.as_str()) {
+            return Err(err("header.fields", format!("header row `{}` appears twice", f.key), "list each row once"));
+        }
+        // A misspelt built-in key would otherwise become a row of the theme's own that no
+        // report fills, and vanish in silence.
+        let names: Vec<String> = HeaderKey::ALL.iter().map(|k| k.name()).collect();
+        if f.builtin().is_none() {
+            if let Some(near) = crate::diag::did_you_mean(&f.key, names.iter().map(String::as_str)) {
+                return Err(err(
+                    "header.fields.key",
+                    format!("header row `{}` is not a built-in row", f.key),
+                    &format!("did you mean `{near}`? A row of the theme's own needs a key unlike the built-in ones"),
+                ));
+            }
+        }
+        if f.builtin().is_none() && !f.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+            return Err(err(
+                "header.fields.key",
+                format!("`{}` is neither a built-in header row nor a key of the theme's own", f.key),
+                &format!(
+                    "built-in rows: {}; a row of the theme's own has a key of lower-case letters, digits and _ (e.g. `classification`)",
+                    HeaderKey::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+    }
+    if scheme.header.title == TitlePlacement::None && !keys.contains("title") && !scheme.header.masthead.contains(&MastheadLine::Title) {
+        return Err(err(
+            "header.title",
+            "`title: none` but neither a `title` header row nor a `title` masthead line prints the title".into(),
+            "add `- key: title` to header.fields, or `title` to header.masthead, or place the title `above` or `below` the header",
+        ));
+    }
+    if scheme.sections.iter().filter(|s| s.kind == SectionKind::Body).count() > 1 {
+        return Err(err("sections", "more than one section is the `body` slot".into(), "a theme has one place for the report's own sections"));
+    }
     let mut seen = std::collections::BTreeSet::new();
     for s in &scheme.sections {
         if !seen.insert(s.key.as_str()) {

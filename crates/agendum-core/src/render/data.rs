@@ -97,11 +97,11 @@ fn open_data(site: &View, d: &MeetingDoc, files: &dyn Fn(&str) -> Option<(String
         "name": format!("{}, {}", d.committee, d.date_display),
         "description": format!("Meeting of the {}", d.committee),
         "classification": "committee-meeting",
-        "start_date": format!("{}T{}:00{}", d.date, d.time, d.utc_offset),
+        "start_date": match &d.time { Some(t) => format!("{}T{t}:00{}", d.date, d.utc_offset), None => d.date.clone() },
         "timezone": "Europe/London",
-        "all_day": false,
+        "all_day": d.time.is_none(),
         "status": "confirmed",
-        "location": { "name": d.venue, "note": "" },
+        "location": { "name": d.venue.as_deref().unwrap_or(""), "note": "" },
         "participants": [{ "entity_type": "organization", "name": d.committee, "note": "host" }],
         "agenda": agenda,
         "documents": documents,
@@ -190,10 +190,16 @@ fn icalendar(site: &View, name: &str, meetings: &[&MeetingDoc]) -> String {
         ics_line(&mut out, "BEGIN:VEVENT");
         ics_line(&mut out, &format!("UID:{}-{}@{}", d.date, d.committee_slug, host));
         ics_line(&mut out, &format!("DTSTAMP:{}T000000Z", compact(stamp)));
-        ics_line(&mut out, &format!("DTSTART;TZID=Europe/London:{}T{}00", compact(&d.date), d.time.replace(':', "")));
+        // A meeting without a published time is a day's event (RFC 5545 3.6.1).
+        match &d.time {
+            Some(t) => ics_line(&mut out, &format!("DTSTART;TZID=Europe/London:{}T{}00", compact(&d.date), t.replace(':', ""))),
+            None => ics_line(&mut out, &format!("DTSTART;VALUE=DATE:{}", compact(&d.date))),
+        }
         ics_line(&mut out, &format!("SEQUENCE:{}", d.reissues.len()));
         ics_line(&mut out, &format!("SUMMARY:{}", ics_text(&d.committee)));
-        ics_line(&mut out, &format!("LOCATION:{}", ics_text(&d.venue)));
+        if let Some(venue) = &d.venue {
+            ics_line(&mut out, &format!("LOCATION:{}", ics_text(venue)));
+        }
         let agenda: Vec<String> = d.items.iter().map(|i| format!("{}. {}", i.number, i.title)).collect();
         ics_line(&mut out, &format!("DESCRIPTION:{}", ics_text(&format!("Agenda:\n{}", agenda.join("\n")))));
         if site.base_url.is_some() {
@@ -224,7 +230,11 @@ fn atom(site: &View, meetings: &[&MeetingDoc]) -> String {
     for d in meetings {
         let Some(published) = &d.published else { continue };
         let updated = d.reissues.last().map(|r| r.date.clone()).unwrap_or_else(|| published.clone());
-        let mut summary = format!("Agenda for the meeting of the {} on {} at {}, {}.", d.committee, d.date_display, d.time_display, d.venue);
+        let mut summary = format!("Agenda for the meeting of the {} on {}", d.committee, d.date_display);
+        if !d.when_where.is_empty() {
+            summary.push_str(&format!(" at {}", d.when_where));
+        }
+        summary.push('.');
         if let Some(r) = d.reissues.last() {
             summary.push_str(&format!(" Re-issued on {}: {}", r.date_display, r.reason));
         }

@@ -113,6 +113,7 @@ impl HtmlRenderer {
             "date_display": m.doc.date_display,
             "time_display": m.doc.time_display,
             "venue": m.doc.venue,
+            "when_where": m.doc.when_where,
             "href": m.doc.url,
             "pack_href": if self.link_pdfs { Value::String(m.doc.pack_url.clone()) } else { Value::Null },
         })
@@ -198,10 +199,10 @@ fn json_ld(site: &View, m: &MeetingView) -> String {
         "@context": "https://schema.org",
         "@type": "Event",
         "name": format!("{}, {}", d.committee, d.date_display),
-        "startDate": format!("{}T{}:00{}", d.date, d.time, d.utc_offset),
+        "startDate": match &d.time { Some(t) => format!("{}T{t}:00{}", d.date, d.utc_offset), None => d.date.clone() },
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-        "location": {"@type": "Place", "name": d.venue, "address": d.venue},
+        "location": {"@type": "Place", "name": d.venue.as_deref().unwrap_or("To be confirmed"), "address": d.venue.as_deref().unwrap_or("To be confirmed")},
         "organizer": {"@type": "GovernmentOrganization", "name": site.council},
         "inLanguage": d.language,
         "description": format!("Meeting of the {}. Agenda: {}.", d.committee, d.items.iter().map(|i| format!("{}. {}", i.number, i.title)).collect::<Vec<_>>().join("; ")),
@@ -310,8 +311,17 @@ fn report_view(r: &ReportDoc) -> Value {
     if let Some(header) = v.get_mut("header").and_then(Value::as_array_mut) {
         for (h, src) in header.iter_mut().zip(&r.header) {
             h["parts_html"] = json!(src.parts.iter().map(|p| inlines_html(p)).collect::<Vec<_>>());
+            // Lines (two people, an address) break; cells (Non-Urgent, Executive) sit apart.
+            h["value_html"] = json!(if src.stacked {
+                src.parts.iter().map(|p| inlines_html(p)).collect::<Vec<_>>().join("<br>")
+            } else {
+                src.parts.iter().map(|p| format!("<span class=\"part\">{}</span>", inlines_html(p))).collect::<Vec<_>>().join(" ")
+            });
         }
     }
+    // Where the theme's header has a Title row, the row holds the page's <h1>: the title
+    // is printed once, where the council's form puts it (as in the PDF).
+    v["title_in_header"] = json!(r.header.iter().any(|h| h.key == "title"));
     if let Some(apps) = v.get_mut("appendices").and_then(Value::as_array_mut) {
         // Withheld appendices are listed apart, as notices.
         apps.retain(|a| !a["withheld"].as_bool().unwrap_or(false));
@@ -362,6 +372,7 @@ pub fn inlines_html(content: &[Inline]) -> String {
         match i {
             Inline::Text { text } => s.push_str(&escape(text)),
             Inline::Strong { content } => s.push_str(&format!("<strong>{}</strong>", inlines_html(content))),
+            Inline::Sup { content } => s.push_str(&format!("<sup>{}</sup>", inlines_html(content))),
             Inline::Emph { content } => s.push_str(&format!("<em>{}</em>", inlines_html(content))),
             Inline::Strike { content } => s.push_str(&format!("<del>{}</del>", inlines_html(content))),
             Inline::Code { text } => s.push_str(&format!("<code>{}</code>", escape(text))),

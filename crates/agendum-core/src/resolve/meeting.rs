@@ -19,11 +19,14 @@ pub(super) fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeetin
     }
     let date = parse_date(&f.date.value)
         .map_err(|e| Diagnostic::error(spanned_pos(path, &f.date, 0), e).field("date").hint("write dates as YYYY-MM-DD, e.g. 2012-04-18"));
-    let time = NaiveTime::parse_from_str(f.time.value.trim(), "%H:%M").map_err(|_| {
-        Diagnostic::error(spanned_pos(path, &f.time, 0), format!("`{}` is not a time", f.time.value))
-            .field("time")
-            .hint("write the time on the 24-hour clock in quotes, e.g. \"19:00\"")
-    });
+    let time = match &f.time {
+        None => Ok(None),
+        Some(t) => NaiveTime::parse_from_str(t.value.trim(), "%H:%M").map(Some).map_err(|_| {
+            Diagnostic::error(spanned_pos(path, t, 0), format!("`{}` is not a time", t.value))
+                .field("time")
+                .hint("write the time on the 24-hour clock in quotes, e.g. \"19:00\"; leave `time:` out if the papers give none")
+        }),
+    };
     let published = f
         .published
         .as_ref()
@@ -259,15 +262,16 @@ pub(super) fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeetin
         reissues,
         committee_url: format!("{committee_slug}/index.html"),
         data_url: format!("{base}/meeting.json"),
-        utc_offset: crate::calendar::london_utc_offset(date, time).to_string(),
+        utc_offset: crate::calendar::london_utc_offset(date, time.unwrap_or(NaiveTime::MIN)).to_string(),
         council: site.config.council.clone(),
         committee: committee.name.clone(),
         committee_slug: committee_slug.clone(),
         committee_kind: committee.kind.label().to_string(),
         date: iso,
         date_display: display_date(date),
-        time: time.format("%H:%M").to_string(),
-        time_display: display_time(time),
+        time: time.map(|t| t.format("%H:%M").to_string()),
+        time_display: time.map(display_time),
+        when_where: [time.map(display_time), f.venue.clone()].into_iter().flatten().collect::<Vec<_>>().join(", "),
         venue: f.venue.clone(),
         published: published.map(|p| p.format("%Y-%m-%d").to_string()),
         published_display: published.map(display_date),

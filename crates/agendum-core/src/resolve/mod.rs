@@ -46,7 +46,9 @@ use crate::markdown::{self, Node};
 use crate::model::*;
 use crate::money;
 use crate::numbering::{path_number, slugify};
-use crate::theme::{FieldsLayout, HeaderKey, HeaderLayout, ListStyle, MastheadLine, SectionKind, SectionScheme, SubsectionStyle, Theme, ThemeScheme};
+use crate::theme::{
+    FieldsLayout, HeaderKey, HeaderLayout, ListStyle, MastheadLine, ParagraphNumbering, SectionKind, SectionScheme, SubsectionStyle, Theme, ThemeScheme,
+};
 use crate::yaml::{spanned_pos, Spanned};
 
 /// The one site document: every page, PDF and asset of every audience, with every

@@ -3,21 +3,167 @@
 
 use super::*;
 
+/// A section's Markdown nodes as blocks, with the line of each top-level block. Run-in
+/// headings (`{.run-in}`, or every sub-heading where the theme says) open the paragraph
+/// after them in bold.
+pub(super) fn section_blocks(nodes: Vec<Node>, scheme: &ThemeScheme, tables: &ReportTables<'_>, diags: &mut Diagnostics) -> (Vec<Block>, Vec<u32>) {
+    let mut blocks = Vec::new();
+    let mut lines = Vec::new();
+    let mut run_in: Option<(Vec<Inline>, Option<String>, u8, u32)> = None;
+    let flush = |run_in: &mut Option<(Vec<Inline>, Option<String>, u8, u32)>, blocks: &mut Vec<Block>, lines: &mut Vec<u32>| {
+        if let Some((content, id, level, line)) = run_in.take() {
+            blocks.push(Block::Heading { level, number: None, id, content });
+            lines.push(line);
+        }
+    };
+    for n in nodes {
+        match n {
+            Node::Heading { level, content, id, run_in: marked, line, .. } => {
+                flush(&mut run_in, &mut blocks, &mut lines);
+                if marked || (scheme.numbering.run_in_subheadings && level >= 3) {
+                    run_in = Some((content, id, level, line));
+                } else {
+                    blocks.push(Block::Heading { level, number: None, id, content });
+                    lines.push(line);
+                }
+            }
+            Node::Block { block: Block::Para { number, id, content }, line } if run_in.is_some() => {
+                let Some((heading, heading_id, _, _)) = run_in.take() else { continue };
+                let mut joined = vec![Inline::Strong { content: heading }, Inline::text(" ")];
+                joined.extend(content);
+                blocks.push(Block::Para { number, id: id.or(heading_id), content: joined });
+                lines.push(line);
+            }
+            Node::Block { block, line } => {
+                flush(&mut run_in, &mut blocks, &mut lines);
+                blocks.push(block);
+                lines.push(line);
+            }
+            Node::DataTable { key, line } => {
+                flush(&mut run_in, &mut blocks, &mut lines);
+                match tables.build(&key, line) {
+                    Ok(t) => {
+                        blocks.push(Block::Table(t));
+                        lines.push(line);
+                    }
+                    Err(d) => diags.push(d),
+                }
+            }
+        }
+    }
+    flush(&mut run_in, &mut blocks, &mut lines);
+    (blocks, lines)
+}
+
+/// The running section and paragraph numbers of one report.
+pub(super) struct SectionNumbers {
+    pub section: usize,
+    /// The last paragraph number given, where paragraphs run 1 ... N through the report.
+    pub paragraph: usize,
+}
+
+impl SectionNumbers {
+    /// Number a printed section and its paragraphs as the theme says; returns the
+    /// section's printed number ("3.").
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn number(
+        &mut self,
+        scheme: &ThemeScheme,
+        sec: &SectionScheme,
+        key: &str,
+        blocks: &mut [Block],
+        lines: &[u32],
+        labels: &mut Labels,
+        diags: &mut Diagnostics,
+        file: &Path,
+    ) -> Option<String> {
+        let number = sec.numbered.then(|| {
+            self.section += 1;
+            self.section
+        });
+        if let Some(n) = number {
+            labels.numbers.insert(key.to_string(), n.to_string());
+        }
+        let numbering = match scheme.numbering.paragraphs {
+            ParagraphNumbering::Section if sec.number_paragraphs => number.map(|n| vec![n]),
+            ParagraphNumbering::Continuous if sec.number_paragraphs => Some(vec![]),
+            _ => None,
+        };
+        match numbering {
+            Some(base) => {
+                typed_numbers(blocks, lines, &base, file, diags);
+                let mut local = 0;
+                let counter = if base.is_empty() { &mut self.paragraph } else { &mut local };
+                number_paragraphs(blocks, &base, counter, scheme, key, labels);
+                for b in blocks.iter_mut().filter(|b| !matches!(b, Block::Para { .. })) {
+                    clear_continued(std::slice::from_mut(b));
+                }
+            }
+            None => {
+                style_lists(blocks, scheme, 0);
+                clear_continued(blocks);
+            }
+        }
+        number.map(|n| format!("{n}{}", scheme.numbering.section_suffix))
+    }
+}
+
+/// Numbers typed by the author where the theme numbers paragraphs itself would be
+/// printed beside the theme's own: refused, at their line, never silently replaced.
+fn typed_numbers(blocks: &[Block], lines: &[u32], base: &[usize], file: &Path, diags: &mut Diagnostics) {
+    for (b, line) in blocks.iter().zip(lines) {
+        let typed = match b {
+            // "4. The Council ..." parses as a list starting at 4: its markers are set.
+            Block::List { ordered: true, items } if items.first().is_some_and(|i| i.marker.is_some()) => items.first().and_then(|i| i.marker.clone()),
+            // "3.1 The Council ..." in section 3.
+            Block::Para { content, number: None, .. } if !base.is_empty() => {
+                let text = plain(content);
+                let head = text.split_whitespace().next().unwrap_or("");
+                let parts: Vec<&str> = head.trim_end_matches('.').split('.').collect();
+                let shaped = parts.len() >= 2 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+                (shaped && parts[0] == base[0].to_string() && text.len() > head.len()).then(|| head.to_string())
+            }
+            _ => None,
+        };
+        if let Some(n) = typed {
+            diags.push(
+                Diagnostic::error(Pos::new(file, *line, 1), format!("the paragraph number `{n}` is typed, and the theme numbers paragraphs itself")).hint(
+                    "delete the typed number: the theme gives every paragraph its number. To refer to a paragraph, label it `{#name}` and write `[](#name)`",
+                ),
+            );
+        }
+    }
+}
+
 /// Number a section's blocks: paragraphs 3.1, 3.2; numbered sub-headings 7.1 with their
 /// paragraphs 7.1.1; ordered lists after a numbered paragraph continue it (1.1.1).
 pub(super) fn number_blocks(blocks: &mut [Block], section: usize, scheme: &ThemeScheme, key: &str, labels: &mut Labels) {
-    let suffix = &scheme.numbering.paragraph_suffix;
-    let mut path: Vec<usize> = vec![section];
     let mut counter = 0usize;
+    number_paragraphs(blocks, &[section], &mut counter, scheme, key, labels)
+}
+
+/// Number paragraphs under `base` (`[3]` gives 3.1, 3.2; `[]` gives 1, 2 ... as in a
+/// report numbered continuously, where `counter` runs on from section to section).
+/// A continuation paragraph (`{.continued}`, an empty number) takes no number and
+/// belongs to the paragraph before it.
+pub(super) fn number_paragraphs(blocks: &mut [Block], base: &[usize], counter: &mut usize, scheme: &ThemeScheme, key: &str, labels: &mut Labels) {
+    let suffix = &scheme.numbering.paragraph_suffix;
+    let mut path: Vec<usize> = base.to_vec();
     let mut sub = 0usize;
     let mut last_para: Option<Vec<usize>> = None;
     for b in blocks.iter_mut() {
         match b {
+            Block::Para { number: Some(n), id, .. } if n.is_empty() => {
+                if let (Some(anchor), Some(lp)) = (id.as_ref(), last_para.as_ref()) {
+                    labels.numbers.insert(anchor.clone(), path_number(lp, ""));
+                }
+            }
             Block::Heading { level, number, id, content } => {
-                if *level == 3 && scheme.numbering.subsections == SubsectionStyle::Numbered {
+                // Sub-sections number only under a section number: 7.1, 7.1.1.
+                if *level == 3 && scheme.numbering.subsections == SubsectionStyle::Numbered && !base.is_empty() {
                     sub += 1;
-                    path = vec![section, sub];
-                    counter = 0;
+                    path = vec![base[0], sub];
+                    *counter = 0;
                     *number = Some(path_number(&path, ""));
                     let anchor = id.clone().unwrap_or_else(|| format!("para-{}", path_number(&path, "").replace('.', "-")));
                     labels.numbers.insert(anchor.clone(), path_number(&path, ""));
@@ -32,9 +178,9 @@ pub(super) fn number_blocks(blocks: &mut [Block], section: usize, scheme: &Theme
                 if !content.is_empty()
                     && content.iter().all(|i| matches!(i, Inline::Image { .. }) || matches!(i, Inline::Text { text } if text.trim().is_empty())) => {}
             Block::Para { number, id, .. } => {
-                counter += 1;
+                *counter += 1;
                 let mut p = path.clone();
-                p.push(counter);
+                p.push(*counter);
                 let n = path_number(&p, "");
                 let anchor = id.clone().unwrap_or_else(|| format!("para-{}", n.replace('.', "-")));
                 labels.numbers.insert(anchor.clone(), n.clone());
@@ -76,6 +222,17 @@ pub(super) fn first_label(blocks: &[Block]) -> Option<String> {
         Some(Block::Para { id: Some(id), .. }) => Some(id.clone()),
         _ => None,
     }
+}
+
+/// Outside paragraph numbering a continuation paragraph is an ordinary one.
+pub(super) fn clear_continued(blocks: &mut [Block]) {
+    for_each_block_mut(blocks, &mut |b| {
+        if let Block::Para { number, .. } = b {
+            if number.as_deref() == Some("") {
+                *number = None;
+            }
+        }
+    });
 }
 
 /// Give ordered lists outside the paragraph numbering their theme style by depth.

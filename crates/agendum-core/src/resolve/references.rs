@@ -69,11 +69,13 @@ impl RefResolver<'_> {
     }
 }
 
-/// "as set out in Appendix B" -> a link to the appendix, for appendices that exist.
+/// "as set out in Appendix B" (or "appendix B", "APPENDIX B") -> a link to the
+/// appendix, for appendices that exist. The id matches as written.
 pub(super) fn link_appendices(text: &str, ids: &[String]) -> Vec<Inline> {
     let mut out = Vec::new();
     let mut rest = text;
-    while let Some(i) = rest.find("Appendix ") {
+    // ASCII lower-casing keeps byte offsets, so positions in it are positions in `rest`.
+    while let Some(i) = rest.to_ascii_lowercase().find("appendix ") {
         let after = &rest[i + "Appendix ".len()..];
         let id = ids
             .iter()

@@ -38,11 +38,27 @@ pub(super) fn resolve_report(
     }
     // The address becomes a `mailto:` link: "a@x or b@y" would be one broken link.
     if let Some(c) = &front.contact_officer {
-        if let Some(email) = c.value.email.as_deref().filter(|e| !is_email(e)) {
+        for email in c.value.all().iter().flat_map(|c| c.email.items()).filter(|e| !is_email(e)) {
             diags.push(
                 Diagnostic::error(spanned_pos(file, c, 1), format!("`{email}` is not one e-mail address"))
                     .field("contact_officer.email")
-                    .hint("give one address, e.g. `email: jo.bloggs@example.gov.uk`; put a second contact in the commentary"),
+                    .hint("give each address on its own, e.g. `email: [jo.bloggs@example.gov.uk, team@example.gov.uk]`"),
+            );
+        }
+    }
+    // Values for the theme's own header rows must name one of them.
+    for (key, _) in front.header.iter() {
+        let own: Vec<&str> = scheme.header.fields.iter().filter(|f| f.builtin().is_none()).map(|f| f.key.as_str()).collect();
+        if !own.contains(&key.value.as_str()) {
+            let hint = if own.is_empty() {
+                format!("the {} theme's header has no rows of its own; built-in rows take their values from the front matter's fields", scheme.name)
+            } else {
+                format!("the {} theme's own header rows: {}", scheme.name, own.join(", "))
+            };
+            diags.push(
+                Diagnostic::error(fm(key), format!("`{}` is not a header row of the {} theme", key.value, scheme.name))
+                    .field(format!("header.{}", key.value))
+                    .suggest(&key.value, own.iter().copied(), hint),
             );
         }
     }
@@ -65,7 +81,8 @@ pub(super) fn resolve_report(
     };
 
     // Split the Markdown into sections by `##` headings.
-    let parsed = markdown::parse(&src.body, src.body_line);
+    let smart = scheme.typography.smart_punctuation;
+    let parsed = markdown::parse_with(&src.body, src.body_line, smart);
     diags.extend(too_deep(file, &parsed));
     for line in &parsed.images_without_alt {
         // Accessibility is a legal duty: a tagged PDF cannot carry an image without it.
@@ -76,6 +93,9 @@ pub(super) fn resolve_report(
         );
     }
     let mut written: BTreeMap<String, (Vec<Node>, u32)> = BTreeMap::new();
+    // The report's own sections, for the theme's `body` slot: key, heading, line.
+    let body_slot = scheme.sections.iter().any(|s| s.kind == SectionKind::Body);
+    let mut body: Vec<(String, String, u32)> = Vec::new();
     let mut current: Option<String> = None;
     for node in parsed.nodes {
         match &node {
@@ -108,6 +128,20 @@ pub(super) fn resolve_report(
                         // Text under a refused heading is dropped with it (the error above
                         // says why), not reported again as text outside any section.
                         current = Some(sec.key.clone());
+                    }
+                    None if body_slot => {
+                        let key = id.clone().unwrap_or_else(|| format!("body-{}", slugify(&text)));
+                        if written.contains_key(&key) || scheme.section(&key).is_some() || key == "body-" {
+                            diags.push(
+                                Diagnostic::error(Pos::new(file, *line, 1), format!("section `{text}` is written twice, or its name is taken"))
+                                    .hint("give the heading its own words, or an id: `## Heading {#my-section}`"),
+                            );
+                            current = Some(String::new());
+                        } else {
+                            written.insert(key.clone(), (Vec::new(), *line));
+                            body.push((key.clone(), text.clone(), *line));
+                            current = Some(key);
+                        }
                     }
                     None => {
                         let headings: Vec<&str> = scheme.sections.iter().map(|s| s.heading.as_str()).collect();
@@ -160,7 +194,7 @@ pub(super) fn resolve_report(
                         .hint("keep one of them"),
                 );
             } else {
-                let parsed = markdown::parse(text, 2);
+                let parsed = markdown::parse_with(text, 2, smart);
                 written.insert(key.to_string(), (parsed.nodes, 2));
             }
         }
@@ -224,26 +258,41 @@ pub(super) fn resolve_report(
         }
     }
 
-    // Build sections in the theme's order.
+    // Build sections in the theme's order; the report's own sections fill the `body` slot.
     let mut labels = Labels::default();
     let mut sections = Vec::new();
-    let mut section_no = 0usize;
+    let mut numbers = SectionNumbers { section: 0, paragraph: 0 };
     let tables = ReportTables { front, file };
+    let mut body = body.into_iter();
     for sec in &scheme.sections {
+        if sec.kind == SectionKind::Body {
+            for (key, heading, line) in body.by_ref() {
+                let nodes = written.remove(&key).map(|(n, _)| n).unwrap_or_default();
+                let (mut blocks, lines) = section_blocks(nodes, scheme, &tables, &mut diags);
+                if blocks.is_empty() {
+                    diags.push(
+                        Diagnostic::error(Pos::new(file, line, 1), format!("section `{heading}` is empty")).hint("write the section, or delete its heading"),
+                    );
+                }
+                let number = numbers.number(scheme, sec, &key, &mut blocks, &lines, &mut labels, &mut diags, file);
+                sections.push(Section {
+                    key: key.clone(),
+                    heading,
+                    number,
+                    id: format!("section-{}", slugify(&key)),
+                    kind: "body".into(),
+                    blocks,
+                    is_default: false,
+                });
+            }
+            continue;
+        }
         let mut is_default = false;
+        let mut lines = Vec::new();
         let mut blocks: Vec<Block> = match written.remove(&sec.key) {
             Some((nodes, _line)) => {
-                let mut blocks = Vec::new();
-                for n in nodes {
-                    match n {
-                        Node::Block { block, .. } => blocks.push(block),
-                        Node::Heading { level, content, id, .. } => blocks.push(Block::Heading { level, number: None, id, content }),
-                        Node::DataTable { key, line } => match tables.build(&key, line) {
-                            Ok(t) => blocks.push(Block::Table(t)),
-                            Err(d) => diags.push(d),
-                        },
-                    }
-                }
+                let (blocks, at) = section_blocks(nodes, scheme, &tables, &mut diags);
+                lines = at;
                 if blocks.is_empty() && sec.required {
                     diags.push(
                         Diagnostic::error(Pos::new(file, _line, 1), format!("required section `{}` is empty", sec.heading))
@@ -271,7 +320,7 @@ pub(super) fn resolve_report(
                 }
                 blocks
             }
-            None => match generated_section(sec, src, &appendix_ids) {
+            None => match generated_section(sec, scheme, src, &appendix_ids) {
                 Some(b) => b,
                 None => {
                     if sec.required {
@@ -294,26 +343,11 @@ pub(super) fn resolve_report(
         };
         // Numbered only once we know the section is printed, so an omitted optional
         // section does not leave a gap.
-        let number = if sec.numbered {
-            section_no += 1;
-            Some(section_no)
-        } else {
-            None
-        };
-        let sec_number = number.map(|n| format!("{n}{}", scheme.numbering.section_suffix));
-        if let Some(n) = number.filter(|_| sec.number_paragraphs) {
-            labels.numbers.insert(sec.key.clone(), n.to_string());
-            number_blocks(&mut blocks, n, scheme, &sec.key, &mut labels);
-        } else {
-            if let Some(n) = number {
-                labels.numbers.insert(sec.key.clone(), n.to_string());
-            }
-            style_lists(&mut blocks, scheme, 0);
-        }
+        let number = numbers.number(scheme, sec, &sec.key, &mut blocks, &lines, &mut labels, &mut diags, file);
         sections.push(Section {
             key: sec.key.clone(),
             heading: sec.heading.clone(),
-            number: sec_number,
+            number,
             id: format!("section-{}", slugify(&sec.key)),
             kind: kind_name(sec.kind),
             blocks,
@@ -384,7 +418,7 @@ pub(super) fn resolve_report(
                     } else if rel_file.to_lowercase().ends_with(".md") {
                         match crate::load::read_text(ctx.site_root, &full) {
                             Ok(text) => {
-                                let parsed = markdown::parse(&text, 1);
+                                let parsed = markdown::parse_with(&text, 1, smart);
                                 diags.extend(too_deep(&shown, &parsed));
                                 for line in &parsed.images_without_alt {
                                     diags.push(
@@ -452,7 +486,7 @@ pub(super) fn resolve_report(
         .map(|m| match m {
             MastheadLine::Council => ctx.council.to_string(),
             MastheadLine::Committee => ctx.committee_name.to_string(),
-            MastheadLine::Date => display_date(report_date),
+            MastheadLine::Date => plain(&format_date(report_date, &scheme.header.date_format, false)),
             MastheadLine::Title => front.title.value.clone(),
             MastheadLine::Item => format!("Agenda item {item_number}"),
         })
@@ -510,6 +544,12 @@ pub(super) fn resolve_report(
         header_layout: match scheme.header.layout {
             HeaderLayout::Table => "table".into(),
             HeaderLayout::Lines => "lines".into(),
+            HeaderLayout::Beside => "beside".into(),
+        },
+        title_position: match scheme.header.title {
+            crate::theme::TitlePlacement::Above => "above".into(),
+            crate::theme::TitlePlacement::Below => "below".into(),
+            crate::theme::TitlePlacement::None => "none".into(),
         },
         header,
         sections,

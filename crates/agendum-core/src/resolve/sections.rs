@@ -4,34 +4,36 @@
 use super::*;
 
 /// Sections whose content comes from the front matter rather than Markdown.
-pub(super) fn generated_section(sec: &SectionScheme, src: &ReportSource, appendix_ids: &[String]) -> Option<Vec<Block>> {
+pub(super) fn generated_section(sec: &SectionScheme, scheme: &ThemeScheme, src: &ReportSource, appendix_ids: &[String]) -> Option<Vec<Block>> {
     let front = &src.front;
+    let smart = scheme.typography.smart_punctuation;
+    let md = |t: &str| inline_markdown_with(t, smart);
     let para = |content: Vec<Inline>| Block::Para { number: None, id: None, content };
     match sec.kind {
-        SectionKind::Prose => None,
+        SectionKind::Prose | SectionKind::Body => None,
         SectionKind::Recommendations => {
             if front.recommendations.is_empty() {
                 return None;
             }
             let mut blocks = Vec::new();
             if let Some(intro) = &front.recommendations_intro {
-                blocks.push(para(inline_markdown(intro)));
+                blocks.push(para(md(intro)));
             }
             match sec.style {
-                ListStyle::Paragraph => blocks.extend(front.recommendations.iter().map(|r| para(inline_markdown(r)))),
-                style => {
-                    let items = front
-                        .recommendations
-                        .iter()
-                        .enumerate()
-                        .map(|(i, r)| ListItem {
-                            marker: style.marker(i + 1),
-                            id: Some(format!("recommendation-{}", i + 1)),
-                            blocks: vec![para(inline_markdown(r))],
-                        })
-                        .collect();
-                    blocks.push(Block::List { ordered: style != ListStyle::Bullet, items });
+                // Numbered as the section's paragraphs (2.1); sub-recommendations are an
+                // outline list under theirs (2.1.1).
+                ListStyle::Paragraph => {
+                    for r in &front.recommendations {
+                        blocks.push(para(md(r.text())));
+                        if !r.items().is_empty() {
+                            blocks.push(Block::List { ordered: true, items: recommendation_items(r.items(), None, scheme, 1, &md, "") });
+                        }
+                    }
                 }
+                style => blocks.push(Block::List {
+                    ordered: style != ListStyle::Bullet,
+                    items: recommendation_items(&front.recommendations, Some(style), scheme, 0, &md, ""),
+                }),
             }
             Some(blocks)
         }
@@ -49,7 +51,7 @@ pub(super) fn generated_section(sec: &SectionScheme, src: &ReportSource, appendi
                     label: f.label.clone(),
                     value: answers
                         .and_then(|a| a.get(&f.key))
-                        .map(|v| inline_markdown(v))
+                        .map(|v| md(v))
                         .or_else(|| f.default.as_ref().map(|d| vec![Inline::text(d.clone())]))
                         .unwrap_or_default(),
                 })
@@ -91,87 +93,220 @@ pub(super) fn generated_section(sec: &SectionScheme, src: &ReportSource, appendi
         }
         SectionKind::BackgroundPapers => match front.background_papers.as_ref().map(|b| &b.value) {
             None => None,
-            // `none` as the author typed it reads "None." on the page.
-            Some(BackgroundPapers::Text(t)) => Some(vec![para(inline_markdown(&sentence(t)))]),
+            // `none` reads as the theme's "None" text.
+            Some(BackgroundPapers::Text(t)) if is_none_word(t) => Some(vec![para(vec![Inline::text(scheme.typography.none_text.clone())])]),
+            Some(BackgroundPapers::Text(t)) => Some(vec![para(md(&sentence(t)))]),
             Some(BackgroundPapers::List(items)) if items.is_empty() => None,
-            Some(BackgroundPapers::List(items)) => Some(items.iter().map(|t| para(inline_markdown(t))).collect()),
+            Some(BackgroundPapers::List(items)) => Some(items.iter().map(|t| para(md(t))).collect()),
         },
         SectionKind::Contact => {
-            let c = &front.contact_officer.as_ref()?.value;
-            let mut rows = vec![FieldRow { number: None, label: "Name".into(), value: vec![Inline::text(c.name.clone())] }];
-            if let Some(r) = &c.role {
-                rows.push(FieldRow { number: None, label: "Job title".into(), value: vec![Inline::text(r.clone())] });
-            }
-            if let Some(e) = &c.email {
-                rows.push(FieldRow {
-                    number: None,
-                    label: "E Mail".into(),
-                    value: vec![Inline::Link { href: format!("mailto:{e}"), content: vec![Inline::text(e.clone())] }],
-                });
-            }
-            if let Some(p) = &c.phone {
-                rows.push(FieldRow { number: None, label: "Tel".into(), value: vec![Inline::text(p.clone())] });
-            }
-            Some(vec![Block::Fields { layout: "lines".into(), rows }])
+            let contacts = front.contact_officer.as_ref()?.value.all();
+            Some(contacts.into_iter().map(|c| Block::Fields { layout: "lines".into(), rows: contact_rows(c) }).collect())
         }
+    }
+}
+
+/// `none`, `None.`, `n/a`: the author means there are none. Other words print as written.
+fn is_none_word(t: &str) -> bool {
+    let n: String = t.trim().trim_end_matches('.').to_lowercase();
+    matches!(n.as_str(), "none" | "n/a")
+}
+
+/// Recommendations as list items: the theme's style at the top (`None`: outline-numbered
+/// by the section's paragraphs), the theme's list styles below.
+fn recommendation_items(
+    recs: &[Recommendation],
+    style: Option<ListStyle>,
+    scheme: &ThemeScheme,
+    depth: usize,
+    md: &dyn Fn(&str) -> Vec<Inline>,
+    id_prefix: &str,
+) -> Vec<ListItem> {
+    recs.iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let id = format!("{id_prefix}{}", i + 1);
+            let mut blocks = vec![Block::Para { number: None, id: None, content: md(r.text()) }];
+            if !r.items().is_empty() {
+                let sub = style.map(|_| scheme.numbering.lists.get(depth + 1).copied().unwrap_or(ListStyle::LowerAlpha));
+                blocks.push(Block::List { ordered: true, items: recommendation_items(r.items(), sub, scheme, depth + 1, md, &format!("{id}-")) });
+            }
+            ListItem { marker: style.and_then(|s| s.marker(i + 1)), id: style.map(|_| format!("recommendation-{id}")), blocks }
+        })
+        .collect()
+}
+
+fn contact_rows(c: &Contact) -> Vec<FieldRow> {
+    let mut rows = vec![FieldRow { number: None, label: "Name".into(), value: vec![Inline::text(c.name.clone())] }];
+    if let Some(r) = &c.role {
+        rows.push(FieldRow { number: None, label: "Job title".into(), value: vec![Inline::text(r.clone())] });
+    }
+    for e in c.email.items() {
+        rows.push(FieldRow { number: None, label: "E Mail".into(), value: vec![mailto(e)] });
+    }
+    for p in c.phone.items() {
+        rows.push(FieldRow { number: None, label: "Tel".into(), value: vec![Inline::text(p.to_string())] });
+    }
+    rows
+}
+
+fn mailto(e: &str) -> Inline {
+    Inline::Link { href: format!("mailto:{}", e.trim()), content: vec![Inline::text(e.trim().to_string())] }
+}
+
+/// A date in the theme's format, with `%o` as the day's ordinal suffix (raised where the
+/// theme says). The format is checked when the theme loads.
+pub(super) fn format_date(date: NaiveDate, format: &str, superscript: bool) -> Vec<Inline> {
+    let suffix = match date.day() {
+        11..=13 => "th",
+        d if d % 10 == 1 => "st",
+        d if d % 10 == 2 => "nd",
+        d if d % 10 == 3 => "rd",
+        _ => "th",
+    };
+    let mut out = Vec::new();
+    for (i, piece) in format.split("%o").enumerate() {
+        if i > 0 {
+            out.push(if superscript { Inline::Sup { content: vec![Inline::text(suffix)] } } else { Inline::text(suffix) });
+        }
+        if !piece.is_empty() {
+            out.push(Inline::text(date.format(piece).to_string()));
+        }
+    }
+    merge_text_runs(out)
+}
+
+fn merge_text_runs(v: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::new();
+    for i in v {
+        match (out.last_mut(), i) {
+            (Some(Inline::Text { text: a }), Inline::Text { text: b }) => a.push_str(&b),
+            (_, other) => out.push(other),
+        }
+    }
+    out
+}
+
+/// A header value written over several lines prints as several lines.
+fn value_lines(v: &str) -> Vec<Vec<Inline>> {
+    v.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| vec![Inline::text(l.to_string())]).collect()
+}
+
+fn cased(parts: Vec<Vec<Inline>>, case: crate::theme::Case) -> Vec<Vec<Inline>> {
+    if case == crate::theme::Case::AsWritten {
+        return parts;
+    }
+    parts
+        .into_iter()
+        .map(|mut p| {
+            fn apply(list: &mut [Inline], case: crate::theme::Case) {
+                for i in list {
+                    match i {
+                        Inline::Text { text } => *text = case.apply(text),
+                        Inline::Strong { content }
+                        | Inline::Emph { content }
+                        | Inline::Strike { content }
+                        | Inline::Sup { content }
+                        | Inline::Link { content, .. } => apply(content, case),
+                        _ => {}
+                    }
+                }
+            }
+            apply(&mut p, case);
+            p
+        })
+        .collect()
+}
+
+/// The label as printed: the theme's suffix (":") unless the label ends in punctuation
+/// already, or is empty (a row without a label).
+pub(super) fn printed_label(label: &str, suffix: &str, has_value: bool) -> String {
+    let l = label.trim_end();
+    if l.is_empty() || !has_value || l.ends_with([':', '?', '.', '!', ';']) {
+        l.to_string()
+    } else {
+        format!("{l}{suffix}")
     }
 }
 
 pub(super) fn header_rows(scheme: &ThemeScheme, ctx: &MeetingCtx<'_>, src: &ReportSource, item: &str, date: NaiveDate, exempt: bool) -> Vec<HeaderRow> {
     let f = &src.front;
+    let hs = &scheme.header;
     let t = |s: &str| vec![Inline::text(s.to_string())];
+    let lines = |v: &Option<String>| v.as_deref().map(value_lines).filter(|l| !l.is_empty());
     let mut rows = Vec::new();
-    for field in &scheme.header.fields {
-        let label = field.label.clone().unwrap_or_else(|| field.key.default_label().to_string());
-        let parts: Option<Vec<Vec<Inline>>> = match field.key {
-            HeaderKey::DecisionMaker => Some(vec![t(f.decision_maker.as_deref().unwrap_or(ctx.committee_name))]),
-            HeaderKey::Committee => Some(vec![t(ctx.committee_name)]),
-            HeaderKey::Date => Some(vec![t(&display_date(date))]),
-            HeaderKey::Item => Some(vec![t(item)]),
-            HeaderKey::Title => Some(vec![t(&f.title.value)]),
-            HeaderKey::ReportOf => f.report_of.as_deref().map(|v| vec![t(v)]),
-            HeaderKey::Author => f.author.as_deref().map(|v| vec![t(v)]),
-            HeaderKey::ChiefOfficer => f.chief_officer.as_deref().map(|v| vec![t(v)]),
-            HeaderKey::HeadOfService => f.head_of_service.as_deref().map(|v| vec![t(v)]),
-            HeaderKey::PortfolioHolder => f.portfolio_holder.as_deref().map(|v| vec![t(v)]),
-            HeaderKey::Signed => Some(vec![t(f.signed.as_deref().unwrap_or(""))]),
-            HeaderKey::ContactOfficer => f.contact_officer.as_ref().map(|c| {
-                let c = &c.value;
-                let mut parts = vec![t(&match &c.role {
-                    Some(r) => format!("{}, {r}", c.name),
-                    None => c.name.clone(),
-                })];
-                if let Some(p) = &c.phone {
-                    parts.push(t(&format!("Tel: {p}")));
+    for field in &hs.fields {
+        let builtin = field.builtin();
+        let label = field.label.clone().unwrap_or_else(|| builtin.map(|k| k.default_label().to_string()).unwrap_or_else(|| field.key.clone()));
+        // (parts, stacked): stacked parts are lines, others cells side by side.
+        let value: Option<(Vec<Vec<Inline>>, bool)> = match builtin {
+            None => f
+                .header
+                .get(&field.key)
+                .map(|v| v.items().iter().flat_map(|s| value_lines(s)).collect::<Vec<_>>())
+                .filter(|l| !l.is_empty())
+                .or_else(|| field.default.as_deref().map(value_lines))
+                .map(|l| (l, true)),
+            Some(key) => match key {
+                HeaderKey::DecisionMaker => Some((value_lines(f.decision_maker.as_deref().unwrap_or(ctx.committee_name)), true)),
+                HeaderKey::Committee => Some((vec![t(ctx.committee_name)], false)),
+                HeaderKey::Date => Some((vec![format_date(date, &hs.date_format, hs.superscript_ordinals)], false)),
+                HeaderKey::Item => Some((vec![t(item)], false)),
+                HeaderKey::Title => Some((vec![t(&f.title.value)], false)),
+                HeaderKey::ReportOf => lines(&f.report_of).map(|l| (l, true)),
+                HeaderKey::Author => lines(&f.author).map(|l| (l, true)),
+                HeaderKey::ChiefOfficer => lines(&f.chief_officer).map(|l| (l, true)),
+                HeaderKey::HeadOfService => lines(&f.head_of_service).map(|l| (l, true)),
+                HeaderKey::PortfolioHolder => lines(&f.portfolio_holder).map(|l| (l, true)),
+                HeaderKey::Signed => Some((lines(&f.signed).unwrap_or_else(|| vec![vec![]]), true)),
+                HeaderKey::ContactOfficer => f.contact_officer.as_ref().map(|c| {
+                    let mut parts = Vec::new();
+                    for c in c.value.all() {
+                        parts.push(t(&match &c.role {
+                            Some(r) => format!("{}, {r}", c.name),
+                            None => c.name.clone(),
+                        }));
+                        for p in c.phone.items() {
+                            parts.push(t(&format!("Tel: {p}")));
+                        }
+                        for e in c.email.items() {
+                            parts.push(vec![Inline::text("E-mail: "), mailto(e)]);
+                        }
+                    }
+                    (parts, true)
+                }),
+                HeaderKey::Wards => f.wards.as_ref().map(|w| match &w.value {
+                    Wards::Many(list) if list.len() > 1 => (list.iter().map(|x| t(x)).collect(), true),
+                    w => (vec![t(&w.display())], false),
+                }),
+                HeaderKey::DecisionType => {
+                    let d = f.decision;
+                    Some((
+                        vec![
+                            t(if d.urgent { "Urgent" } else { "Non-Urgent" }),
+                            t(if d.executive { "Executive" } else { "Non-Executive" }),
+                            t(if d.key { "Key" } else { "Non-Key" }),
+                        ],
+                        false,
+                    ))
                 }
-                if let Some(e) = &c.email {
-                    parts.push(vec![Inline::text("E-mail: "), Inline::Link { href: format!("mailto:{e}"), content: t(e) }]);
+                HeaderKey::KeyDecision => {
+                    let text = if f.decision.key { "Key Decision" } else { "Non-Key Decision" };
+                    if field.label.is_some() {
+                        Some((vec![t(text)], false))
+                    } else {
+                        rows.push(HeaderRow { key: key.name(), label: text.to_string(), parts: vec![], stacked: false });
+                        None
+                    }
                 }
-                parts
-            }),
-            HeaderKey::Wards => f.wards.as_ref().map(|w| vec![t(&w.value.display())]),
-            HeaderKey::DecisionType => {
-                let d = f.decision;
-                Some(vec![
-                    t(if d.urgent { "Urgent" } else { "Non-Urgent" }),
-                    t(if d.executive { "Executive" } else { "Non-Executive" }),
-                    t(if d.key { "Key" } else { "Non-Key" }),
-                ])
-            }
-            HeaderKey::KeyDecision => {
-                let text = if f.decision.key { "Key Decision" } else { "Non-Key Decision" };
-                if field.label.is_some() {
-                    Some(vec![t(text)])
-                } else {
-                    rows.push(HeaderRow { key: field.key.name(), label: text.to_string(), parts: vec![] });
-                    None
-                }
-            }
-            HeaderKey::Purpose => Some(vec![t(f.purpose.label())]),
-            HeaderKey::Part => Some(vec![t(if exempt { "Part 2 (exempt)" } else { "Part 1 (public)" })]),
+                HeaderKey::Purpose => Some((vec![t(f.purpose.label())], false)),
+                HeaderKey::Part => Some((vec![t(if exempt { "Part 2 (exempt)" } else { "Part 1 (public)" })], false)),
+            },
         };
-        if let Some(parts) = parts {
-            rows.push(HeaderRow { key: field.key.name(), label, parts });
+        if let Some((parts, stacked)) = value {
+            let parts = cased(parts, field.case);
+            let stacked = stacked && parts.len() > 1;
+            rows.push(HeaderRow { key: field.key.clone(), label: printed_label(&label, &hs.label_suffix, true), parts, stacked });
         }
     }
     rows

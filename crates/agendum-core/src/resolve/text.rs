@@ -50,8 +50,13 @@ pub(super) fn layout_name(l: FieldsLayout) -> String {
 
 /// Inline Markdown (a recommendation, a field answer) as inline content.
 pub fn inline_markdown(text: &str) -> Vec<Inline> {
+    inline_markdown_with(text, true)
+}
+
+/// As `inline_markdown`, with smart punctuation as the theme says.
+pub fn inline_markdown_with(text: &str, smart: bool) -> Vec<Inline> {
     let escaped = escape_block_start(text);
-    let parsed = markdown::parse(&escaped, 1);
+    let parsed = markdown::parse_with(&escaped, 1, smart);
     let mut out = Vec::new();
     for n in parsed.nodes {
         if let Node::Block { block: Block::Para { content, .. }, .. } = n {
