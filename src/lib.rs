@@ -54,6 +54,43 @@ pub struct BuildReport {
 
 /// The whole build: front (load, resolve) -> one site document -> audience views ->
 /// back (render, publish). Nothing is written unless every stage succeeds.
+/// Everything `agendum check` reports: the content rules, then (when they pass) one PDF
+/// laid out with the theme.
+pub fn check_site(root: &std::path::Path) -> Diagnostics {
+    let folder = match Site::open(root) {
+        Ok(f) => f,
+        Err(d) => return d,
+    };
+    let mut diags = check::check(&folder);
+    if !diags.has_errors() {
+        diags.extend(check_theme_pdf(&folder));
+    }
+    diags
+}
+
+/// `check`'s PDF pass: lay out one paper with the theme's PDF templates, so that an error
+/// in a theme's Typst is found by `check` as `build` would find it, at the theme's own
+/// file and line. The first report of the first meeting (or its agenda pack, where it
+/// has no reports) exercises the templates; a site with no meetings has nothing to lay out.
+pub fn check_theme_pdf(folder: &Site) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    let Ok(site) = folder.resolve() else { return out };
+    let view = audience::view(&site, audience::Audience::Members);
+    let Some(m) = view.meetings().first() else { return out };
+    let result = pdf::PdfRenderer::new(&folder.theme).and_then(|r| {
+        let (reports, kind): (Vec<&document::ReportDoc>, _) = match m.reports.first() {
+            Some(first) => (vec![first], pdf::PdfKind::Report),
+            None => (vec![], pdf::PdfKind::Pack),
+        };
+        let job = r.prepare(&view, &m.doc, &reports, kind)?;
+        r.compile(job)
+    });
+    if let Err(d) = result {
+        out.push(d);
+    }
+    out
+}
+
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // Where to write is settled before anything else: a refused target costs nothing.
     let targets = publish::Targets::check(&opts.site, &opts.output, opts.restricted.as_deref())?;
@@ -156,11 +193,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         let mut lock = archive::Lock::read(&opts.site)?;
         frozen = archive::freeze(&opts.site, &mut lock, &to_freeze)?;
     }
+    // `build` says what `check` would warn of, once each.
     let mut warnings = Diagnostics::new();
     for m in &site.meetings {
         warnings.extend(m.warnings.clone());
     }
+    warnings.0.extend(check::check(&folder).0.into_iter().filter(|d| !d.is_error()));
     warnings.sort();
+    warnings.0.dedup_by(|a, b| a.render(false) == b.render(false));
     Ok(BuildReport {
         meetings: site.meetings.len(),
         reports: site.meetings.iter().map(|m| m.reports.len()).sum(),

@@ -164,7 +164,7 @@ fn main() -> ExitCode {
             })
         }
         Command::Check { format, deny_warnings } => {
-            let diags = agendum::check::check_folder(&cli.site);
+            let diags = agendum::check_site(&cli.site);
             let (errors, warnings) = (diags.errors().count(), diags.warnings().count());
             match format {
                 Format::Json => {

@@ -477,6 +477,9 @@ pub struct Theme {
     pub scheme_path: PathBuf,
     /// Templates by name (`report.html`, `pdf/report.typ`), already layered.
     pub templates: BTreeMap<String, String>,
+    /// Where each template came from, as messages name it: `themes/x/pdf/theme.typ` for
+    /// the site's theme, `<built-in>/templates/pdf/lib.typ` for agendum's own.
+    pub origins: BTreeMap<String, String>,
     /// Static files by output path (`agendum.css`), already layered.
     pub statics: BTreeMap<String, Vec<u8>>,
     /// The bundled fonts (`assets/fonts`) and the theme's own (`fonts/`), by file name:
@@ -531,9 +534,11 @@ pub fn load_theme(site: &Path, name: &str, name_pos: Pos) -> Result<Theme, Diagn
 
     let mut templates = BTreeMap::new();
     let mut statics = BTreeMap::new();
+    let mut origins = BTreeMap::new();
     // 1. built-in defaults
     for (p, b) in builtin::files_under("templates") {
         templates.insert(p.to_string(), String::from_utf8_lossy(b).into_owned());
+        origins.insert(p.to_string(), format!("<built-in>/templates/{p}"));
     }
     for (p, b) in builtin::files_under("themes/default/static") {
         statics.insert(p.to_string(), b.to_vec());
@@ -541,9 +546,11 @@ pub fn load_theme(site: &Path, name: &str, name_pos: Pos) -> Result<Theme, Diagn
     // 2. the theme (built-in copy, then the site's copy of it)
     for (p, b) in builtin::files_under(&format!("themes/{name}/templates")) {
         templates.insert(p.to_string(), String::from_utf8_lossy(b).into_owned());
+        origins.insert(p.to_string(), format!("<built-in>/themes/{name}/templates/{p}"));
     }
     for (p, b) in builtin::files_under(&format!("themes/{name}/pdf")) {
         templates.insert(format!("pdf/{p}"), String::from_utf8_lossy(b).into_owned());
+        origins.insert(format!("pdf/{p}"), format!("<built-in>/themes/{name}/pdf/{p}"));
     }
     for (p, b) in builtin::files_under(&format!("themes/{name}/static")) {
         statics.insert(p.to_string(), b.to_vec());
@@ -555,8 +562,14 @@ pub fn load_theme(site: &Path, name: &str, name_pos: Pos) -> Result<Theme, Diagn
         }
     }
     if let Some(dir) = &theme_dir {
-        layer_dir(site, &dir.join("templates"), "", &mut templates)?;
-        layer_dir(site, &dir.join("pdf"), "pdf/", &mut templates)?;
+        let mut own = BTreeMap::new();
+        layer_dir(site, &dir.join("templates"), "", &mut own)?;
+        origins.extend(own.keys().map(|k| (k.clone(), format!("themes/{name}/templates/{k}"))));
+        templates.extend(own);
+        let mut own = BTreeMap::new();
+        layer_dir(site, &dir.join("pdf"), "pdf/", &mut own)?;
+        origins.extend(own.keys().map(|k| (k.clone(), format!("themes/{name}/{k}"))));
+        templates.extend(own);
         layer_static(&dir.join("static"), &mut statics)?;
         let mut own = BTreeMap::new();
         layer_static(&dir.join("fonts"), &mut own)?;
@@ -570,11 +583,12 @@ pub fn load_theme(site: &Path, name: &str, name_pos: Pos) -> Result<Theme, Diagn
     for (name, text) in site_templates {
         let builtin_default = builtin::file(&format!("templates/{name}")).map(String::from_utf8_lossy);
         if builtin_default.as_deref() != Some(text.as_str()) {
+            origins.insert(name.clone(), format!("templates/{name}"));
             templates.insert(name, text);
         }
     }
-    check_pdf_keys(name, &templates)?;
-    Ok(Theme { scheme, scheme_path, templates, statics, fonts })
+    check_pdf_keys(&origins, &templates)?;
+    Ok(Theme { scheme, scheme_path, templates, origins, statics, fonts })
 }
 
 fn layer_dir(site: &Path, dir: &Path, prefix: &str, into: &mut BTreeMap<String, String>) -> Result<(), Diagnostic> {
@@ -609,7 +623,7 @@ fn layer_static(dir: &Path, into: &mut BTreeMap<String, Vec<u8>>) -> Result<(), 
 /// A theme's `pdf/theme.typ` sets only keys that `templates/pdf/defaults.typ` defines:
 /// a misspelt key would otherwise be ignored in silence. Checked when the theme loads,
 /// so `check` and `build` report it alike, at the theme's own file and line.
-fn check_pdf_keys(name: &str, templates: &BTreeMap<String, String>) -> Result<(), Diagnostic> {
+fn check_pdf_keys(origins: &BTreeMap<String, String>, templates: &BTreeMap<String, String>) -> Result<(), Diagnostic> {
     fn keys(text: &str) -> Vec<(usize, String)> {
         text.lines()
             .enumerate()
@@ -625,7 +639,8 @@ fn check_pdf_keys(name: &str, templates: &BTreeMap<String, String>) -> Result<()
     let known: Vec<String> = keys(defaults).into_iter().map(|(_, k)| k).collect();
     for (line, key) in keys(theme) {
         if !known.contains(&key) {
-            return Err(Diagnostic::error(Pos::new(format!("themes/{name}/pdf/theme.typ"), line as u32, 3), format!("`{key}` is not a PDF theme key"))
+            let file = origins.get("pdf/theme.typ").cloned().unwrap_or_else(|| "pdf/theme.typ".into());
+            return Err(Diagnostic::error(Pos::new(file, line as u32, 3), format!("`{key}` is not a PDF theme key"))
                 .suggest(&key, known.iter().map(String::as_str), format!("the keys are: {}", known.join(", "))));
         }
     }

@@ -27,6 +27,8 @@ pub struct PdfRenderer {
     library: LazyHash<Library>,
     fonts: FontStore,
     sources: HashMap<FileId, Source>,
+    /// Where each template came from, for messages (`themes/x/pdf/theme.typ`).
+    origins: HashMap<FileId, String>,
     /// PDF appendices as SVG pages, converted once per build whatever uses them.
     appendix_pages: Mutex<HashMap<String, Arc<AppendixPages>>>,
     /// SHA-256 of everything shared by every PDF of the build: agendum's version, the
@@ -94,6 +96,7 @@ impl PdfRenderer {
                 (id, Source::new(id, text.clone()))
             })
             .collect();
+        let origins = theme.origins.iter().filter(|(name, _)| name.starts_with("pdf/")).map(|(name, o)| (file_id(&format!("/{name}")), o.clone())).collect();
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
         h.update(concat!("agendum ", env!("CARGO_PKG_VERSION"), " typst 0.15.1"));
@@ -107,7 +110,7 @@ impl PdfRenderer {
             h.update(name.as_bytes());
             h.update(Sha256::digest(bytes));
         }
-        Ok(PdfRenderer { library, fonts, sources, appendix_pages: Mutex::new(HashMap::new()), fingerprint: h.finalize().into() })
+        Ok(PdfRenderer { library, fonts, sources, origins, appendix_pages: Mutex::new(HashMap::new()), fingerprint: h.finalize().into() })
     }
 
     /// Gather one PDF's inputs and its cache key, without laying anything out.
@@ -211,7 +214,7 @@ impl PdfRenderer {
         let PdfJob { main, files, date, ident, .. } = job;
         let world = DocWorld { r: self, main, files, today: date };
         let warned = typst::compile::<PagedDocument>(&world);
-        let document = warned.output.map_err(|errors| typst_error(&world, errors.as_slice()))?;
+        let document = warned.output.map_err(|errors| typst_error(&world, &self.origins, errors.as_slice()))?;
         let options = PdfOptions {
             ident: typst::foundations::Smart::Custom(ident),
             creator: typst::foundations::Smart::Custom(Some(concat!("agendum ", env!("CARGO_PKG_VERSION"), " (Typst)").to_string())),
@@ -222,7 +225,7 @@ impl PdfRenderer {
             tagged: true,
             pretty: false,
         };
-        let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, errors.as_slice())).map(open_with_bookmarks);
+        let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &self.origins, errors.as_slice())).map(open_with_bookmarks);
         // Typst memoises across compilations. Entries unused for the last few documents
         // are dropped so that memory stays bounded on archive-sized builds, while what
         // documents share (fonts, shaping, the templates) stays warm.
@@ -397,14 +400,15 @@ fn span_file(span: typst::syntax::DiagSpan) -> Option<FileId> {
     }
 }
 
-fn typst_error(world: &DocWorld<'_>, errors: &[SourceDiagnostic]) -> Diagnostic {
+fn typst_error(world: &DocWorld<'_>, origins: &HashMap<FileId, String>, errors: &[SourceDiagnostic]) -> Diagnostic {
     let Some(first) = errors.first() else {
         return Diagnostic::error(Pos::file("templates/pdf"), "PDF: Typst failed without saying why").hint("this is a bug in agendum; please report it");
     };
     let mut pos = Pos::file("templates/pdf");
     if let Some(id) = span_file(first.span) {
         let name = id.vpath().get_without_slash().to_string();
-        pos = Pos::file(format!("templates/{}", name.trim_start_matches('/')));
+        // The theme's own file where the error is in it, not the built-in path.
+        pos = Pos::file(origins.get(&id).cloned().unwrap_or_else(|| format!("templates/{}", name.trim_start_matches('/'))));
         if let (Ok(source), Some(range)) = (world.source(id), world.range(first.span)) {
             let line = source.lines().byte_to_line(range.start).map(|l| l + 1).unwrap_or(0);
             pos.line = line as u32;
