@@ -162,6 +162,8 @@ pub struct Section {
     pub heading: String,
     /// "3." or "4": the printed section number with its suffix; `None` if unnumbered.
     pub number: Option<String>,
+    /// The theme prints no heading here (pages keep it for screen readers).
+    pub heading_hidden: bool,
     pub id: String,
     pub kind: String,
     pub blocks: Vec<Block>,

@@ -112,7 +112,7 @@ pub fn default_date_format() -> String {
 fn default_header_fields() -> Vec<HeaderField> {
     ["decision_maker", "date", "item", "decision_type", "contact_officer", "chief_officer", "wards"]
         .into_iter()
-        .map(|key| HeaderField { key: key.into(), label: None, case: Case::AsWritten, default: None })
+        .map(|key| HeaderField { key: key.into(), own: String::new(), label: None, case: Case::AsWritten, default: None })
         .collect()
 }
 
@@ -169,9 +169,13 @@ pub enum MastheadLine {
 #[derive(Debug, Deserialize, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct HeaderField {
-    /// A built-in key (`date`, `contact_officer`, ...) or the theme's own: a row whose
-    /// value each report gives under `header: {<key>: ...}` in its front matter.
+    /// A built-in row: `date`, `contact_officer`, ... (see the theme guide).
+    #[serde(default)]
     pub key: String,
+    /// Or a row of the theme's own (`own: report_no`), whose value each report gives
+    /// under `header: {report_no: ...}` in its front matter.
+    #[serde(default)]
+    pub own: String,
     /// The label printed; each built-in key has a sensible default, the theme's own keys
     /// print their key. `""` prints the value alone, without a label.
     #[serde(default)]
@@ -188,7 +192,19 @@ pub struct HeaderField {
 impl HeaderField {
     /// The built-in key this row prints, or `None` for one of the theme's own.
     pub fn builtin(&self) -> Option<HeaderKey> {
-        HeaderKey::from_name(&self.key)
+        if self.own.is_empty() {
+            HeaderKey::from_name(&self.key)
+        } else {
+            None
+        }
+    }
+    /// The row's name: its built-in key or its own.
+    pub fn name(&self) -> &str {
+        if self.own.is_empty() {
+            &self.key
+        } else {
+            &self.own
+        }
     }
 }
 
@@ -419,7 +435,12 @@ pub struct SectionScheme {
     /// For `fields`, `consultees`: the questions or roles, in order.
     #[serde(default)]
     pub fields: Vec<FieldScheme>,
-    /// For `fields` and `consultees`: `list` (numbered Q&A) or `table`.
+    /// The heading is not printed (a sign-off block under the last section); pages keep
+    /// it for screen readers.
+    #[serde(default)]
+    pub hide_heading: bool,
+    /// For `fields` and `consultees`: `list` (numbered Q&A), `table`, or `lines`
+    /// ("Label: answer" lines).
     #[serde(default)]
     pub layout: FieldsLayout,
     /// For `recommendations`.
@@ -468,6 +489,7 @@ pub enum FieldsLayout {
     #[default]
     List,
     Table,
+    Lines,
 }
 
 /// A theme ready to use: its scheme and its layered files.
@@ -640,8 +662,11 @@ fn check_pdf_keys(origins: &BTreeMap<String, String>, templates: &BTreeMap<Strin
     for (line, key) in keys(theme) {
         if !known.contains(&key) {
             let file = origins.get("pdf/theme.typ").cloned().unwrap_or_else(|| "pdf/theme.typ".into());
-            return Err(Diagnostic::error(Pos::new(file, line as u32, 3), format!("`{key}` is not a PDF theme key"))
-                .suggest(&key, known.iter().map(String::as_str), format!("the keys are: {}", known.join(", "))));
+            return Err(Diagnostic::error(Pos::new(file, line as u32, 3), format!("`{key}` is not a PDF theme key")).suggest(
+                &key,
+                known.iter().map(String::as_str),
+                format!("the keys are: {}", known.join(", ")),
+            ));
         }
     }
     Ok(())
@@ -659,31 +684,35 @@ fn validate_scheme(scheme: &ThemeScheme, path: &Path) -> Result<(), Diagnostic> 
         ));
     }
     let mut keys = std::collections::BTreeSet::new();
+    let names: Vec<String> = HeaderKey::ALL.iter().map(|k| k.name()).collect();
     for f in &scheme.header.fields {
-        if !keys.insert(f.key.as_str()) {
-            return Err(err("header.fields", format!("header row `{}` appears twice", f.key), "list each row once"));
-        }
-        // A misspelt built-in key would otherwise become a row of the theme's own that no
-        // report fills, and vanish in silence.
-        let names: Vec<String> = HeaderKey::ALL.iter().map(|k| k.name()).collect();
-        if f.builtin().is_none() {
-            if let Some(near) = crate::diag::did_you_mean(&f.key, names.iter().map(String::as_str)) {
+        match (f.key.is_empty(), f.own.is_empty()) {
+            (false, false) | (true, true) => {
                 return Err(err(
-                    "header.fields.key",
-                    format!("header row `{}` is not a built-in row", f.key),
-                    &format!("did you mean `{near}`? A row of the theme's own needs a key unlike the built-in ones"),
+                    "header.fields",
+                    format!("header row `{}{}` needs one of `key` and `own`", f.key, f.own),
+                    "`key:` names a built-in row (date, contact_officer, ...); `own:` names a row of the theme's own",
+                ))
+            }
+            (false, true) if f.builtin().is_none() => {
+                let d = Diagnostic::error(Pos::file(path), format!("`{}` is not a built-in header row", f.key)).field("header.fields.key");
+                return Err(d.suggest(
+                    &f.key,
+                    names.iter().map(String::as_str),
+                    format!("built-in rows: {}; for a row of the theme's own, write `own: {}`", names.join(", "), f.key),
                 ));
             }
+            _ => {}
         }
-        if f.builtin().is_none() && !f.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        if !f.own.is_empty() && !f.own.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
             return Err(err(
-                "header.fields.key",
-                format!("`{}` is neither a built-in header row nor a key of the theme's own", f.key),
-                &format!(
-                    "built-in rows: {}; a row of the theme's own has a key of lower-case letters, digits and _ (e.g. `classification`)",
-                    HeaderKey::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
-                ),
+                "header.fields.own",
+                format!("`{}` is not a key: use lower-case letters, digits and _", f.own),
+                "e.g. `own: report_no`, which reports fill as `header: {report_no: RES/23/18}`",
             ));
+        }
+        if !keys.insert(f.name()) {
+            return Err(err("header.fields", format!("header row `{}` appears twice", f.name()), "list each row once"));
         }
     }
     if scheme.header.title == TitlePlacement::None && !keys.contains("title") && !scheme.header.masthead.contains(&MastheadLine::Title) {

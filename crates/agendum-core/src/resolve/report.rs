@@ -48,7 +48,7 @@ pub(super) fn resolve_report(
     }
     // Values for the theme's own header rows must name one of them.
     for (key, _) in front.header.iter() {
-        let own: Vec<&str> = scheme.header.fields.iter().filter(|f| f.builtin().is_none()).map(|f| f.key.as_str()).collect();
+        let own: Vec<&str> = scheme.header.fields.iter().filter(|f| f.builtin().is_none()).map(|f| f.name()).collect();
         if !own.contains(&key.value.as_str()) {
             let hint = if own.is_empty() {
                 format!("the {} theme's header has no rows of its own; built-in rows take their values from the front matter's fields", scheme.name)
@@ -279,6 +279,7 @@ pub(super) fn resolve_report(
                     key: key.clone(),
                     heading,
                     number,
+                    heading_hidden: false,
                     id: format!("section-{}", slugify(&key)),
                     kind: "body".into(),
                     blocks,
@@ -348,6 +349,7 @@ pub(super) fn resolve_report(
             key: sec.key.clone(),
             heading: sec.heading.clone(),
             number,
+            heading_hidden: sec.hide_heading,
             id: format!("section-{}", slugify(&sec.key)),
             kind: kind_name(sec.kind),
             blocks,

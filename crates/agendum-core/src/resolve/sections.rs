@@ -51,7 +51,7 @@ pub(super) fn generated_section(sec: &SectionScheme, scheme: &ThemeScheme, src: 
                     label: f.label.clone(),
                     value: answers
                         .and_then(|a| a.get(&f.key))
-                        .map(|v| md(v))
+                        .map(|v| if is_none_word(v) { vec![Inline::text(scheme.typography.none_text.clone())] } else { md(v) })
                         .or_else(|| f.default.as_ref().map(|d| vec![Inline::text(d.clone())]))
                         .unwrap_or_default(),
                 })
@@ -106,10 +106,11 @@ pub(super) fn generated_section(sec: &SectionScheme, scheme: &ThemeScheme, src: 
     }
 }
 
-/// `none`, `None.`, `n/a`: the author means there are none. Other words print as written.
+/// `none` (or `None.`): the author means there are none. Other words, `N/A` among them,
+/// print as written.
 fn is_none_word(t: &str) -> bool {
     let n: String = t.trim().trim_end_matches('.').to_lowercase();
-    matches!(n.as_str(), "none" | "n/a")
+    n == "none"
 }
 
 /// Recommendations as list items: the theme's style at the top (`None`: outline-numbered
@@ -237,12 +238,12 @@ pub(super) fn header_rows(scheme: &ThemeScheme, ctx: &MeetingCtx<'_>, src: &Repo
     let mut rows = Vec::new();
     for field in &hs.fields {
         let builtin = field.builtin();
-        let label = field.label.clone().unwrap_or_else(|| builtin.map(|k| k.default_label().to_string()).unwrap_or_else(|| field.key.clone()));
+        let label = field.label.clone().unwrap_or_else(|| builtin.map(|k| k.default_label().to_string()).unwrap_or_else(|| field.name().to_string()));
         // (parts, stacked): stacked parts are lines, others cells side by side.
         let value: Option<(Vec<Vec<Inline>>, bool)> = match builtin {
             None => f
                 .header
-                .get(&field.key)
+                .get(field.name())
                 .map(|v| v.items().iter().flat_map(|s| value_lines(s)).collect::<Vec<_>>())
                 .filter(|l| !l.is_empty())
                 .or_else(|| field.default.as_deref().map(value_lines))
@@ -306,7 +307,7 @@ pub(super) fn header_rows(scheme: &ThemeScheme, ctx: &MeetingCtx<'_>, src: &Repo
         if let Some((parts, stacked)) = value {
             let parts = cased(parts, field.case);
             let stacked = stacked && parts.len() > 1;
-            rows.push(HeaderRow { key: field.key.clone(), label: printed_label(&label, &hs.label_suffix, true), parts, stacked });
+            rows.push(HeaderRow { key: field.name().to_string(), label: printed_label(&label, &hs.label_suffix, true), parts, stacked });
         }
     }
     rows

@@ -45,6 +45,7 @@ pub(super) fn layout_name(l: FieldsLayout) -> String {
     match l {
         FieldsLayout::List => "list".into(),
         FieldsLayout::Table => "table".into(),
+        FieldsLayout::Lines => "lines".into(),
     }
 }
 

@@ -1,0 +1,185 @@
+//! The authoring model (issue 12): reports of other councils, re-authored with content
+//! and a theme only. Each fixture's theme sits in the fixture's own `themes/` folder,
+//! so what these tests pass needed no code of its own.
+
+mod common;
+use common::*;
+
+fn pdf_text(path: &std::path::Path) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    agendum::pdf::text::page_texts(&bytes).unwrap().join("\n")
+}
+
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A Scottish council's report: header rows of the theme's own, labels as written, the
+/// title in a header row, run-in implications, nested recommendations under a lead-in,
+/// the report's own sections, and a sign-off block without a heading.
+#[test]
+fn highland_report_as_the_council_prints_it() {
+    let out = build(&fixture("highland"), "highland");
+    let page = read(&out.join("corporate-resources/2018-05-24/09-welfare-support.html"));
+    let t = text(&page);
+    // Header rows in the theme's order, labels exactly as written (no added colons).
+    assert!(
+        t.contains("Agenda Item 9 Report No RES/23/18 Council line HIGHLAND COUNCIL Committee: Corporate Resources Committee Date: 24 May 2018 Report Title: Welfare Support in the Highlands Report By: Depute Chief Executive"),
+        "{t}"
+    );
+    // The title is the page's one <h1>, inside its header row.
+    assert_eq!(page.matches("<h1").count(), 1);
+    assert!(page.contains("<h1 class=\"title-in-header\">"));
+    // Section numbers, the report's own headings, and paragraph numbers in order.
+    assert_eq!(
+        h2s(&page)[..6],
+        ["1. Purpose/Executive Summary", "2. Recommendations", "3. Implications", "4. Demand in 2017/18", "5. Budgets for 2018/19", "6. Working with partners"]
+    );
+    let nums = numbers(&page);
+    for n in ["1.1", "1.2", "2.1", "3.1", "3.6", "4.1", "4.2", "5.1", "5.3", "6.1"] {
+        assert!(nums.contains(&n.to_string()), "missing {n}: {nums:?}");
+    }
+    assert!(!nums.contains(&"4.3".to_string()), "the continuation paragraph took a number: {nums:?}");
+    // Run-in headings open their numbered paragraph.
+    assert!(section(&page, "section-implications").contains("3.1 Resource – the budgets"), "{}", section(&page, "section-implications"));
+    // Recommendations: the lead-in is paragraph 2.1, then i. ii. iii. with a. b. under ii.
+    let recs = section(&page, "section-recommendations");
+    assert!(recs.contains("2.1 Members are asked to: i. note the demand"), "{recs}");
+    assert!(recs.contains("ii. agree the approach to the 2018/19 budgets, namely a. to keep"), "{recs}");
+    assert!(recs.contains("iii. note the work"), "{recs}");
+    // References resolve in the report's own sections.
+    assert!(t.contains("(see paragraph 5.2") && t.contains("as described in paragraph 4.1"), "{t}");
+    // The sign-off: heading kept for screen readers only; `none` is the theme's None.
+    assert!(page.contains("class=\"visually-hidden\">Sign-off</h2>"));
+    assert!(section(&page, "section-signoff").contains("Background Papers: None."));
+    // The clerk's agenda numbers: 1 and 2 procedural, then item 9.
+    let agenda = text(&read(&out.join("corporate-resources/2018-05-24/index.html")));
+    assert!(agenda.contains("9. Welfare Support in the Highlands"), "{agenda}");
+
+    // The PDF reads the same, the title once, the sign-off without its heading.
+    let pdf = squash(&pdf_text(&out.join("corporate-resources/2018-05-24/09-welfare-support.pdf")));
+    assert!(pdf.contains("Report Title: Welfare Support in the Highlands"), "{pdf}");
+    assert_eq!(pdf.matches("Welfare Support in the Highlands").count(), 1, "{pdf}");
+    assert!(pdf.contains("3.1 Resource – the budgets"), "{pdf}");
+    assert!(pdf.contains("Designation: Depute Chief Executive"), "{pdf}");
+    assert!(!pdf.contains("Sign-off"), "{pdf}");
+}
+
+/// A Welsh cabinet report: paragraphs numbered 1 ... N through the report under
+/// unnumbered headings, recommendations and reasons as lists of their own, capitals and
+/// an ordinal date, two contact officers with several e-mails and phones, and a meeting
+/// whose papers give no time or venue.
+#[test]
+fn vale_report_numbers_paragraphs_through_the_report() {
+    let out = build(&fixture("vale"), "vale");
+    let dir = out.join("cabinet/2014-09-22");
+    let page = read(&dir.join("07-regulatory-services.html"));
+    let t = text(&page);
+    // Unlabelled rows in capitals, the date with its ordinal (labels kept for screen readers only).
+    for v in [
+        "<span class=\"part\">CABINET</span>",
+        "<span class=\"part\">22ND SEPTEMBER, 2014</span>",
+        "<h1 class=\"title-in-header\"><span class=\"part\">REGIONALISING REGULATORY SERVICES</span></h1>",
+    ] {
+        assert!(page.contains(v), "no {v}");
+    }
+    // A value written over two lines stays two lines.
+    assert!(page.contains("REPORT OF THE LEADER<br>AND THE CABINET MEMBER"), "{page}");
+    // Paragraph numbers run on across sections, skipping the two lists.
+    let nums = numbers(&page);
+    let expected: Vec<String> = (1..=13).map(|n| format!("{n}.")).collect();
+    assert_eq!(nums, expected);
+    assert!(section(&page, "section-background").contains("2. The three councils"));
+    assert!(section(&page, "section-body-the-business-case").contains("6. The business case set five criteria"));
+    assert!(t.contains("scored highest against the criteria in paragraph 6"), "{t}");
+    // Recommendations in the theme's (1) style, with (a) (b) beneath.
+    let recs = section(&page, "section-recommendations");
+    assert!(recs.starts_with("Recommendations (1) THAT the proposal"), "{recs}");
+    assert!(recs.contains("(2) THAT the Managing Director be authorised (a) to agree"), "{recs}");
+    // Headings carry no numbers.
+    assert!(h2s(&page).iter().any(|h| h == "Purpose of the Report"));
+    // Both contacts, every address a mailto: link, every phone.
+    for href in ["mailto:mpunter@valeofglamorgan.gov.uk", "mailto:dholland@valeofglamorgan.gov.uk", "mailto:publicprotection@valeofglamorgan.gov.uk"] {
+        assert!(page.contains(&format!("href=\"{href}\"")), "no {href}");
+    }
+    assert!(t.contains("Tel: 01446 709105") && t.contains("Tel: 01446 709106"));
+    assert!(section(&page, "section-background-papers").ends_with("None."));
+
+    // No time, no venue: nothing invented.
+    let meeting = text(&read(&dir.join("index.html")));
+    assert!(!meeting.contains("Venue"), "{meeting}");
+    let ics = read(&out.join("meetings.ics"));
+    assert!(ics.contains("DTSTART;VALUE=DATE:20140922"), "{ics}");
+    assert!(!ics.contains("LOCATION:"));
+    let json: serde_json::Value = serde_json::from_str(&read(&dir.join("meeting.json"))).unwrap();
+    assert_eq!(json["all_day"], true);
+    assert_eq!(json["start_date"], "2014-09-22");
+
+    let pdf = squash(&pdf_text(&dir.join("07-regulatory-services.pdf")));
+    assert!(pdf.contains("22ND SEPTEMBER, 2014"), "{pdf}");
+    assert!(pdf.contains("13. This is a matter for Executive decision."), "{pdf}");
+}
+
+/// Numbers the author typed are never silently replaced: where the theme numbers
+/// paragraphs, a typed number is an error at its line, from `check` and `build` alike.
+#[test]
+fn typed_paragraph_numbers_are_refused_at_their_line() {
+    // "4. The council ..." (a list starting at 4) in a continuously numbered report.
+    let site = copy_site(&fixture("vale"), "typed-list");
+    let report = site.join("content/meetings/2014-09-22-cabinet/07-regulatory-services.md");
+    edit(&report, "A business case was commissioned", "4. A business case was commissioned");
+    check_and_build_refuse(&site, &[], &["07-regulatory-services.md:44", "the paragraph number `4.` is typed"]);
+
+    // "3.1 The ..." typed in section 3 of a report numbered by section.
+    let site = copy_site(&fixture("highland"), "typed-para");
+    let report = site.join("content/meetings/2018-05-24-corporate-resources/09-welfare-support.md");
+    edit(&report, "Applicants are referred", "6.1 Applicants are referred");
+    check_and_build_refuse(&site, &[], &["09-welfare-support.md:", "the paragraph number `6.1` is typed"]);
+
+    // Where nothing numbers paragraphs, a typed list number is kept as written.
+    let site = copy_site(&fixture("vale"), "typed-kept");
+    edit(&site.join("content/meetings/2014-09-22-cabinet/07-regulatory-services.md"), "Head of Legal Services; Head", "4. Head of Legal Services; Head");
+    let out = build(&site, "typed-kept-out");
+    let page = read(&out.join("cabinet/2014-09-22/07-regulatory-services.html"));
+    assert!(text(&section(&page, "section-consulted")).contains("4. Head of Legal Services"), "{}", section(&page, "section-consulted"));
+}
+
+/// What a theme author gets wrong is said at the theme's file, by `check` as by `build`.
+#[test]
+fn theme_mistakes_are_reported_at_the_theme() {
+    let theme = |site: &std::path::Path| site.join("themes/highland/theme.yaml");
+    // A misspelt built-in row.
+    let site = copy_site(&fixture("highland"), "theme-misspelt");
+    edit(&theme(&site), "- key: committee", "- key: comittee");
+    check_and_build_refuse(&site, &[], &["themes/highland/theme.yaml", "`comittee` is not a built-in header row", "did you mean `committee`?"]);
+    // `title: none` with nothing else printing the title.
+    let site = copy_site(&fixture("highland"), "theme-no-title");
+    edit(&theme(&site), "    - key: title\n      label: \"Report Title:\"\n", "");
+    check_and_build_refuse(&site, &[], &["`title: none` but neither"]);
+    // A date format chrono cannot print.
+    let site = copy_site(&fixture("highland"), "theme-date");
+    edit(&theme(&site), "  title: none\n", "  title: none\n  date_format: \"%-d %Q %Y\"\n");
+    check_and_build_refuse(&site, &[], &["is not a date format"]);
+    // A syntax error in the theme's Typst: at the theme's own file, not agendum's.
+    let site = copy_site(&fixture("highland"), "theme-typst");
+    edit(&site.join("themes/highland/pdf/theme.typ"), "heading-size: 11pt,", "heading-size: 11pt +,");
+    check_and_build_refuse(&site, &[], &["themes/highland/pdf/theme.typ:3"]);
+    // A report giving a value for a header row the theme does not have.
+    let site = copy_site(&fixture("highland"), "report-header");
+    edit(&site.join("content/meetings/2018-05-24-corporate-resources/09-welfare-support.md"), "report_no: RES/23/18", "report_nos: RES/23/18");
+    check_and_build_refuse(&site, &[], &["`report_nos` is not a header row of the highland theme", "did you mean `report_no`?"]);
+}
+
+/// Typography is the theme's: smart punctuation can be turned off.
+#[test]
+fn smart_punctuation_is_a_theme_setting() {
+    let site = copy_site(&fixture("highland"), "straight-quotes");
+    let out = build(&site, "curly");
+    let page = read(&out.join("corporate-resources/2018-05-24/09-welfare-support.html"));
+    assert!(page.contains("council’s own resources"));
+    edit(&site.join("themes/highland/theme.yaml"), "smart_punctuation: true", "smart_punctuation: false");
+    let out = build(&site, "straight");
+    let page = read(&out.join("corporate-resources/2018-05-24/09-welfare-support.html"));
+    assert!(page.contains("council&#39;s own resources") || page.contains("council's own resources"), "{page}");
+    assert!(!page.contains("council’s"));
+}
