@@ -183,3 +183,71 @@ fn smart_punctuation_is_a_theme_setting() {
     assert!(page.contains("council&#39;s own resources") || page.contains("council's own resources"), "{page}");
     assert!(!page.contains("council’s"));
 }
+
+/// A joint committee of two councils: both named (and their logos shown) on every paper,
+/// each council's contact on the agenda, both named in the open data; header rows the
+/// template defines, one without a label; a header value naming two people on two lines.
+#[test]
+fn joint_committee_names_both_councils() {
+    let out = build(&fixture("joint"), "joint");
+    let dir = out.join("shared-services-board/2012-03-15");
+    let page = read(&dir.join("04-ict-shared-service.html"));
+    let t = text(&page);
+    assert!(t.contains("Bromsgrove District Council Redditch Borough Council Shared Services Board 15 March 2012"), "{t}");
+    assert!(page.contains("Councillor R Hollingworth (Bromsgrove)<br>Councillor C Gandy (Redditch)"));
+    assert!(t.contains("Portfolio Holder Consulted: Yes") && t.contains("Ward Councillor Consulted: N/A") && t.contains("Wards Affected: All Wards"), "{t}");
+    assert!(t.contains("Non-Key Decision") && !t.contains("Non-Key Decision:"), "{t}");
+    // Nested recommendations in a paragraph-numbered section: 2.2 with 2.2.1, 2.2.2.
+    let nums = numbers(&page);
+    let markers = markers(&page);
+    for n in ["2.1", "2.2", "2.3"] {
+        assert!(nums.contains(&n.to_string()), "{nums:?}");
+    }
+    for m in ["2.2.1", "2.2.2"] {
+        assert!(markers.contains(&m.to_string()), "{markers:?}");
+    }
+    // The agenda names both councils and their contacts; the open data names both.
+    let meeting = read(&dir.join("index.html"));
+    for c in ["mailto:democratic@bromsgrove.gov.uk", "mailto:democratic@redditchbc.gov.uk", "https://www.redditchbc.gov.uk/"] {
+        assert!(meeting.contains(c), "no {c}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&read(&dir.join("meeting.json"))).unwrap();
+    let names: Vec<&str> = json["participants"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Shared Services Board", "Bromsgrove District Council", "Redditch Borough Council"]);
+    // Both logos are published and placed, with their alt text, in the item PDF and pack.
+    assert!(out.join("static/logo-bromsgrove-district-council.svg").is_file() && out.join("static/logo-redditch-borough-council.svg").is_file());
+    for pdf in ["04-ict-shared-service.pdf", "agenda-pack.pdf"] {
+        let bytes = std::fs::read(dir.join(pdf)).unwrap();
+        for alt in ["Bromsgrove District Council logo", "Redditch Borough Council logo"] {
+            assert!(bytes.windows(alt.len()).any(|w| w == alt.as_bytes()), "{pdf} lacks {alt}");
+        }
+    }
+    let pack = squash(&pdf_text(&dir.join("agenda-pack.pdf")));
+    assert!(pack.contains("Bromsgrove District Council and Redditch Borough Council"), "{pack}");
+    assert!(pack.contains("A joint committee of"), "{pack}");
+
+    // One council alone is not a joint committee.
+    let site = copy_site(&fixture("joint"), "joint-one");
+    let c = site.join("content/committees/shared-services-board.yaml");
+    let text = read(&c);
+    let cut = text.find("  - name: Redditch").unwrap();
+    let end = text.find("members:").unwrap();
+    std::fs::write(&c, format!("{}{}", &text[..cut], &text[end..])).unwrap();
+    check_and_build_refuse(&site, &[], &["a joint committee lists one council"]);
+}
+
+/// The `beside` layout: the item number in a column of its own, the title and the rows
+/// beside it; the title printed once.
+#[test]
+fn header_beside_layout() {
+    let site = copy_site(&fixture("joint"), "beside");
+    edit(&site.join("themes/worcs-shared/theme.yaml"), "  layout: table", "  layout: beside");
+    let out = build(&site, "beside-out");
+    let page = read(&out.join("shared-services-board/2012-03-15/04-ict-shared-service.html"));
+    assert!(page.contains("<div class=\"report-header-beside\">"));
+    assert!(text(&page).contains("Item 4 ICT Shared Service – Business Case Relevant Portfolio Holder:"), "{}", text(&page));
+    assert_eq!(page.matches("<h1").count(), 1);
+    let pdf = squash(&pdf_text(&out.join("shared-services-board/2012-03-15/04-ict-shared-service.pdf")));
+    assert!(pdf.contains("4 ICT Shared Service – Business Case Relevant Portfolio Holder:"), "{pdf}");
+    assert_eq!(pdf.matches("ICT Shared Service – Business Case").count(), 1, "{pdf}");
+}

@@ -304,6 +304,8 @@ pub struct MeetingDoc {
     pub published_display: Option<String>,
     pub members: Vec<crate::model::Member>,
     pub contact: Option<crate::model::Contact>,
+    /// A joint committee's councils; empty for a committee of the site's own council.
+    pub councils: Vec<CouncilDoc>,
     pub items: Vec<AgendaItem>,
     pub url: String,
     pub pack_url: String,
@@ -370,6 +372,15 @@ pub type Assets = std::collections::BTreeMap<String, Asset>;
 pub struct LogoRef {
     pub path: String,
     pub alt: String,
+}
+
+/// One council of a joint committee: named on its papers, with its logo and contact.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CouncilDoc {
+    pub name: String,
+    pub logo: Option<LogoRef>,
+    pub contact: Option<crate::model::Contact>,
+    pub url: Option<String>,
 }
 
 // The one walk over the block tree: every pass that looks at or rewrites blocks or

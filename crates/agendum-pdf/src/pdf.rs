@@ -19,7 +19,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use agendum_core::audience::View;
 use agendum_core::diag::{Diagnostic, Pos};
-use agendum_core::document::{block_ids, for_each_block, Block, MeetingDoc, ReportDoc};
+use agendum_core::document::{block_ids, for_each_block, Block, LogoRef, MeetingDoc, ReportDoc};
 use agendum_core::theme::Theme;
 
 /// Shared, read-only state for every PDF of a build: the library, fonts and templates.
@@ -158,20 +158,30 @@ impl PdfRenderer {
             v["anchors"] = json!(anchors(r));
             report_values.push(v);
         }
-        let logo = match &site.logo {
-            Some(l) => {
-                let asset = site.assets().get(&l.path).ok_or_else(|| Diagnostic::error(Pos::file("agendum.yaml"), "logo missing from the build's assets"))?;
-                let path = format!("/{}", l.path);
-                files.insert(file_id(&path), Bytes::new(asset.bytes.as_ref().clone()));
-                Some(json!({ "path": path, "alt": l.alt }))
+        // The site's logo, or a joint committee's councils' logos side by side.
+        let joint: Vec<&LogoRef> = meeting.councils.iter().filter_map(|c| c.logo.as_ref()).collect();
+        let wanted: Vec<&LogoRef> = if meeting.councils.is_empty() { site.logo.iter().collect() } else { joint };
+        let mut logos = Vec::new();
+        for l in wanted {
+            let asset = site.assets().get(&l.path).ok_or_else(|| Diagnostic::error(Pos::file("agendum.yaml"), "logo missing from the build's assets"))?;
+            let path = format!("/{}", l.path);
+            files.insert(file_id(&path), Bytes::new(asset.bytes.as_ref().clone()));
+            logos.push(json!({ "path": path, "alt": l.alt }));
+        }
+        let council = if meeting.councils.is_empty() {
+            site.council.clone()
+        } else {
+            let names: Vec<&str> = meeting.councils.iter().map(|c| c.name.as_str()).collect();
+            match names.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                _ => names.join(""),
             }
-            None => None,
         };
         let data = json!({
-            "logo": logo,
+            "logo": logos,
             "kind": if kind == PdfKind::Pack { "pack" } else { "report" },
             "restricted": restricted,
-            "council": site.council,
+            "council": council,
             "language": site.language,
             "meeting": meeting,
             "reports": report_values,

@@ -102,7 +102,10 @@ fn open_data(site: &View, d: &MeetingDoc, files: &dyn Fn(&str) -> Option<(String
         "all_day": d.time.is_none(),
         "status": "confirmed",
         "location": { "name": d.venue.as_deref().unwrap_or(""), "note": "" },
-        "participants": [{ "entity_type": "organization", "name": d.committee, "note": "host" }],
+        // A joint committee names each of its councils beside itself.
+        "participants": std::iter::once(json!({ "entity_type": "organization", "name": d.committee, "note": "host" }))
+            .chain(d.councils.iter().map(|c| json!({ "entity_type": "organization", "name": c.name, "note": "joint committee council" })))
+            .collect::<Vec<_>>(),
         "agenda": agenda,
         "documents": documents,
         "links": [{ "url": url(site, &d.url), "note": "Meeting page" }],

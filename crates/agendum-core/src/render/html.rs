@@ -166,12 +166,37 @@ impl HtmlRenderer {
                 s["href"] = if self.link_pdfs { Value::String(file_name(&src.pack_url)) } else { Value::Null };
             }
         }
+        doc["contact_html"] = json!(m.doc.contact.as_ref().map(contact_html));
+        if let Some(cs) = doc.get_mut("councils").and_then(Value::as_array_mut) {
+            for (c, src) in cs.iter_mut().zip(&m.doc.councils) {
+                c["contact_html"] = json!(src.contact.as_ref().map(contact_html));
+                // Only web addresses become links.
+                if !src.url.as_deref().is_some_and(|u| u.starts_with("https://") || u.starts_with("http://")) {
+                    c["url"] = Value::Null;
+                }
+            }
+        }
         doc["pack_href"] = if self.link_pdfs { Value::String(file_name(&m.doc.pack_url)) } else { Value::Null };
         ctx.insert("meeting", &doc);
         ctx.insert("json_ld", &json_ld(site, m));
         files.insert(m.doc.url.clone(), self.render("meeting.html", &ctx)?.into_bytes());
         Ok(files)
     }
+}
+
+/// A contact as one line: name, role, each phone, each e-mail address as a link.
+fn contact_html(c: &crate::model::Contact) -> String {
+    let mut s = escape(&c.name);
+    if let Some(r) = &c.role {
+        s.push_str(&format!(", {}", escape(r)));
+    }
+    for p in c.phone.items() {
+        s.push_str(&format!(", tel. {}", escape(p)));
+    }
+    for e in c.email.items() {
+        s.push_str(&format!(", <a href=\"mailto:{0}\">{0}</a>", escape(e.trim())));
+    }
+    s
 }
 
 /// Meeting summaries (newest first) grouped by year, newest year first.

@@ -4,7 +4,13 @@
 use super::*;
 
 pub(super) fn load_logo(site: &LoadedSite, l: &Spanned<Logo>) -> Result<(String, Vec<u8>, String), Diagnostics> {
-    let pos = spanned_pos(Path::new("agendum.yaml"), l, 0);
+    load_logo_at(site, spanned_pos(Path::new("agendum.yaml"), l, 0), &l.value)
+}
+
+/// A logo file (the site's, or a joint committee's council's), checked: SVG or PNG,
+/// with alt text, inside the site.
+pub(super) fn load_logo_at(site: &LoadedSite, pos: Pos, logo: &Logo) -> Result<(String, Vec<u8>, String), Diagnostics> {
+    let l = Spanned::new(logo.clone(), serde_saphyr::Location::UNKNOWN, serde_saphyr::Location::UNKNOWN);
     let ext = Path::new(&l.value.file).extension().and_then(|e| e.to_str()).map(str::to_lowercase).unwrap_or_default();
     if !matches!(ext.as_str(), "svg" | "png") {
         return Err(Diagnostic::error(pos, "the logo must be an SVG or PNG file")

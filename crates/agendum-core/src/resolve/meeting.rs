@@ -3,7 +3,12 @@
 
 use super::*;
 
-pub(super) fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeeting) -> Result<ResolvedMeeting, Diagnostics> {
+pub(super) fn resolve_meeting(
+    site: &LoadedSite,
+    theme: &Theme,
+    m: &LoadedMeeting,
+    councils: &BTreeMap<String, Vec<CouncilDoc>>,
+) -> Result<ResolvedMeeting, Diagnostics> {
     let mut diags = Diagnostics::new();
     let path = &m.path;
     let f = &m.file;
@@ -75,8 +80,10 @@ pub(super) fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeetin
     let mut reports = Vec::new();
     let mut assets = Assets::new();
     let mut warnings = Diagnostics::new();
+    let joint: &[CouncilDoc] = councils.get(&committee_slug).map(Vec::as_slice).unwrap_or(&[]);
     let ctx = MeetingCtx {
         council: &site.config.council,
+        councils: joint,
         language: &site.config.language,
         committee_name: &committee.name,
         committee_slug: &committee_slug,
@@ -277,6 +284,7 @@ pub(super) fn resolve_meeting(site: &LoadedSite, theme: &Theme, m: &LoadedMeetin
         published_display: published.map(display_date),
         members: committee.members.clone(),
         contact: site.config.democratic_services.clone(),
+        councils: joint.to_vec(),
         items,
         url: format!("{base}/index.html"),
         pack_url: format!("{base}/agenda-pack.pdf"),

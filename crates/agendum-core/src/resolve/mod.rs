@@ -72,6 +72,8 @@ pub struct ResolvedSite {
 pub struct CommitteeInfo {
     pub slug: String,
     pub name: String,
+    /// A joint committee's councils (empty: the site's own council's committee).
+    pub councils: Vec<CouncilDoc>,
     pub kind: String,
     pub description: Option<String>,
     pub members: Vec<Member>,
@@ -93,12 +95,56 @@ pub struct ResolvedMeeting {
 
 pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Diagnostics> {
     let mut diags = Diagnostics::new();
+    let mut assets = Assets::new();
+    // A joint committee's councils, with their logos as site assets.
+    let mut councils: BTreeMap<String, Vec<CouncilDoc>> = BTreeMap::new();
+    for (slug, (path, c)) in &site.committees {
+        let mut list = Vec::new();
+        for pc in &c.councils {
+            let logo = match &pc.logo {
+                None => None,
+                Some(l) => match load_logo_at(site, Pos::file(path), l) {
+                    Ok((ext, bytes, alt)) => {
+                        let out = format!("static/logo-{}.{ext}", slugify(&pc.name));
+                        let sha256 = crate::document::sha256_hex(&bytes);
+                        if let Err(why) = add_asset(&mut assets, out.clone(), Asset { source: l.file.clone(), bytes: std::sync::Arc::new(bytes), sha256 }) {
+                            diags.push(Diagnostic::error(Pos::file(path), why).field("councils.logo").hint("give each council its own name and logo file"));
+                        }
+                        Some(LogoRef { path: out, alt })
+                    }
+                    Err(d) => {
+                        diags.extend(d);
+                        None
+                    }
+                },
+            };
+            if let Some(contact) = &pc.contact {
+                for e in contact.email.items().into_iter().filter(|e| !report::is_email(e)) {
+                    diags.push(
+                        Diagnostic::error(Pos::file(path), format!("`{e}` is not one e-mail address"))
+                            .field("councils.contact.email")
+                            .hint("give each address on its own"),
+                    );
+                }
+            }
+            list.push(CouncilDoc { name: pc.name.clone(), logo, contact: pc.contact.clone(), url: pc.url.clone() });
+        }
+        if list.len() == 1 {
+            diags.push(
+                Diagnostic::error(Pos::file(path), "a joint committee lists one council")
+                    .field("councils")
+                    .hint("list every council of the joint committee, or leave `councils:` out for the site's own council's committee"),
+            );
+        }
+        councils.insert(slug.clone(), list);
+    }
     let committees: Vec<CommitteeInfo> = site
         .committees
         .iter()
         .map(|(slug, (_, c))| CommitteeInfo {
             slug: slug.clone(),
             name: c.name.clone(),
+            councils: councils.get(slug).cloned().unwrap_or_default(),
             kind: c.kind.label().to_string(),
             description: c.description.clone(),
             members: c.members.clone(),
@@ -118,7 +164,7 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
     let mut seen_urls: BTreeMap<String, PathBuf> = BTreeMap::new();
     // Meetings resolve independently: in parallel, then in folder order as before.
     use rayon::prelude::*;
-    let resolved: Vec<Result<ResolvedMeeting, Diagnostics>> = site.meetings.par_iter().map(|m| resolve_meeting(site, theme, m)).collect();
+    let resolved: Vec<Result<ResolvedMeeting, Diagnostics>> = site.meetings.par_iter().map(|m| resolve_meeting(site, theme, m, &councils)).collect();
     for (index, (m, result)) in site.meetings.iter().zip(resolved).enumerate() {
         match result.map(|mut rm| {
             rm.source_index = index;
@@ -141,7 +187,6 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
         return Err(diags);
     }
     meetings.sort_by(|a, b| (&a.doc.date, &a.doc.committee_slug).cmp(&(&b.doc.date, &b.doc.committee_slug)));
-    let mut assets = Assets::new();
     for (name, bytes) in &theme.statics {
         let sha256 = crate::document::sha256_hex(bytes);
         assets.insert(
@@ -178,6 +223,8 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
 
 struct MeetingCtx<'a> {
     council: &'a str,
+    /// A joint committee's councils (empty otherwise): the masthead names each.
+    councils: &'a [CouncilDoc],
     language: &'a str,
     committee_name: &'a str,
     committee_slug: &'a str,

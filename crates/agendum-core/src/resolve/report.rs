@@ -481,16 +481,18 @@ pub(super) fn resolve_report(
     }
 
     let header = header_rows(scheme, ctx, src, item_number, report_date, exempt.is_some());
-    let masthead = scheme
+    let masthead: Vec<String> = scheme
         .header
         .masthead
         .iter()
-        .map(|m| match m {
-            MastheadLine::Council => ctx.council.to_string(),
-            MastheadLine::Committee => ctx.committee_name.to_string(),
-            MastheadLine::Date => plain(&format_date(report_date, &scheme.header.date_format, false)),
-            MastheadLine::Title => front.title.value.clone(),
-            MastheadLine::Item => format!("Agenda item {item_number}"),
+        .flat_map(|m| match m {
+            // A joint committee's paper names each of its councils, a line each.
+            MastheadLine::Council if !ctx.councils.is_empty() => ctx.councils.iter().map(|c| c.name.clone()).collect(),
+            MastheadLine::Council => vec![ctx.council.to_string()],
+            MastheadLine::Committee => vec![ctx.committee_name.to_string()],
+            MastheadLine::Date => vec![plain(&format_date(report_date, &scheme.header.date_format, false))],
+            MastheadLine::Title => vec![front.title.value.clone()],
+            MastheadLine::Item => vec![format!("Agenda item {item_number}")],
         })
         .collect();
     let word_count = sections.iter().map(|s| count_words(&s.blocks)).sum();
