@@ -76,6 +76,18 @@ enum Command {
         /// The meeting's date.
         meeting_date: String,
     },
+    /// Start a new council site in the site folder (empty, or new).
+    Init {
+        /// The council's name as printed on every paper.
+        #[arg(long)]
+        council: String,
+        /// The built-in theme to start from.
+        #[arg(long, default_value = "default")]
+        theme: String,
+        /// Copy the theme into themes/<theme>/ to make it the council's own.
+        #[arg(long)]
+        copy_theme: bool,
+    },
     /// Create something new from the theme's scheme.
     New {
         #[command(subcommand)]
@@ -91,13 +103,43 @@ enum Format {
 
 #[derive(Subcommand)]
 enum NewCommand {
+    /// A committee: content/committees/<slug>.yaml.
+    Committee {
+        /// Its name, e.g. "Planning Committee".
+        name: String,
+        #[arg(long, value_enum, default_value_t = Kind::NonExecutive)]
+        kind: Kind,
+    },
+    /// A meeting of a committee, its publication date set to the statutory deadline.
+    Meeting {
+        /// The committee's file name, e.g. planning-committee.
+        committee: String,
+        /// The meeting's date, YYYY-MM-DD.
+        date: String,
+        /// Start time on the 24-hour clock, e.g. 19:00.
+        #[arg(long)]
+        time: Option<String>,
+        #[arg(long)]
+        venue: Option<String>,
+    },
     /// A report with every header field and section of the theme, added to the agenda.
     Report {
         /// The meeting's folder name, e.g. 2012-04-18-improvement-and-efficiency.
         meeting: String,
         /// The report's title.
         title: String,
+        /// The agenda is out: add the item as a supplementary item, dated today.
+        #[arg(long)]
+        supplementary: bool,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Kind {
+    Executive,
+    NonExecutive,
+    Scrutiny,
+    Regulatory,
 }
 
 /// Exit codes: 0 success, 1 content errors, 2 usage errors (clap's own), 3 internal.
@@ -214,8 +256,49 @@ fn main() -> ExitCode {
             }
             Ok(())
         }
-        Command::New { what: NewCommand::Report { meeting, title } } => agendum::Site::open(&cli.site).and_then(|site| {
-            let made = agendum::scaffold::new_report(&site.root, meeting, title, &site.theme.scheme)?;
+        Command::Init { council, theme, copy_theme } => {
+            let _ = std::fs::create_dir_all(&cli.site);
+            agendum::scaffold::init(&cli.site, council, theme, *copy_theme).map_err(Diagnostics::from).map(|written| {
+                if !cli.quiet {
+                    for w in &written {
+                        say!("created {}", w.display());
+                    }
+                    say!("next: agendum new committee \"Cabinet\" --kind executive, then agendum new meeting cabinet YYYY-MM-DD");
+                }
+            })
+        }
+        Command::New { what: NewCommand::Committee { name, kind } } => {
+            let kind = match kind {
+                Kind::Executive => agendum::model::CommitteeKind::Executive,
+                Kind::NonExecutive => agendum::model::CommitteeKind::NonExecutive,
+                Kind::Scrutiny => agendum::model::CommitteeKind::Scrutiny,
+                Kind::Regulatory => agendum::model::CommitteeKind::Regulatory,
+            };
+            agendum::Site::open(&cli.site).and_then(|site| {
+                let made = agendum::scaffold::new_committee(&site.root, name, kind)?;
+                if !cli.quiet {
+                    say!("created {}", made.display());
+                }
+                Ok(())
+            })
+        }
+        Command::New { what: NewCommand::Meeting { committee, date, time, venue } } => agendum::Site::open(&cli.site).and_then(|site| {
+            let day = agendum::model::parse_date(date)
+                .map_err(|e| agendum::diag::Diagnostic::error(agendum::diag::Pos::default(), e).hint("give the date as YYYY-MM-DD"))?;
+            let (cal, clear) = site.calendar();
+            let deadline = cal.publication_deadline(day, clear);
+            let made = agendum::scaffold::new_meeting(&site.root, committee, day, time.as_deref(), venue.as_deref(), deadline)?;
+            if !cli.quiet {
+                say!("created {}", made.display());
+                for (what, when) in agendum::check::dates(day, &cal, clear) {
+                    say!("  {what:<70} {}", when.format("%A %-d %B %Y"));
+                }
+            }
+            Ok(())
+        }),
+        Command::New { what: NewCommand::Report { meeting, title, supplementary } } => agendum::Site::open(&cli.site).and_then(|site| {
+            let when = supplementary.then(agendum::build_date);
+            let made = agendum::scaffold::new_report_as(&site.root, meeting, title, &site.theme.scheme, when)?;
             if !cli.quiet {
                 say!("created {}", made.report.display());
                 if made.added_to_agenda {

@@ -129,7 +129,7 @@ fn check_reports_load_errors_and_hygiene_together() {
     let (code, _, err) = check(&site, &[]);
     assert_eq!(code, Some(1));
     assert!(err.contains("unknown field `chief_oficer`") && err.contains("did you mean `chief_officer`?"), "{err}");
-    assert!(err.contains("a TODO is left in the report"), "both at once: {err}");
+    assert!(err.contains("1 TODO placeholder left to fill: ## COMMENTARY"), "both at once: {err}");
 }
 
 #[test]

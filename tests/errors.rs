@@ -155,7 +155,17 @@ fn usage_errors_exit_2_and_help_works() {
 #[test]
 fn new_report_scaffolds_every_section_and_builds() {
     let site = copy_site(&repo(), "scaffold");
-    let res = agendum(&["new", "report", "--site", site.to_str().unwrap(), "2012-04-18-improvement-and-efficiency", "Parking Services Review"]);
+    // The example meeting's agenda is published: a new item is refused unless the clerk
+    // says it goes out as a supplementary item.
+    let refused = agendum(&["new", "report", "--site", site.to_str().unwrap(), "2012-04-18-improvement-and-efficiency", "Parking Services Review"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("the agenda of this meeting was published on 10 April 2012") && stderr(&refused).contains("--supplementary"),
+        "{}",
+        stderr(&refused)
+    );
+    let res =
+        agendum(&["new", "report", "--supplementary", "--site", site.to_str().unwrap(), "2012-04-18-improvement-and-efficiency", "Parking Services Review"]);
     assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
     let path = site.join("content/meetings/2012-04-18-improvement-and-efficiency/05-parking-services-review.md");
     let text_of = read(&path);
@@ -166,7 +176,8 @@ fn new_report_scaffolds_every_section_and_builds() {
         assert!(text_of.contains(field), "scaffold lacks {field}");
     }
     let meeting = read(&site.join("content/meetings/2012-04-18-improvement-and-efficiency/meeting.yaml"));
-    assert!(meeting.trim_end().ends_with("- report: parking-services-review"), "{meeting}");
+    assert!(meeting.contains("- report: parking-services-review\n    added: \""), "{meeting}");
+    assert!(meeting.trim_end().ends_with("urgency: TODO why the item cannot wait for the next meeting"), "{meeting}");
     // The scaffold is valid content: the meeting builds with it as item 5.
     let out = build(&site, "scaffold-out");
     assert!(out.join("improvement-and-efficiency/2012-04-18/05-parking-services-review.html").is_file());

@@ -388,8 +388,60 @@ fn hygiene(root: &Path, src: &ReportSource, out: &mut Diagnostics) {
     }
 }
 
+/// TODO placeholders (a fresh `agendum new report` has many) are reported once per
+/// report, at the first, naming every field and section still to fill.
+fn todos(path: &Path, text: &str, body_line: u32, out: &mut Diagnostics) {
+    let mut first: Option<(u32, u32)> = None;
+    let mut count = 0;
+    let mut places: Vec<String> = Vec::new();
+    let (mut top, mut heading) = (String::new(), String::new());
+    for (i, line) in text.lines().enumerate() {
+        let n = i as u32 + 1;
+        let trimmed = line.trim_start();
+        if n < body_line {
+            let key = trimmed.split(':').next().unwrap_or("").trim_start_matches("- ").trim();
+            if !line.starts_with([' ', '\t', '#', '-']) && line.contains(':') {
+                top = key.to_string();
+            }
+        } else if let Some(h) = trimmed.strip_prefix("## ") {
+            heading = format!("## {}", h.trim());
+        }
+        let Some(col) = line.find("TODO") else { continue };
+        if trimmed.starts_with('#') && n < body_line {
+            continue; // a commented-out field in the front matter
+        }
+        count += 1;
+        first.get_or_insert((n, col as u32 + 1));
+        let place = if n < body_line {
+            let key = trimmed.split(':').next().unwrap_or("").trim_start_matches("- ").trim();
+            if line.starts_with([' ', '\t', '-']) && trimmed.contains(':') && key != top && !key.is_empty() && !key.contains(' ') {
+                format!("{top}.{key}")
+            } else {
+                top.clone()
+            }
+        } else if heading.is_empty() {
+            "the text".to_string()
+        } else {
+            heading.clone()
+        };
+        if !places.contains(&place) {
+            places.push(place);
+        }
+    }
+    if let Some((line, col)) = first {
+        out.push(
+            Diagnostic::error(
+                Pos::new(path, line, col),
+                format!("{count} TODO placeholder{} left to fill: {}", if count == 1 { "" } else { "s" }, places.join(", ")),
+            )
+            .hint("write each one, or delete the fields and sections the report does not need; nothing with a TODO is published"),
+        );
+    }
+}
+
 /// `ids`: the report's appendix ids, when its front matter could be read.
 fn hygiene_text(path: &Path, text: &str, body_line: u32, ids: Option<&[&str]>, out: &mut Diagnostics) {
+    todos(path, text, body_line, out);
     for (i, line) in text.lines().enumerate() {
         let n = i as u32 + 1;
         let lower = line.to_lowercase();
@@ -403,9 +455,6 @@ fn hygiene_text(path: &Path, text: &str, body_line: u32, ids: Option<&[&str]>, o
                     .hint("replace it with the real content, or delete it"),
                 );
             }
-        }
-        if let Some(col) = line.find("TODO") {
-            out.push(Diagnostic::error(Pos::new(path, n, col as u32 + 1), "a TODO is left in the report").hint("finish or remove it before publication"));
         }
         let Some(ids) = ids else { continue };
         if n < body_line {

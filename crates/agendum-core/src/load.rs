@@ -139,11 +139,8 @@ pub fn load_content(root: &Path, config: SiteConfig) -> Result<LoadedSite, Diagn
         }
     }
 
-    if meetings.is_empty() && !diags.has_errors() {
-        diags.push(
-            Diagnostic::error(Pos::file(rel(root, &meetings_dir)), "no meetings found").hint("create content/meetings/<yyyy-mm-dd>-<committee>/meeting.yaml"),
-        );
-    }
+    // A new site has committees and no meetings yet: it builds (committee pages, an
+    // empty calendar), so a web team can publish it before the first agenda.
     if diags.has_errors() {
         diags.sort();
         return Err(diags);

@@ -1,5 +1,7 @@
-//! `agendum new report`: a new report file with every header field and every section of
-//! the theme's scheme, ready for an officer to fill in, and its place on the agenda.
+//! A way in: `agendum init` (a new council site), `agendum new committee`, `agendum new
+//! meeting` (dates from the statutory deadlines) and `agendum new report` (every header
+//! field and section of the theme's scheme, and its place on the agenda). Nothing here
+//! overwrites a file that exists.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,7 +16,147 @@ pub struct Scaffolded {
     pub added_to_agenda: bool,
 }
 
+/// Where a YAML-aware editor finds the JSON Schema of a file: its first line.
+fn schema_line(kind: &str) -> String {
+    format!("# yaml-language-server: $schema=https://agendum.dev/schemas/{}/{kind}.schema.json\n", env!("CARGO_PKG_VERSION"))
+}
+
+fn write_new(site: &Path, path: &Path, text: &str) -> Result<(), Diagnostic> {
+    if path.exists() {
+        return Err(Diagnostic::error(Pos::file(crate::diag::rel(site, path)), "this file exists already")
+            .hint("agendum never overwrites a file: edit it, or remove it first"));
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Diagnostic::error(Pos::file(parent), format!("cannot create the folder: {e}")))?;
+    }
+    fs::write(path, text).map_err(|e| Diagnostic::error(Pos::file(path), format!("cannot write: {e}")))
+}
+
+/// `agendum init`: a new site for `council` on a built-in theme, optionally with a copy of
+/// the theme in `themes/<theme>/` for the council to make its own. Returns what it wrote.
+pub fn init(site: &Path, council: &str, theme: &str, copy_theme: bool) -> Result<Vec<PathBuf>, Diagnostic> {
+    let names = crate::builtin::theme_names();
+    if !names.contains(&theme) {
+        return Err(Diagnostic::error(Pos::default(), format!("no built-in theme `{theme}`")).suggest(
+            theme,
+            names.iter().copied(),
+            format!("built-in themes: {}", names.join(", ")),
+        ));
+    }
+    if council.trim().is_empty() {
+        return Err(Diagnostic::error(Pos::default(), "the council's name is empty").hint("e.g. agendum init --council \"London Borough of Bromley\""));
+    }
+    let config = site.join("agendum.yaml");
+    if config.exists() {
+        return Err(Diagnostic::error(Pos::file("agendum.yaml"), "this folder is an agendum site already")
+            .hint("agendum never overwrites a site; start in an empty folder"));
+    }
+    let quoted = council.replace('"', "\\\"");
+    let mut written = Vec::new();
+    let mut put = |rel: &str, text: String| -> Result<(), Diagnostic> {
+        let path = site.join(rel);
+        write_new(site, &path, &text)?;
+        written.push(PathBuf::from(rel));
+        Ok(())
+    };
+    put(
+        "agendum.yaml",
+        format!(
+            "{}# The council's site: see the README's \"From nothing to a published agenda\".\ncouncil: \"{quoted}\"\ntheme: {theme}\n# base_url: https://democracy.example.gov.uk/\n# logo: {{ file: static/logo.svg, alt: \"{quoted} logo\" }}\npublication:\n  clear_working_days: 5\n  closure_days: []   # extra days the offices are closed, YYYY-MM-DD\n# democratic_services: {{ name: ..., phone: ..., email: ... }}\n",
+            schema_line("agendum")
+        ),
+    )?;
+    put(".gitignore", "/output/\n/restricted/\n/.output.*\n".into())?;
+    put("content/committees/.keep", String::new())?;
+    put("content/meetings/.keep", String::new())?;
+    if copy_theme {
+        for (rel, bytes) in crate::builtin::files_under(&format!("themes/{theme}")) {
+            let path = site.join("themes").join(theme).join(rel);
+            write_new(site, &path, &String::from_utf8_lossy(bytes))?;
+            written.push(PathBuf::from(format!("themes/{theme}/{rel}")));
+        }
+    }
+    Ok(written)
+}
+
+/// `agendum new committee`: `content/committees/<slug>.yaml`.
+pub fn new_committee(site: &Path, name: &str, kind: crate::model::CommitteeKind) -> Result<PathBuf, Diagnostic> {
+    let slug = slugify(name);
+    if slug.is_empty() {
+        return Err(
+            Diagnostic::error(Pos::default(), "the committee's name has no letters or digits").hint("e.g. agendum new committee \"Planning Committee\"")
+        );
+    }
+    let rel = PathBuf::from(format!("content/committees/{slug}.yaml"));
+    let kind = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let text = format!(
+        "{}name: \"{}\"\nkind: {kind}              # executive | non-executive | scrutiny | regulatory\n# description: what the committee does, in a sentence\nmembers: []\n#  - {{ name: Councillor A Name, role: Chair, party: ... }}\n",
+        schema_line("committee"),
+        name.replace('"', "\\\"")
+    );
+    write_new(site, &site.join(&rel), &text)?;
+    Ok(rel)
+}
+
+/// `agendum new meeting`: the meeting's folder and `meeting.yaml`, its publication date set
+/// to the last day the agenda may be published (LGA 1972 s100B, the council's closures
+/// counted), with the usual procedural items.
+pub fn new_meeting(
+    site: &Path,
+    committee: &str,
+    date: chrono::NaiveDate,
+    time: Option<&str>,
+    venue: Option<&str>,
+    published: chrono::NaiveDate,
+) -> Result<PathBuf, Diagnostic> {
+    let file = site.join("content/committees").join(format!("{committee}.yaml"));
+    if committee.contains(['/', '\\']) || !file.is_file() {
+        let names: Vec<String> = crate::load::sorted_files(&site.join("content/committees"), 1)
+            .into_iter()
+            .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .collect();
+        let d = Diagnostic::error(Pos::file(format!("content/committees/{committee}.yaml")), format!("no committee `{committee}`"));
+        return Err(d.suggest(committee, names.iter().map(String::as_str), "create it first: agendum new committee \"Name\""));
+    }
+    if let Some(t) = time {
+        if chrono::NaiveTime::parse_from_str(t, "%H:%M").is_err() {
+            return Err(Diagnostic::error(Pos::default(), format!("`{t}` is not a time")).hint("the 24-hour clock, e.g. 19:00"));
+        }
+    }
+    let dir = format!("content/meetings/{}-{committee}", date.format("%Y-%m-%d"));
+    let rel = PathBuf::from(format!("{dir}/meeting.yaml"));
+    let mut text = schema_line("meeting");
+    text.push_str(&format!("committee: {committee}\ndate: \"{}\"\n", date.format("%Y-%m-%d")));
+    match time {
+        Some(t) => text.push_str(&format!("time: \"{t}\"\n")),
+        None => text.push_str("# time: \"19:00\"\n"),
+    }
+    match venue {
+        Some(v) => text.push_str(&format!("venue: \"{}\"\n", v.replace('"', "\\\""))),
+        None => text.push_str("# venue: Council Chamber, Town Hall\n"),
+    }
+    text.push_str(&format!(
+        "# The last day the agenda may be published ({}); set the day it actually goes out.\npublished: \"{}\"\nitems:\n  - procedural: apologies\n  - procedural: declarations\n  - procedural: minutes\n",
+        published.format("%A %-d %B %Y"),
+        published.format("%Y-%m-%d")
+    ));
+    write_new(site, &site.join(&rel), &text)?;
+    Ok(rel)
+}
+
+/// `new report`: `supplementary` is the clerk saying that the agenda is out and the item
+/// goes in a supplementary agenda, dated `today`.
 pub fn new_report(site: &Path, meeting: &str, title: &str, scheme: &ThemeScheme) -> Result<Scaffolded, Diagnostic> {
+    new_report_as(site, meeting, title, scheme, None)
+}
+
+pub fn new_report_as(
+    site: &Path,
+    meeting: &str,
+    title: &str,
+    scheme: &ThemeScheme,
+    supplementary: Option<chrono::NaiveDate>,
+) -> Result<Scaffolded, Diagnostic> {
     let meetings = site.join("content/meetings");
     let dir = meetings.join(meeting);
     let meeting_yaml = dir.join("meeting.yaml");
@@ -38,6 +180,20 @@ pub fn new_report(site: &Path, meeting: &str, title: &str, scheme: &ThemeScheme)
             .hint("give the report's title, e.g. \"Shared Services Update\""));
     }
     let meeting_file: MeetingFile = crate::load::read_yaml(site, &meeting_yaml)?;
+    // A published agenda changes only by a supplementary agenda: say so, never add
+    // an item to it in silence.
+    let published = meeting_file.published.as_ref().and_then(|p| crate::model::parse_date(&p.value).ok());
+    let today = crate::build_date();
+    if let Some(p) = published.filter(|p| *p <= today) {
+        if supplementary.is_none() {
+            return Err(Diagnostic::error(
+                Pos::file(crate::diag::rel(site, &meeting_yaml)),
+                format!("the agenda of this meeting was published on {}", p.format("%-d %B %Y")),
+            )
+            .field("published")
+            .hint("a new item now goes out as a supplementary agenda: run again with --supplementary, and give the reason it cannot wait (`urgency:`)"));
+        }
+    }
     let position = meeting_file.items.len() + 1;
     let path = dir.join(format!("{position:02}-{slug}.md"));
     let exists = fs::read_dir(&dir).ok().into_iter().flatten().filter_map(|e| e.ok()).any(|e| {
@@ -49,24 +205,32 @@ pub fn new_report(site: &Path, meeting: &str, title: &str, scheme: &ThemeScheme)
             .hint("choose another title, or edit the existing report"));
     }
     fs::write(&path, report_text(title, scheme)).map_err(|e| Diagnostic::error(Pos::file(&path), format!("cannot write: {e}")))?;
-    let added = add_to_agenda(&meeting_yaml, &slug).unwrap_or(false);
+    let entry = match supplementary.filter(|_| published.is_some_and(|p| p <= today)) {
+        Some(d) => format!("- report: {slug}\n    added: \"{}\"\n    urgency: TODO why the item cannot wait for the next meeting", d.format("%Y-%m-%d")),
+        None => format!("- report: {slug}"),
+    };
+    let added = add_to_agenda(&meeting_yaml, &entry).unwrap_or(false);
     Ok(Scaffolded { report: crate::diag::rel(site, &path), added_to_agenda: added })
 }
 
-/// Append `- report: slug` when `items:` is the last key of meeting.yaml (the usual
-/// layout); otherwise leave the file alone and let the caller say what to add.
-fn add_to_agenda(meeting_yaml: &Path, slug: &str) -> std::io::Result<bool> {
-    let text = fs::read_to_string(meeting_yaml)?;
-    let last_top_key = text.lines().rfind(|l| !l.starts_with([' ', '-', '#', '\t']) && l.contains(':'));
-    if last_top_key.map(|l| l.trim_end()) != Some("items:") {
+/// Append the entry (`- report: slug`) when `items:` is the last key of meeting.yaml (the
+/// usual layout); otherwise leave the file alone and let the caller say what to add.
+fn add_to_agenda(meeting_yaml: &Path, entry: &str) -> std::io::Result<bool> {
+    let mut text = fs::read_to_string(meeting_yaml)?;
+    let last_top_key = text.lines().rfind(|l| !l.starts_with([' ', '-', '#', '\t']) && l.contains(':')).map(|l| l.trim_end().to_string());
+    // A new meeting's empty agenda.
+    if last_top_key.as_deref() == Some("items: []") {
+        text = text.replacen("items: []", "items:", 1);
+    } else if last_top_key.as_deref() != Some("items:") {
         return Ok(false);
     }
+    let slug = entry;
     let indent = text.lines().rev().find(|l| l.trim_start().starts_with("- ")).map(|l| &l[..l.len() - l.trim_start().len()]).unwrap_or("  ");
     let mut new = text.clone();
     if !new.ends_with('\n') {
         new.push('\n');
     }
-    new.push_str(&format!("{indent}- report: {slug}\n"));
+    new.push_str(&format!("{indent}{slug}\n"));
     fs::write(meeting_yaml, new)?;
     Ok(true)
 }
