@@ -1,6 +1,7 @@
 """Second opinions on agendum's machine-readable output: the iCalendar files must parse
 with the `icalendar` package and the Atom feed with `feedparser`, and say what the
 meeting data says. Usage: feeds.py OUTPUT_DIR..."""
+import datetime
 import json
 import pathlib
 import sys
@@ -19,7 +20,11 @@ for root in map(pathlib.Path, sys.argv[1:]):
             print(f"{ics_path}: duplicate UIDs"); failures += 1
         for e in events:
             start = e.decoded("DTSTART")
-            if start.tzinfo is None or str(e["DTSTART"].params.get("TZID")) != "Europe/London":
+            if not isinstance(start, datetime.datetime):
+                # A meeting whose papers give no time is a day's event (VALUE=DATE).
+                if str(e["DTSTART"].params.get("VALUE")) != "DATE":
+                    print(f"{ics_path}: {e['UID']} is a date without VALUE=DATE"); failures += 1
+            elif start.tzinfo is None or str(e["DTSTART"].params.get("TZID")) != "Europe/London":
                 print(f"{ics_path}: {e['UID']} has no Europe/London time"); failures += 1
             # The same instant as the open data's start_date.
             iso = start.isoformat()

@@ -9,6 +9,7 @@
 pub use agendum_core::*;
 pub use agendum_pdf as pdf;
 
+pub mod guide;
 pub mod serve;
 
 use std::path::PathBuf;

@@ -88,6 +88,15 @@ enum Command {
         #[arg(long)]
         copy_theme: bool,
     },
+    /// Print the theme author's guide (every theme key, PDF key, template block and the
+    /// data each template receives), generated from this agendum and the site.
+    Guide,
+    /// Write the JSON Schemas of agendum's files into DIR, and editor settings that use
+    /// them (unless the site has its own), so that an editor completes and checks fields.
+    Schemas {
+        #[arg(long, default_value = ".agendum/schemas")]
+        out: PathBuf,
+    },
     /// Create something new from the theme's scheme.
     New {
         #[command(subcommand)]
@@ -140,6 +149,28 @@ enum Kind {
     NonExecutive,
     Scrutiny,
     Regulatory,
+}
+
+/// The schemas into `out` (inside the site), and `.vscode/settings.json` pointing at them
+/// unless the site has one already (agendum never overwrites it).
+fn write_schemas(site: &std::path::Path, out: &std::path::Path, quiet: bool) -> Result<(), agendum::diag::Diagnostic> {
+    use agendum::diag::{Diagnostic, Pos};
+    let dir = site.join(out);
+    std::fs::create_dir_all(&dir).map_err(|e| Diagnostic::error(Pos::file(&dir), format!("cannot create: {e}")))?;
+    for (name, text) in agendum::guide::schema_files() {
+        std::fs::write(dir.join(&name), text).map_err(|e| Diagnostic::error(Pos::file(dir.join(&name)), format!("cannot write: {e}")))?;
+    }
+    let settings = site.join(".vscode/settings.json");
+    if !settings.exists() {
+        let _ = std::fs::create_dir_all(site.join(".vscode"));
+        let rel = out.to_string_lossy().replace('\\', "/");
+        std::fs::write(&settings, agendum::guide::editor_settings(&format!("./{}", rel.trim_start_matches("./"))))
+            .map_err(|e| Diagnostic::error(Pos::file(&settings), format!("cannot write: {e}")))?;
+    }
+    if !quiet {
+        say!("wrote the JSON Schemas into {}; editors with YAML support now complete and check agendum.yaml, committees, meetings and themes", dir.display());
+    }
+    Ok(())
 }
 
 /// Exit codes: 0 success, 1 content errors, 2 usage errors (clap's own), 3 internal.
@@ -256,16 +287,23 @@ fn main() -> ExitCode {
             }
             Ok(())
         }
+        Command::Guide => agendum::guide::record(&cli.site).map(|(recorded, pdf)| {
+            let _ = write!(std::io::stdout().lock(), "{}", agendum::guide::theme_guide(&recorded, pdf.as_ref()));
+        }),
+        Command::Schemas { out } => write_schemas(&cli.site, out, cli.quiet).map_err(Diagnostics::from),
         Command::Init { council, theme, copy_theme } => {
             let _ = std::fs::create_dir_all(&cli.site);
-            agendum::scaffold::init(&cli.site, council, theme, *copy_theme).map_err(Diagnostics::from).map(|written| {
-                if !cli.quiet {
-                    for w in &written {
-                        say!("created {}", w.display());
+            agendum::scaffold::init(&cli.site, council, theme, *copy_theme)
+                .and_then(|w| write_schemas(&cli.site, &PathBuf::from(".agendum/schemas"), true).map(|_| w))
+                .map_err(Diagnostics::from)
+                .map(|written| {
+                    if !cli.quiet {
+                        for w in &written {
+                            say!("created {}", w.display());
+                        }
+                        say!("next: agendum new committee \"Cabinet\" --kind executive, then agendum new meeting cabinet YYYY-MM-DD");
                     }
-                    say!("next: agendum new committee \"Cabinet\" --kind executive, then agendum new meeting cabinet YYYY-MM-DD");
-                }
-            })
+                })
         }
         Command::New { what: NewCommand::Committee { name, kind } } => {
             let kind = match kind {

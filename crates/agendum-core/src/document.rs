@@ -2,9 +2,10 @@
 //! cross-references, money). Both renderers read only this, so HTML and PDF agree.
 //! It is plain data (serialisable) and carries no markup: author text stays text.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Inline {
     Text {
@@ -72,7 +73,7 @@ pub fn plain(content: &[Inline]) -> String {
     s
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     /// A paragraph; `number` is set in numbered sections ("3.1").
@@ -107,7 +108,7 @@ pub enum Block {
     },
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct ListItem {
     /// The printed marker: "3.16.1", "a.", "iv."; `None` for bullets.
     pub marker: Option<String>,
@@ -115,14 +116,14 @@ pub struct ListItem {
     pub blocks: Vec<Block>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct FieldRow {
     pub number: Option<String>,
     pub label: String,
     pub value: Vec<Inline>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct Table {
     pub caption: Option<String>,
     pub columns: Vec<TableColumn>,
@@ -133,7 +134,7 @@ pub struct Table {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct TableColumn {
     pub heading: Vec<Inline>,
     /// "left", "right" or "center".
@@ -146,7 +147,7 @@ pub struct TableColumn {
 
 /// A label-value row of the header block. Values are parts printed in separate cells
 /// or lines ("Non-Urgent", "Non-Executive", "Non-Key").
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct HeaderRow {
     pub key: String,
     /// The label as printed, punctuation included; empty for a row without a label.
@@ -156,7 +157,7 @@ pub struct HeaderRow {
     pub stacked: bool,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct Section {
     pub key: String,
     pub heading: String,
@@ -171,7 +172,7 @@ pub struct Section {
     pub is_default: bool,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct Appendix {
     pub id: String,
     /// "Appendix 1".
@@ -190,13 +191,13 @@ pub struct Appendix {
     pub withheld: bool,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct Footnote {
     pub number: usize,
     pub blocks: Vec<Block>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct Exemption {
     pub paragraphs: Vec<u8>,
     /// "Not for publication by virtue of paragraph 3 of Part 1 of Schedule 12A ..."
@@ -204,7 +205,7 @@ pub struct Exemption {
     pub public_interest: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct ReportDoc {
     pub slug: String,
     pub item_number: String,
@@ -242,7 +243,7 @@ pub struct ReportDoc {
     pub public_sources: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct AgendaItem {
     pub number: String,
     pub title: String,
@@ -269,7 +270,7 @@ pub struct AgendaItem {
 }
 
 /// A supplementary agenda: items added after publication, with their own pack.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct Supplement {
     pub date: String,
     pub date_display: String,
@@ -279,14 +280,14 @@ pub struct Supplement {
 }
 
 /// A re-issue of the published pack, with its reason (shown on the meeting page).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct Reissue {
     pub date: String,
     pub date_display: String,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct MeetingDoc {
     pub council: String,
     pub committee: String,
@@ -323,7 +324,7 @@ pub struct MeetingDoc {
 }
 
 /// The forward plan of key decisions, when the site has one.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct ForwardPlanDoc {
     pub title: String,
     pub published: String,
@@ -332,7 +333,7 @@ pub struct ForwardPlanDoc {
     pub decisions: Vec<PlannedDecision>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct PlannedDecision {
     pub title: String,
     pub decision_maker: String,
@@ -368,14 +369,14 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub type Assets = std::collections::BTreeMap<String, Asset>;
 
 /// The council's logo: an asset's output path and its alt text.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct LogoRef {
     pub path: String,
     pub alt: String,
 }
 
 /// One council of a joint committee: named on its papers, with its logo and contact.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct CouncilDoc {
     pub name: String,
     pub logo: Option<LogoRef>,

@@ -8,6 +8,8 @@
 //!            checked, swapped in)
 
 // Front
+/// The schema crate, for the guide and schemas the command line writes.
+pub use schemars;
 pub mod builtin;
 pub mod diag;
 pub mod fonts;

@@ -6,18 +6,20 @@
 use std::path::PathBuf;
 
 use chrono::{Datelike, NaiveDate};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::yaml::{Spanned, SpannedMap};
 
 /// `agendum.yaml` at the site root.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
     /// The council's name as printed on every paper, e.g. "London Borough of Bromley".
     pub council: String,
     /// Theme name: `themes/<name>/` in the site, else a built-in theme.
     #[serde(default = "default_theme")]
+    #[schemars(with = "String")]
     pub theme: Spanned<String>,
     /// Absolute URL where `output/` is published, used for absolute links.
     #[serde(default)]
@@ -32,10 +34,11 @@ pub struct SiteConfig {
     pub democratic_services: Option<Contact>,
     /// The council's logo (SVG or PNG, inside the site) and its alt text.
     #[serde(default)]
+    #[schemars(with = "Option<Logo>")]
     pub logo: Option<Spanned<Logo>>,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, PartialEq)]
+#[derive(Debug, Deserialize, Serialize, Clone, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Logo {
     pub file: String,
@@ -50,7 +53,7 @@ fn default_language() -> String {
     "en-GB".to_string()
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublicationRules {
     /// Clear working days between publication and meeting (LGA 1972 s100B: five).
@@ -65,7 +68,7 @@ pub struct PublicationRules {
     pub key_decision_days: KeyDecisionDays,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum KeyDecisionDays {
     #[default]
@@ -82,7 +85,7 @@ fn five() -> u32 {
     5
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, Default, PartialEq)]
+#[derive(Debug, Deserialize, Serialize, Clone, Default, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     pub name: String,
@@ -97,7 +100,7 @@ pub struct Contact {
 }
 
 /// A value authors write once or as a list.
-#[derive(Debug, Deserialize, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Clone, Default, PartialEq, Eq, JsonSchema)]
 #[serde(untagged)]
 pub enum OneOrMany {
     #[default]
@@ -132,7 +135,7 @@ impl OneOrMany {
 }
 
 /// One contact officer, or several (each printed as its own block).
-#[derive(Debug, Deserialize, Clone, PartialEq)]
+#[derive(Debug, Deserialize, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
 pub enum Contacts {
     One(Contact),
@@ -149,7 +152,7 @@ impl Contacts {
 }
 
 /// One of the councils of a joint committee.
-#[derive(Debug, Deserialize, Serialize, Clone, PartialEq)]
+#[derive(Debug, Deserialize, Serialize, Clone, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerCouncil {
     pub name: String,
@@ -163,7 +166,7 @@ pub struct PartnerCouncil {
 }
 
 /// `content/committees/<slug>.yaml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommitteeFile {
     pub name: String,
@@ -178,7 +181,7 @@ pub struct CommitteeFile {
     pub councils: Vec<PartnerCouncil>,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum CommitteeKind {
     Executive,
@@ -198,7 +201,7 @@ impl CommitteeKind {
     }
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, PartialEq)]
+#[derive(Debug, Deserialize, Serialize, Clone, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Member {
     pub name: String,
@@ -209,41 +212,48 @@ pub struct Member {
 }
 
 /// `content/meetings/<yyyy-mm-dd>-<committee>/meeting.yaml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeetingFile {
     /// Slug of a file in `content/committees/`.
+    #[schemars(with = "String")]
     pub committee: Spanned<String>,
+    #[schemars(with = "String")]
     pub date: Spanned<String>,
     /// 24-hour clock, "19:00"; left out where the papers give no time.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub time: Option<Spanned<String>>,
     #[serde(default)]
     pub venue: Option<String>,
     /// Date the agenda was (or will be) published.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub published: Option<Spanned<String>>,
     /// The agenda, in order: item numbers follow this order.
+    #[schemars(with = "Vec<ItemEntry>")]
     pub items: Vec<Spanned<ItemEntry>>,
     /// Notices of a private (Part 2) executive meeting: the 28-day notice of intention
     /// and the 5-day confirmation (Access to Information Regulations 2012, reg. 5).
     #[serde(default)]
+    #[schemars(with = "Option<PrivateNotices>")]
     pub private_notices: Option<Spanned<PrivateNotices>>,
     /// Re-issues of the published agenda pack, each with the date and the reason, which
     /// the meeting page shows. A published pack changes only through one of these or
     /// through a supplementary agenda (items with `added:`).
     #[serde(default)]
+    #[schemars(with = "Vec<Reissue>")]
     pub reissued: Vec<Spanned<Reissue>>,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reissue {
     pub date: String,
     pub reason: String,
 }
 
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrivateNotices {
     pub intention: Option<String>,
@@ -251,7 +261,7 @@ pub struct PrivateNotices {
 }
 
 /// One agenda entry: a report (a Markdown file beside `meeting.yaml`) or a procedural item.
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemEntry {
     /// The item's number as the clerk numbers it ("7", "1a"); later items without one
@@ -277,7 +287,7 @@ pub struct ItemEntry {
     pub urgency: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProceduralKind {
     Apologies,
@@ -304,15 +314,17 @@ impl ProceduralKind {
 }
 
 /// The YAML front matter of a report.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportFront {
+    #[schemars(with = "String")]
     pub title: Spanned<String>,
     /// Defaults to the committee's name.
     #[serde(default)]
     pub decision_maker: Option<String>,
     /// Defaults to the meeting date.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub date: Option<Spanned<String>>,
     #[serde(default)]
     pub report_of: Option<String>,
@@ -328,8 +340,10 @@ pub struct ReportFront {
     #[serde(default)]
     pub signed: Option<String>,
     /// One contact officer, or a list of them.
+    #[schemars(with = "Option<Contacts>")]
     pub contact_officer: Option<Spanned<Contacts>>,
     #[serde(default)]
+    #[schemars(with = "Option<Wards>")]
     pub wards: Option<Spanned<Wards>>,
     #[serde(default)]
     pub decision: DecisionType,
@@ -338,9 +352,11 @@ pub struct ReportFront {
     /// Notice of a key decision: the forward plan entry, or a general exception or
     /// special urgency instead.
     #[serde(default)]
+    #[schemars(with = "Option<KeyDecisionNotice>")]
     pub notice: Option<Spanned<KeyDecisionNotice>>,
     /// Part 2: the Schedule 12A paragraphs and the public-interest statement.
     #[serde(default)]
+    #[schemars(with = "Option<Exempt>")]
     pub exempt: Option<Spanned<Exempt>>,
     /// Lead-in line printed before the list, e.g. "It is recommended that the Board:".
     #[serde(default)]
@@ -358,8 +374,10 @@ pub struct ReportFront {
     pub consultees: SpannedMap<Consulted>,
     /// A list, or `none`.
     #[serde(default)]
+    #[schemars(with = "Option<BackgroundPapers>")]
     pub background_papers: Option<Spanned<BackgroundPapers>>,
     #[serde(default)]
+    #[schemars(with = "Vec<AppendixEntry>")]
     pub appendices: Vec<Spanned<AppendixEntry>>,
     /// Short answers for the theme's `fields` sections: section key -> field key -> text.
     #[serde(default)]
@@ -374,14 +392,14 @@ pub struct ReportFront {
 }
 
 /// A recommendation, with sub-recommendations (2.1 -> 2.1.1) if it has any.
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Clone, JsonSchema)]
 #[serde(untagged)]
 pub enum Recommendation {
     Text(String),
     Nested(NestedRecommendation),
 }
 
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NestedRecommendation {
     pub text: String,
@@ -404,7 +422,7 @@ impl Recommendation {
     }
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, Clone, PartialEq, Eq, JsonSchema)]
 #[serde(untagged)]
 pub enum Wards {
     /// "borough-wide", "district-wide", "all", or any single ward name.
@@ -426,7 +444,7 @@ impl Wards {
     }
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default)]
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionType {
     #[serde(default)]
@@ -439,7 +457,7 @@ pub struct DecisionType {
     pub call_in: bool,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, Default)]
+#[derive(Debug, Deserialize, Serialize, Clone, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyDecisionNotice {
     /// Date the forward plan (notice of key decision) entry was published.
@@ -453,7 +471,7 @@ pub struct KeyDecisionNotice {
     pub special_urgency: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Purpose {
     #[default]
@@ -472,7 +490,7 @@ impl Purpose {
     }
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, Default)]
+#[derive(Debug, Deserialize, Serialize, Clone, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Exempt {
     /// Paragraphs of Part 1 of Schedule 12A to the Local Government Act 1972 (1-7).
@@ -481,14 +499,14 @@ pub struct Exempt {
     pub public_interest: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone, JsonSchema)]
 #[serde(untagged)]
 pub enum Consulted {
     YesNo(bool),
     Comment(String),
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone, JsonSchema)]
 #[serde(untagged)]
 pub enum BackgroundPapers {
     /// `none`, `not applicable`, or a sentence.
@@ -496,7 +514,7 @@ pub enum BackgroundPapers {
     List(Vec<String>),
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppendixEntry {
     /// "1", "A", "B": printed as "Appendix 1".
@@ -522,7 +540,7 @@ pub struct AppendixEntry {
 }
 
 /// A table of YAML data: columns, rows, totals.
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TableData {
     #[serde(default)]
@@ -537,7 +555,7 @@ pub struct TableData {
     pub total_label: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Column {
     pub key: String,
@@ -546,7 +564,7 @@ pub struct Column {
     pub format: ColumnFormat,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ColumnFormat {
     #[default]
@@ -556,7 +574,7 @@ pub enum ColumnFormat {
     Percent,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone, JsonSchema)]
 #[serde(untagged)]
 pub enum Cell {
     Number(f64),
@@ -602,15 +620,17 @@ pub type ReportFrontHolder = Box<ReportFront>;
 /// `content/forward-plan.yaml`: the notice of key decisions to be taken (Local
 /// Authorities (Executive Arrangements) (Meetings and Access to Information) (England)
 /// Regulations 2012, reg. 9), published 28 clear days ahead.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ForwardPlanFile {
     #[serde(default = "forward_plan_title")]
     pub title: String,
     /// Date this edition of the plan was published.
+    #[schemars(with = "String")]
     pub published: Spanned<String>,
     #[serde(default)]
     pub introduction: Option<String>,
+    #[schemars(with = "Vec<PlannedDecision>")]
     pub decisions: Vec<Spanned<PlannedDecision>>,
 }
 
@@ -618,7 +638,7 @@ fn forward_plan_title() -> String {
     "Forward plan of key decisions".to_string()
 }
 
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlannedDecision {
     pub title: String,

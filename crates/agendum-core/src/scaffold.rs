@@ -16,9 +16,16 @@ pub struct Scaffolded {
     pub added_to_agenda: bool,
 }
 
-/// Where a YAML-aware editor finds the JSON Schema of a file: its first line.
+/// Where a YAML-aware editor finds the JSON Schema of a file: its first line, relative
+/// to the file, into the site's `.agendum/schemas/` (written by `init` and `agendum
+/// schemas`).
 fn schema_line(kind: &str) -> String {
-    format!("# yaml-language-server: $schema=https://agendum.dev/schemas/{}/{kind}.schema.json\n", env!("CARGO_PKG_VERSION"))
+    let up = match kind {
+        "agendum" => "",
+        "committee" => "../../",
+        _ => "../../../",
+    };
+    format!("# yaml-language-server: $schema={up}.agendum/schemas/{kind}.schema.json\n")
 }
 
 fn write_new(site: &Path, path: &Path, text: &str) -> Result<(), Diagnostic> {

@@ -7,22 +7,29 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::builtin;
 use crate::diag::{rel, Diagnostic, Pos};
 use crate::yaml::{self, Source};
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ThemeScheme {
+    /// The theme's name, as `agendum.yaml` gives it (`theme: <name>`).
     pub name: String,
+    /// A line saying whose template this is.
     #[serde(default)]
     pub description: Option<String>,
+    /// The header block: its rows, layout, labels, dates and where the title goes.
     #[serde(default)]
     pub header: HeaderScheme,
+    /// How sections, paragraphs and lists are numbered.
     #[serde(default)]
     pub numbering: Numbering,
+    /// The report's sections in the order they print: those the council requires, and
+    /// (kind `body`) where the report's own sections go.
     pub sections: Vec<SectionScheme>,
     /// Word limit for a report's body; `agendum check` warns past it.
     #[serde(default)]
@@ -30,12 +37,13 @@ pub struct ThemeScheme {
     /// Running footer text on every page, e.g. "Report Template: Formal Bodies".
     #[serde(default)]
     pub footer: Option<String>,
+    /// Quotes, dashes and the text printed for "none".
     #[serde(default)]
     pub typography: Typography,
 }
 
 /// How author text is set: the council's house style, not the author's keyboard.
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Typography {
     /// Straight quotes and `--` become curly quotes and dashes ("It's" -> "It’s").
@@ -56,7 +64,7 @@ fn none_text() -> String {
     "None.".into()
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HeaderScheme {
     /// `table` (label and value cells) or `lines` (a label: value per line).
@@ -116,22 +124,28 @@ fn default_header_fields() -> Vec<HeaderField> {
         .collect()
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TitlePlacement {
+    /// A heading above the header block.
     #[default]
     Above,
+    /// A heading below the header block.
     Below,
+    /// No heading of its own: a `title` header row or masthead line prints it.
     None,
 }
 
 /// Letter case of a printed value.
-#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Case {
+    /// As the report gives it.
     #[default]
     AsWritten,
+    /// In capitals ("22ND SEPTEMBER, 2014").
     Upper,
+    /// In lower case.
     Lower,
 }
 
@@ -145,9 +159,10 @@ impl Case {
     }
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum HeaderLayout {
+    /// A table of label and value cells.
     #[default]
     Table,
     /// "Label: value" lines.
@@ -156,17 +171,22 @@ pub enum HeaderLayout {
     Beside,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MastheadLine {
+    /// The council's name (each council's, for a joint committee).
     Council,
+    /// The committee's name.
     Committee,
+    /// The report's date, in the header's date format.
     Date,
+    /// The report's title (printed once: not again as a heading).
     Title,
+    /// "Agenda item 7".
     Item,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HeaderField {
     /// A built-in row: `date`, `contact_officer`, ... (see the theme guide).
@@ -208,7 +228,7 @@ impl HeaderField {
     }
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HeaderKey {
     DecisionMaker,
@@ -280,7 +300,7 @@ impl HeaderKey {
     ];
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Numbering {
     /// How paragraphs are numbered: `section` (3.1, 7.1.1, within each numbered
@@ -334,26 +354,32 @@ fn default_list_styles() -> Vec<ListStyle> {
     vec![ListStyle::Decimal, ListStyle::LowerAlpha, ListStyle::LowerRoman]
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ParagraphNumbering {
+    /// 3.1, 3.2 within each numbered section.
     #[default]
     Section,
+    /// 1, 2 ... N through the whole report, whatever the headings.
     Continuous,
+    /// No paragraph numbers; numbers an author types are kept as written.
     None,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SubsectionStyle {
+    /// `###` headings sit inside the section's paragraph numbering.
     #[default]
     Unnumbered,
+    /// `###` headings take a number (7.1) and their paragraphs one below it (7.1.1).
     Numbered,
 }
 
 /// How list items (and recommendations) are marked.
-#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq, JsonSchema)]
 pub enum ListStyle {
+    /// Bullets.
     #[default]
     #[serde(rename = "bullet")]
     Bullet,
@@ -408,12 +434,14 @@ impl ListStyle {
     }
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SectionScheme {
     /// Stable key: `commentary`, `financial`, ... Markdown `## Heading {#key}` targets it.
     pub key: String,
+    /// The heading as printed; authors' `##` headings match it loosely (case, punctuation).
     pub heading: String,
+    /// What fills the section: `prose` (Markdown), or one made from the front matter.
     #[serde(default)]
     pub kind: SectionKind,
     /// A required section must be written (or be a kind filled from the header data).
@@ -443,7 +471,7 @@ pub struct SectionScheme {
     /// ("Label: answer" lines).
     #[serde(default)]
     pub layout: FieldsLayout,
-    /// For `recommendations`.
+    /// For `recommendations`: how each is marked (see the list styles).
     #[serde(default)]
     pub style: ListStyle,
     /// Guidance for authors, written into scaffolded reports.
@@ -451,16 +479,19 @@ pub struct SectionScheme {
     pub guidance: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldScheme {
+    /// The key reports answer under (`facts.<section>.<key>`, or `consultees.<key>`).
     pub key: String,
+    /// The question or role as printed.
     pub label: String,
+    /// The answer when a report gives none.
     #[serde(default)]
     pub default: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SectionKind {
     /// Markdown commentary under a `##` heading.
@@ -476,19 +507,25 @@ pub enum SectionKind {
     Fields,
     /// The Yes/No table of `consultees:` (Bromsgrove "Others consulted").
     Consultees,
+    /// The wards affected, from `wards:`.
     Wards,
+    /// A linked list of the report's appendices, from `appendices:`.
     Appendices,
+    /// From `background_papers:` (a list, a sentence, or `none`).
     BackgroundPapers,
     /// The contact officer's details as a section (Bromsgrove prints them last).
     Contact,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FieldsLayout {
+    /// Numbered questions with their answers (Bromley's "1. Policy Status: ...").
     #[default]
     List,
+    /// A table of label and answer cells.
     Table,
+    /// "Label: answer" lines.
     Lines,
 }
 

@@ -141,6 +141,19 @@ fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
 #[derive(Debug, Clone)]
 pub struct SpannedMap<V>(pub Vec<(Spanned<String>, V)>);
 
+/// In a schema, a map of string keys to `V`: the positions are the loader's business.
+impl<V: schemars::JsonSchema> schemars::JsonSchema for SpannedMap<V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Map_of_{}", V::schema_name()).into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "additionalProperties": generator.subschema_for::<V>(),
+        })
+    }
+}
+
 impl<V> Default for SpannedMap<V> {
     fn default() -> Self {
         SpannedMap(Vec::new())

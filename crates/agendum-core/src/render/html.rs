@@ -11,12 +11,63 @@ use crate::diag::{Diagnostic, Pos};
 use crate::document::*;
 use crate::theme::Theme;
 
+/// The names every page's template receives, and what they hold (the theme guide lists
+/// them; a test keeps this list equal to what `page_context` inserts).
+pub const PAGE_KEYS: &[(&str, &str)] = &[
+    ("council", "the council's name (`agendum.yaml`)"),
+    ("language", "the document language, BCP 47 (`en-GB`)"),
+    ("root", "the relative path from this page to the site's root (`../../`), for links"),
+    ("base_url", "the site's public address, if `agendum.yaml` gives one"),
+    ("canonical", "this page's absolute address, when `base_url` is set"),
+    ("has_sitemap", "whether a sitemap is published (it needs `base_url`)"),
+    ("has_forward_plan", "whether the site has a forward plan page"),
+    ("theme", "the theme's name"),
+    ("generator", "`agendum <version>`"),
+    ("logo", "the council's logo: `src` (from the root) and `alt`, or null"),
+];
+
+/// The names particular templates receive besides the shared ones.
+pub const TEMPLATE_KEYS: &[(&str, &str)] = &[
+    (
+        "upcoming",
+        "meetings on or after the build's date, soonest first (each: committee, date, date_display, time_display, venue, when_where, href, pack_href, year)",
+    ),
+    ("latest", "the ten most recent past meetings, newest first"),
+    ("committees", "every committee: name, kind, href"),
+    ("committee", "this committee: slug, name, kind, description, members, councils"),
+    ("past_by_year", "past meetings grouped by year, newest first: year, meetings"),
+    ("years", "the archive's years, newest first: year, count"),
+    ("year", "this page's year"),
+    ("meetings", "this year's meetings, newest first"),
+    ("plan", "the forward plan: title, published, introduction_html, decisions (each with summary_html)"),
+    ("report", "the report document (see ReportDoc below), with the computed names below"),
+    ("meeting", "the meeting document (see MeetingDoc below), with the computed names below"),
+    ("json_ld", "schema.org Event data for the meeting, ready for a `<script type=\"application/ld+json\">`"),
+];
+
+/// Names made for the HTML templates beside a document's own fields: (name, where, what).
+pub const COMPUTED_KEYS: &[(&str, &str, &str)] = &[
+    ("html", "report.sections[], report.appendices[], report.footnotes[], meeting.items[]", "the blocks as HTML, author text escaped"),
+    ("parts_html", "report.header[]", "each part of the row's value as HTML"),
+    ("value_html", "report.header[]", "the row's value as HTML: stacked parts on lines, others side by side"),
+    ("title_in_header", "report", "the theme's header has a Title row, which then holds the page's `<h1>`"),
+    ("pdf_href", "report, report.appendices[], meeting.items[]", "the PDF's file name beside the page, or null when PDFs are not built"),
+    ("withheld_appendices", "report", "exempt appendices this page may not show: label, title, anchor"),
+    ("href", "meeting.items[], meeting.supplements[]", "the item's page or the supplement's PDF, relative to the meeting's folder"),
+    ("supplement_display", "meeting.items[]", "the date of the supplementary agenda an item went out in"),
+    ("contact_html", "meeting, meeting.councils[]", "a contact as one line of HTML: name, role, phones, e-mail links"),
+    ("pack_href", "meeting", "the agenda pack's file name, or null"),
+];
+
 pub struct HtmlRenderer {
     tera: Tera,
     /// Link each page to its PDF (set when the PDF renderer runs in the same build).
     pub link_pdfs: bool,
     /// The build's date (ISO): meetings on or after it are "upcoming".
     pub today: String,
+    /// When set, the first context each template is given is kept here: the theme guide
+    /// documents what templates receive from what they really receive.
+    pub record: Option<std::sync::Mutex<std::collections::BTreeMap<String, Value>>>,
 }
 
 impl HtmlRenderer {
@@ -24,10 +75,16 @@ impl HtmlRenderer {
         let mut tera = Tera::new();
         let templates: Vec<(&str, &str)> = theme.templates.iter().filter(|(name, _)| name.ends_with(".html")).map(|(n, t)| (n.as_str(), t.as_str())).collect();
         tera.add_raw_templates(templates).map_err(|e| template_error(&e))?;
-        Ok(HtmlRenderer { tera, link_pdfs: false, today: String::new() })
+        Ok(HtmlRenderer { tera, link_pdfs: false, today: String::new(), record: None })
     }
 
-    fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+    fn render(&self, name: &str, page: &Page) -> Result<String, Diagnostic> {
+        if let Some(record) = &self.record {
+            if let Ok(mut seen) = record.lock() {
+                seen.entry(name.to_string()).or_insert_with(|| Value::Object(page.json.clone()));
+            }
+        }
+        let ctx = &page.ctx;
         self.tera.render(name, ctx).map_err(|e| template_error(&e))
     }
 
@@ -120,8 +177,8 @@ impl HtmlRenderer {
     }
 
     /// The context every page shares; `path` is the page's place in the output.
-    fn page_context(&self, site: &View, path: &str) -> Context {
-        let mut ctx = Context::new();
+    fn page_context(&self, site: &View, path: &str) -> Page {
+        let mut ctx = Page::default();
         let root = "../".repeat(path.matches('/').count());
         ctx.insert("council", &site.council);
         ctx.insert("language", &site.language);
@@ -197,6 +254,21 @@ fn contact_html(c: &crate::model::Contact) -> String {
         s.push_str(&format!(", <a href=\"mailto:{0}\">{0}</a>", escape(e.trim())));
     }
     s
+}
+
+/// A template's context, and the same values as JSON for the theme guide's record of
+/// what each template receives.
+#[derive(Default)]
+struct Page {
+    ctx: Context,
+    json: serde_json::Map<String, Value>,
+}
+
+impl Page {
+    fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, val: &T) {
+        self.json.insert(key.to_string(), serde_json::to_value(val).unwrap_or(Value::Null));
+        self.ctx.insert(key, val);
+    }
 }
 
 /// Meeting summaries (newest first) grouped by year, newest year first.
