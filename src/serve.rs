@@ -59,19 +59,20 @@ pub fn serve(opts: ServeOptions, on_event: impl Fn(&str) + Send + Sync + 'static
             }
         }
     };
+    // The files as the first build reads them, taken before it and before any request is
+    // answered: a change made after that (even while the watcher thread is starting)
+    // is seen and rebuilt.
+    let mut last = fingerprint(&opts.site);
     build();
     on_event(&format!("serving {} on http://127.0.0.1:{}/ (Ctrl-C to stop)", opts.site.display(), opts.port));
     {
         let site = opts.site.clone();
-        std::thread::spawn(move || {
-            let mut last = fingerprint(&site);
-            loop {
-                std::thread::sleep(Duration::from_millis(400));
-                let now = fingerprint(&site);
-                if now != last {
-                    last = now;
-                    build();
-                }
+        std::thread::spawn(move || loop {
+            std::thread::sleep(Duration::from_millis(400));
+            let now = fingerprint(&site);
+            if now != last {
+                last = now;
+                build();
             }
         });
     }

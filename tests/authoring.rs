@@ -191,7 +191,7 @@ fn smart_punctuation_is_a_theme_setting() {
 fn joint_committee_names_both_councils() {
     let out = build(&fixture("joint"), "joint");
     let dir = out.join("shared-services-board/2012-03-15");
-    let page = read(&dir.join("04-ict-shared-service.html"));
+    let page = read(&dir.join("05-ict-shared-service.html"));
     let t = text(&page);
     assert!(t.contains("Bromsgrove District Council Redditch Borough Council Shared Services Board 15 March 2012"), "{t}");
     assert!(page.contains("Councillor R Hollingworth (Bromsgrove)<br>Councillor C Gandy (Redditch)"));
@@ -216,7 +216,7 @@ fn joint_committee_names_both_councils() {
     assert_eq!(names, ["Shared Services Board", "Bromsgrove District Council", "Redditch Borough Council"]);
     // Both logos are published and placed, with their alt text, in the item PDF and pack.
     assert!(out.join("static/logo-bromsgrove-district-council.svg").is_file() && out.join("static/logo-redditch-borough-council.svg").is_file());
-    for pdf in ["04-ict-shared-service.pdf", "agenda-pack.pdf"] {
+    for pdf in ["05-ict-shared-service.pdf", "agenda-pack.pdf"] {
         let bytes = std::fs::read(dir.join(pdf)).unwrap();
         for alt in ["Bromsgrove District Council logo", "Redditch Borough Council logo"] {
             assert!(bytes.windows(alt.len()).any(|w| w == alt.as_bytes()), "{pdf} lacks {alt}");
@@ -243,11 +243,63 @@ fn header_beside_layout() {
     let site = copy_site(&fixture("joint"), "beside");
     edit(&site.join("themes/worcs-shared/theme.yaml"), "  layout: table", "  layout: beside");
     let out = build(&site, "beside-out");
-    let page = read(&out.join("shared-services-board/2012-03-15/04-ict-shared-service.html"));
+    let page = read(&out.join("shared-services-board/2012-03-15/05-ict-shared-service.html"));
     assert!(page.contains("<div class=\"report-header-beside\">"));
-    assert!(text(&page).contains("Item 4 ICT Shared Service – Business Case Relevant Portfolio Holder:"), "{}", text(&page));
+    assert!(text(&page).contains("Item 5 ICT Shared Service – Business Case Relevant Portfolio Holder:"), "{}", text(&page));
     assert_eq!(page.matches("<h1").count(), 1);
-    let pdf = squash(&pdf_text(&out.join("shared-services-board/2012-03-15/04-ict-shared-service.pdf")));
-    assert!(pdf.contains("4 ICT Shared Service – Business Case Relevant Portfolio Holder:"), "{pdf}");
+    let pdf = squash(&pdf_text(&out.join("shared-services-board/2012-03-15/05-ict-shared-service.pdf")));
+    assert!(pdf.contains("5 ICT Shared Service – Business Case Relevant Portfolio Holder:"), "{pdf}");
     assert_eq!(pdf.matches("ICT Shared Service – Business Case").count(), 1, "{pdf}");
+}
+
+/// Procedural items carry documents into the pack: the draft minutes written as Markdown,
+/// a signed document as PDF (published beside the meeting page, its pages in the pack
+/// with their alt text and their words), each with its page number on the agenda.
+#[test]
+fn procedural_items_carry_documents_into_the_pack() {
+    let out = build(&fixture("highland"), "documents-md");
+    let dir = out.join("corporate-resources/2018-05-24");
+    let meeting = read(&dir.join("index.html"));
+    assert!(meeting.contains("<div class=\"item-document\">"), "the minutes are on the meeting page");
+    assert!(text(&meeting).contains("The Committee agreed to add £150,000 to the budget."));
+    let pack = squash(&pdf_text(&dir.join("agenda-pack.pdf")));
+    assert!(pack.contains("3. Minutes of the meeting held on 22 February 2018 (draft) Page 2"), "{pack}");
+    assert!(
+        pack.contains("Item 3: Minutes of the meeting held on 22 February 2018 (draft) Minutes of the meeting of the Corporate Resources Committee"),
+        "{pack}"
+    );
+
+    let out = build(&fixture("joint"), "documents-pdf");
+    let dir = out.join("shared-services-board/2012-03-15");
+    let published = dir.join("04-memorandum-of-understanding-between-the-councils-for-noting.pdf");
+    assert_eq!(
+        std::fs::read(&published).unwrap(),
+        std::fs::read(fixture("joint").join("content/meetings/2012-03-15-shared-services-board/documents/memorandum-of-understanding.pdf")).unwrap(),
+        "the document is published as the clerk gave it"
+    );
+    assert!(read(&dir.join("index.html")).contains("href=\"04-memorandum-of-understanding-between-the-councils-for-noting.pdf\""));
+    let bytes = std::fs::read(dir.join("agenda-pack.pdf")).unwrap();
+    let alt = "The signed memorandum of understanding between the two councils, one page.";
+    assert!(bytes.windows(alt.len()).any(|w| w == alt.as_bytes()), "the pages carry the clerk's alt text");
+    let pack = squash(&pdf_text(&dir.join("agenda-pack.pdf")));
+    assert!(pack.contains("4. Memorandum of understanding between the councils (for noting) Page 2"), "{pack}");
+    assert!(pack.contains("Text of Memorandum of understanding between the councils (for noting), read from the original"), "{pack}");
+
+    // A published pack's documents are part of what is frozen: changing one is refused
+    // unless the pack is re-issued.
+    let site = copy_site(&fixture("joint"), "documents-frozen");
+    let o = agendum(&["build", "--freeze", "--site", site.to_str().unwrap(), "--output", site.join("output").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc = site.join("content/meetings/2012-03-15-shared-services-board/documents/memorandum-of-understanding.pdf");
+    let mut changed = std::fs::read(&doc).unwrap();
+    changed.extend_from_slice(b"\n% amended\n");
+    std::fs::write(&doc, changed).unwrap();
+    let o = agendum(&["build", "--site", site.to_str().unwrap(), "--output", site.join("output").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("agenda-pack.pdf"), "{}", stderr(&o));
+
+    // A document that is missing, or of another kind, is an error at its item.
+    let site = copy_site(&fixture("highland"), "documents-bad");
+    edit(&site.join("content/meetings/2018-05-24-corporate-resources/meeting.yaml"), "minutes/draft-minutes-2018-02-22.md", "minutes/draft.docx");
+    check_and_build_refuse(&site, &[], &["meeting.yaml:", "document `minutes/draft.docx` does not exist"]);
 }

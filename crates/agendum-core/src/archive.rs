@@ -200,6 +200,12 @@ fn pack_content_hashes(
         }
         tail.push(logo.alt.as_bytes().to_vec());
     }
+    // Procedural documents (the draft minutes) are part of the pack as published.
+    for d in doc.items.iter().filter_map(|i| i.document.as_ref()) {
+        let bytes = std::fs::read(site_dir.join(&d.source)).map_err(|e| Diagnostic::error(Pos::file(&d.source), format!("cannot read: {e}")))?;
+        tail.push(d.source.as_bytes().to_vec());
+        tail.push(Sha256::digest(&bytes).to_vec());
+    }
     for r in reports {
         tail.push(r.item_number.as_bytes().to_vec());
         for rel in &r.public_sources {

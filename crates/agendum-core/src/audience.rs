@@ -80,7 +80,9 @@ pub fn view(site: &ResolvedSite, audience: Audience) -> View {
     // meeting's, only those the view's reports use.
     let mut assets = site.assets.clone();
     for (view, source) in meetings.iter().zip(&site.meetings) {
-        for path in view.reports.iter().flat_map(report_assets) {
+        // Procedural items' PDF documents are public papers of the meeting.
+        let documents = view.doc.items.iter().filter_map(|i| i.document.as_ref().and_then(|d| d.pdf.clone()));
+        for path in view.reports.iter().flat_map(report_assets).chain(documents) {
             if let Some(a) = source.assets.get(&path) {
                 assets.insert(path, a.clone());
             }

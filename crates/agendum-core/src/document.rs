@@ -267,6 +267,24 @@ pub struct AgendaItem {
     /// checked against (never the rendered form, which changes with agendum).
     #[serde(skip)]
     pub source_text: Option<String>,
+    /// The document a procedural item carries into the pack (the draft minutes).
+    pub document: Option<ItemDocument>,
+}
+
+/// A procedural item's document: Markdown (as blocks) or a PDF published beside the
+/// meeting page, whose pages go into the pack.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct ItemDocument {
+    /// The link text and the heading in the pack: the item's title.
+    pub title: String,
+    pub blocks: Vec<Block>,
+    /// Output path of a PDF document (an asset of the meeting).
+    pub pdf: Option<String>,
+    /// What a PDF document shows, for its pages' alt text.
+    pub alt: Option<String>,
+    /// Its source file, relative to the site: part of a frozen pack's record.
+    #[serde(skip)]
+    pub source: String,
 }
 
 /// A supplementary agenda: items added after publication, with their own pack.

@@ -278,6 +278,15 @@ pub struct ItemEntry {
     /// Markdown text printed under a procedural item.
     #[serde(default)]
     pub text: Option<String>,
+    /// A document the item carries into the pack (a procedural item's: the draft minutes
+    /// of the last meeting, say): a Markdown or PDF file in the meeting's folder. It is
+    /// public; exempt material belongs in a report marked `exempt`.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// For a PDF `file`: what it is and shows, in words, for a screen reader (its pages
+    /// go into the pack as pictures).
+    #[serde(default)]
+    pub alt: Option<String>,
     /// Date the item was added, when after the agenda was published (a supplement).
     #[serde(default)]
     pub added: Option<String>,

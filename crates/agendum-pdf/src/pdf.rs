@@ -129,6 +129,20 @@ impl PdfRenderer {
         let mut files: HashMap<FileId, Bytes> = HashMap::new();
         let mut attachments = serde_json::Map::new();
         let mut report_values = Vec::new();
+        // Procedural items' PDF documents, in a pack: their pages as pictures and text.
+        if kind == PdfKind::Pack {
+            for item in &meeting.items {
+                let Some(pdf) = item.document.as_ref().and_then(|d| d.pdf.as_ref()) else { continue };
+                let pages = self.appendix_svgs(site, pdf)?;
+                let mut paths = Vec::new();
+                for (i, svg) in pages.svgs.iter().enumerate() {
+                    let path = format!("/attachments/item-{}-document-{}.svg", item.number, i + 1);
+                    files.insert(file_id(&path), svg.clone());
+                    paths.push(path);
+                }
+                attachments.insert(format!("{}:document", item.number), json!({ "pages": paths, "text": pages.text }));
+            }
+        }
         for r in reports {
             let mut v = report_value(r);
             // Only what this report shows: the view has no asset its content does not use.

@@ -57,6 +57,8 @@ pub const COMPUTED_KEYS: &[(&str, &str, &str)] = &[
     ("supplement_display", "meeting.items[]", "the date of the supplementary agenda an item went out in"),
     ("contact_html", "meeting, meeting.councils[]", "a contact as one line of HTML: name, role, phones, e-mail links"),
     ("pack_href", "meeting", "the agenda pack's file name, or null"),
+    ("document_href", "meeting.items[]", "a procedural item's PDF document (the draft minutes), its file name beside the page"),
+    ("document_html", "meeting.items[]", "a procedural item's Markdown document as HTML"),
 ];
 
 pub struct HtmlRenderer {
@@ -216,6 +218,9 @@ impl HtmlRenderer {
                     _ => Value::Null,
                 };
                 item["supplement_display"] = json!(m.doc.supplements.iter().find(|s| s.items.contains(&src.number)).map(|s| &s.date_display));
+                // A procedural item's document: a PDF beside the page, or Markdown shown here.
+                item["document_href"] = json!(src.document.as_ref().and_then(|d| d.pdf.as_deref()).map(file_name));
+                item["document_html"] = json!(src.document.as_ref().filter(|d| d.pdf.is_none()).map(|d| blocks_html(&d.blocks)));
             }
         }
         if let Some(sups) = doc.get_mut("supplements").and_then(Value::as_array_mut) {

@@ -176,7 +176,15 @@ pub(super) fn resolve_meeting(
                             supplement: supplement_date(e, published, &pos, &mut diags),
                             urgency: e.urgency.clone(),
                             source_text: None,
+                            document: None,
                         });
+                        if e.file.is_some() {
+                            diags.push(
+                                Diagnostic::error(pos.clone(), "a report item carries its documents as appendices")
+                                    .field("items.file")
+                                    .hint("list the file under `appendices:` in the report's front matter"),
+                            );
+                        }
                         reports.push(doc);
                     }
                     Err(d) => diags.extend(d),
@@ -184,9 +192,14 @@ pub(super) fn resolve_meeting(
             }
             (None, Some(kind)) => {
                 let title = e.title.clone().unwrap_or_else(|| kind.default_title().to_string());
+                let smart = theme.scheme.typography.smart_punctuation;
+                let document = match &e.file {
+                    None => None,
+                    Some(rel_file) => item_document(&ctx, theme, rel_file, e.alt.as_deref(), &title, &number, &pos, &mut assets, &mut warnings, &mut diags),
+                };
                 let blocks = match &e.text {
                     Some(t) => {
-                        let parsed = markdown::parse(t, pos.line);
+                        let parsed = markdown::parse_with(t, pos.line, smart);
                         let mut blocks: Vec<Block> =
                             parsed.nodes.into_iter().filter_map(|n| if let Node::Block { block, .. } = n { Some(block) } else { None }).collect();
                         style_lists(&mut blocks, &theme.scheme, 0);
@@ -209,6 +222,7 @@ pub(super) fn resolve_meeting(
                     supplement: supplement_date(e, published, &pos, &mut diags),
                     urgency: e.urgency.clone(),
                     source_text: e.text.clone(),
+                    document,
                 });
             }
             (Some(_), Some(_)) => diags.push(
@@ -291,6 +305,104 @@ pub(super) fn resolve_meeting(
         language: site.config.language.clone(),
     };
     Ok(ResolvedMeeting { source_index: 0, doc, reports, assets, dir_name: m.dir_name.clone(), warnings })
+}
+
+/// A procedural item's document: Markdown read into blocks, or a PDF registered as an
+/// asset published beside the meeting page (`03-minutes-of-the-previous-meeting.pdf`).
+#[allow(clippy::too_many_arguments)]
+fn item_document(
+    ctx: &MeetingCtx<'_>,
+    theme: &Theme,
+    rel_file: &str,
+    alt: Option<&str>,
+    title: &str,
+    number: &str,
+    pos: &Pos,
+    assets: &mut Assets,
+    warnings: &mut Diagnostics,
+    diags: &mut Diagnostics,
+) -> Option<ItemDocument> {
+    let full = match safe_join(&ctx.dir, rel_file) {
+        Ok(f) => f,
+        Err(why) => {
+            diags.push(
+                Diagnostic::error(pos.clone(), format!("document `{rel_file}` {why}")).field("items.file").hint("give a path inside the meeting's folder"),
+            );
+            return None;
+        }
+    };
+    let shown = crate::diag::rel(ctx.site_root, &full);
+    if !full.is_file() {
+        diags.push(
+            Diagnostic::error(pos.clone(), format!("document `{rel_file}` does not exist"))
+                .field("items.file")
+                .hint(format!("expected at {}", shown.display())),
+        );
+        return None;
+    }
+    let source = shown.to_string_lossy().replace('\\', "/");
+    let lower = rel_file.to_lowercase();
+    if lower.ends_with(".pdf") {
+        let out = format!("{}/{:0>2}-{}.pdf", ctx.base, number, slugify(title));
+        if let Err(why) = register_asset(assets, &full, &shown, out.clone()) {
+            diags.push(Diagnostic::error(pos.clone(), why).field("items.file").hint("give each item's document its own title"));
+            return None;
+        }
+        let alt = alt.map(str::trim).filter(|a| !a.is_empty()).map(str::to_string);
+        if alt.is_none() {
+            warnings.push(
+                Diagnostic::warning(pos.clone(), format!("the PDF document of item {number} has no `alt`")).field("items.alt").hint(
+                    "say in a sentence what it is, e.g. `alt: Draft minutes of the meeting of 7 March 2024, 4 pages`: its pages are pictures in the pack",
+                ),
+            );
+        }
+        return Some(ItemDocument { title: title.to_string(), blocks: vec![], pdf: Some(out), alt, source });
+    }
+    if !lower.ends_with(".md") {
+        diags.push(
+            Diagnostic::error(pos.clone(), format!("document `{rel_file}` is neither Markdown (.md) nor PDF (.pdf)"))
+                .field("items.file")
+                .hint("save it as PDF/A, or write it as Markdown"),
+        );
+        return None;
+    }
+    let text = match crate::load::read_text(ctx.site_root, &full) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let parsed = markdown::parse_with(&text, 1, theme.scheme.typography.smart_punctuation);
+    diags.extend(too_deep(&shown, &parsed));
+    let mut blocks = Vec::new();
+    for n in parsed.nodes {
+        match n {
+            Node::Block { block, .. } => blocks.push(block),
+            Node::Heading { level, content, id, .. } => blocks.push(Block::Heading { level: level.max(3), number: None, id, content }),
+            Node::DataTable { line, .. } => diags.push(
+                Diagnostic::error(Pos::new(&shown, line, 1), "a procedural document has no front matter for data tables").hint("write the table in Markdown"),
+            ),
+        }
+    }
+    // Pictures need a report's folder and alt checks: a document with them goes as PDF.
+    let mut image = false;
+    for_each_inline(&blocks, &mut |i| image |= matches!(i, Inline::Image { .. }));
+    if image {
+        diags.push(
+            Diagnostic::error(Pos::file(&shown), "a procedural document cannot place images")
+                .hint("attach the document as a PDF (with `alt:`), or make it a report with the images"),
+        );
+    }
+    style_lists(&mut blocks, &theme.scheme, 0);
+    // Ids inside the document are its own: prefixed so they never clash with the page's.
+    let prefix = format!("item-{}-", slugify(number));
+    for_each_block_mut(&mut blocks, &mut |b| {
+        for id in block_ids_mut(b) {
+            *id = format!("{prefix}{id}");
+        }
+    });
+    Some(ItemDocument { title: title.to_string(), blocks, pdf: None, alt: None, source })
 }
 
 /// The supplementary agenda an item goes out in: its `added` date, when that is after

@@ -71,6 +71,7 @@ impl SectionNumbers {
         scheme: &ThemeScheme,
         sec: &SectionScheme,
         key: &str,
+        heading: &str,
         blocks: &mut [Block],
         lines: &[u32],
         labels: &mut Labels,
@@ -102,6 +103,14 @@ impl SectionNumbers {
             None => {
                 style_lists(blocks, scheme, 0);
                 clear_continued(blocks);
+                // A reference to a labelled paragraph that has no number of its own
+                // prints its section's number, or else its section's heading.
+                let shown = number.map(|n| n.to_string()).unwrap_or_else(|| heading.to_string());
+                for_each_block(blocks, &mut |b| {
+                    if let Block::Para { id: Some(id), .. } = b {
+                        labels.numbers.entry(id.clone()).or_insert_with(|| shown.clone());
+                    }
+                });
             }
         }
         number.map(|n| format!("{n}{}", scheme.numbering.section_suffix))
@@ -153,11 +162,15 @@ pub(super) fn number_paragraphs(blocks: &mut [Block], base: &[usize], counter: &
     let mut last_para: Option<Vec<usize>> = None;
     for b in blocks.iter_mut() {
         match b {
-            Block::Para { number: Some(n), id, .. } if n.is_empty() => {
-                if let (Some(anchor), Some(lp)) = (id.as_ref(), last_para.as_ref()) {
-                    labels.numbers.insert(anchor.clone(), path_number(lp, ""));
+            Block::Para { number, id, .. } if number.as_deref() == Some("") => match last_para.as_ref() {
+                Some(lp) => {
+                    if let Some(anchor) = id.as_ref() {
+                        labels.numbers.insert(anchor.clone(), path_number(lp, ""));
+                    }
                 }
-            }
+                // Nothing before it to continue: an ordinary paragraph, without a number.
+                None => *number = None,
+            },
             Block::Heading { level, number, id, content } => {
                 // Sub-sections number only under a section number: 7.1, 7.1.1.
                 if *level == 3 && scheme.numbering.subsections == SubsectionStyle::Numbered && !base.is_empty() {

@@ -274,7 +274,7 @@ pub(super) fn resolve_report(
                         Diagnostic::error(Pos::new(file, line, 1), format!("section `{heading}` is empty")).hint("write the section, or delete its heading"),
                     );
                 }
-                let number = numbers.number(scheme, sec, &key, &mut blocks, &lines, &mut labels, &mut diags, file);
+                let number = numbers.number(scheme, sec, &key, &heading, &mut blocks, &lines, &mut labels, &mut diags, file);
                 sections.push(Section {
                     key: key.clone(),
                     heading,
@@ -344,7 +344,7 @@ pub(super) fn resolve_report(
         };
         // Numbered only once we know the section is printed, so an omitted optional
         // section does not leave a gap.
-        let number = numbers.number(scheme, sec, &sec.key, &mut blocks, &lines, &mut labels, &mut diags, file);
+        let number = numbers.number(scheme, sec, &sec.key, &sec.heading, &mut blocks, &lines, &mut labels, &mut diags, file);
         sections.push(Section {
             key: sec.key.clone(),
             heading: sec.heading.clone(),

@@ -326,3 +326,41 @@ fn sentence(t: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinals_follow_english_usage() {
+        let d = |day| NaiveDate::from_ymd_opt(2010, 1, day).unwrap_or_default();
+        let shown = |day| plain(&format_date(d(day), "%-d%o", false));
+        for (day, want) in
+            [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"), (21, "21st"), (22, "22nd"), (23, "23rd"), (31, "31st")]
+        {
+            assert_eq!(shown(day), want);
+        }
+        // Raised where the theme asks, and the rest of the format as chrono prints it.
+        let june = NaiveDate::from_ymd_opt(2010, 6, 24).unwrap_or_default();
+        let raised = format_date(june, "%A %-d%o %B %Y", true);
+        assert_eq!(raised[1], Inline::Sup { content: vec![Inline::text("th")] });
+        assert_eq!(plain(&raised), "Thursday 24th June 2010");
+        assert_eq!(plain(&format_date(june, "%-d %B %Y", true)), "24 June 2010");
+    }
+
+    #[test]
+    fn labels_print_as_written_with_the_theme_suffix() {
+        assert_eq!(printed_label("Committee", ":", true), "Committee:");
+        assert_eq!(printed_label("Committee:", ":", true), "Committee:");
+        assert_eq!(printed_label("Report No", "", true), "Report No");
+        assert_eq!(printed_label("Agenda Item No.", ":", true), "Agenda Item No.");
+        assert_eq!(printed_label("Consulted?", ":", true), "Consulted?");
+        assert_eq!(printed_label("", ":", true), "", "a row without a label gets no colon");
+    }
+
+    #[test]
+    fn only_none_means_none() {
+        assert!(is_none_word("none") && is_none_word("None.") && is_none_word(" NONE "));
+        assert!(!is_none_word("N/A") && !is_none_word("Not applicable") && !is_none_word("None yet"));
+    }
+}
