@@ -303,3 +303,31 @@ fn procedural_items_carry_documents_into_the_pack() {
     edit(&site.join("content/meetings/2018-05-24-corporate-resources/meeting.yaml"), "minutes/draft-minutes-2018-02-22.md", "minutes/draft.docx");
     check_and_build_refuse(&site, &[], &["meeting.yaml:", "document `minutes/draft.docx` does not exist"]);
 }
+
+/// "appendix 1" in lower case links like "Appendix 1"; and `build` says what `check`
+/// warns of (here a PDF appendix without words for a screen reader), once.
+#[test]
+fn lower_case_appendix_references_link_and_build_prints_checks_warnings() {
+    let site = copy_site(&fixture("bromsgrove"), "appendix-case");
+    let report = site.join("content/meetings/2010-06-14-performance-management-board/04-shared-services.md");
+    edit(&report, "To update the Board on the Shared Services project.", "To update the Board on the Shared Services project, as set out in appendix 1.");
+    let out = build(&site, "appendix-case-out");
+    let page = read(&out.join("performance-management-board/2010-06-14/04-shared-services.html"));
+    assert!(page.contains("<a href=\"#appendix-1\">appendix 1</a>"), "{}", section(&page, "section-summary"));
+
+    let site = copy_site(&fixture("part2"), "build-warnings");
+    edit(
+        &site.join("content/meetings/2025-06-17-cabinet/03-leisure-contract-award.md"),
+        "    alt: The memorandum of understanding between the two councils on leisure services, signed by both chief executives.\n",
+        "",
+    );
+    let check = agendum(&["check", "--site", site.to_str().unwrap()]);
+    assert!(stderr(&check).contains("has no `alt`"), "{}", stderr(&check));
+    let o = agendum(&["build", "--site", site.to_str().unwrap(), "--output", site.join("output").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stderr(&o).matches("has no `alt`").count(), 1, "{}", stderr(&o));
+    // As many warnings as `check` gives.
+    let checked = stderr(&check);
+    let n = checked.rsplit("error(s), ").next().and_then(|t| t.split(' ').next()).unwrap_or("?").to_string();
+    assert!(stderr(&o).contains(&format!("with {n} warning(s)")), "check: {checked}\nbuild: {}", stderr(&o));
+}

@@ -211,6 +211,14 @@ fn a_markdown_section_never_replaces_a_generated_one_in_silence() {
     fs::write(&report, format!("{text}\n## Background Documents (Access via Contact Officer)\n\nWritten by hand as well.\n")).unwrap();
     let err = failing_build(&site);
     assert!(err.contains("is made from `background_papers:` in the front matter, and is written in Markdown here too"), "{err}");
+    // Unless the theme says the Markdown may replace it: then the Markdown is printed.
+    let theme = site.join("themes/bromley");
+    fs::create_dir_all(&theme).unwrap();
+    let scheme = String::from_utf8(agendum::builtin::file("themes/bromley/theme.yaml").unwrap().to_vec()).unwrap();
+    fs::write(theme.join("theme.yaml"), scheme.replace("    kind: background_papers\n", "    kind: background_papers\n    replaceable: true\n")).unwrap();
+    let out = build(&site, "generated-replaced");
+    let page = read(&out.join("improvement-and-efficiency/2012-04-18/04-shared-services-update.html"));
+    assert!(section(&page, "section-background-papers").contains("Written by hand as well."), "{}", section(&page, "section-background-papers"));
 }
 
 #[test]

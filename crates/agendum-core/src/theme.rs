@@ -463,6 +463,11 @@ pub struct SectionScheme {
     /// For `fields`, `consultees`: the questions or roles, in order.
     #[serde(default)]
     pub fields: Vec<FieldScheme>,
+    /// For a section made from the front matter (wards, appendices, background papers,
+    /// contact, recommendations): a report may write it in Markdown instead, and the
+    /// Markdown is printed. Otherwise writing both is an error.
+    #[serde(default)]
+    pub replaceable: bool,
     /// The heading is not printed (a sign-off block under the last section); pages keep
     /// it for screen readers.
     #[serde(default)]

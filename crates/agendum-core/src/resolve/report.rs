@@ -309,7 +309,8 @@ pub(super) fn resolve_report(
                     SectionKind::Contact => front.contact_officer.is_some().then_some("contact_officer"),
                     _ => None,
                 };
-                if let Some(field) = from_front {
+                // The theme may let the Markdown stand in for the generated section.
+                if let Some(field) = from_front.filter(|_| !sec.replaceable) {
                     diags.push(
                         Diagnostic::error(
                             Pos::new(file, _line, 1),
