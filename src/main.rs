@@ -218,8 +218,11 @@ fn main() -> ExitCode {
                 for pack in &report.frozen {
                     say!("froze {pack} (agendum.lock, frozen/{pack}): commit both");
                 }
-                for w in &report.warnings.0 {
-                    say_raw!("{}", w.render(colour));
+                // `--quiet` prints errors only (a CI log); `check` lists the warnings too.
+                if !cli.quiet {
+                    for w in &report.warnings.0 {
+                        say_raw!("{}", w.render(colour));
+                    }
                 }
                 if !cli.quiet {
                     say!(

@@ -253,7 +253,7 @@ impl PdfRenderer {
         // Typst memoises across compilations. Entries unused for the last few documents
         // are dropped so that memory stays bounded on archive-sized builds, while what
         // documents share (fonts, shaping, the templates) stays warm.
-        typst::comemo::evict(8);
+        typst::comemo::evict(std::env::var("AGENDUM_EVICT").ok().and_then(|v| v.parse().ok()).unwrap_or(8));
         bytes
     }
 }
