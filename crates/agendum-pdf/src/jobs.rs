@@ -17,6 +17,59 @@ pub struct RenderedPdfs {
     pub compiled: usize,
 }
 
+/// The order PDFs are made in. A pack lays out every report of its meeting at once and
+/// needs several times the memory of an item PDF, so one pack is made at a time while
+/// the other workers make item PDFs: both kinds of work are about the same size (each
+/// report is laid out in its item PDF and in its pack), so the cores stay busy to the
+/// end and memory is one pack and a few items, whatever the size of the archive.
+struct Queue {
+    packs: std::collections::VecDeque<usize>,
+    items: std::collections::VecDeque<usize>,
+    pack_running: bool,
+    stopped: bool,
+}
+
+impl Queue {
+    fn new(jobs: &[(String, MeetingDoc, Vec<&ReportDoc>, PdfKind)]) -> Queue {
+        let (packs, items): (Vec<usize>, Vec<usize>) = (0..jobs.len()).partition(|&i| jobs[i].3 == PdfKind::Pack);
+        Queue { packs: packs.into(), items: items.into(), pack_running: false, stopped: false }
+    }
+
+    /// The next job for a worker: a pack if none is being made, else an item PDF; with
+    /// only packs left and one being made, wait for it. `None`: nothing left, or an error.
+    fn take(queue: &std::sync::Mutex<Queue>, turn: &std::sync::Condvar) -> Option<usize> {
+        let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if q.stopped {
+                return None;
+            }
+            if !q.pack_running {
+                if let Some(i) = q.packs.pop_front() {
+                    q.pack_running = true;
+                    return Some(i);
+                }
+            }
+            if let Some(i) = q.items.pop_front() {
+                return Some(i);
+            }
+            if q.packs.is_empty() {
+                return None;
+            }
+            q = turn.wait(q).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn finish(queue: &std::sync::Mutex<Queue>, turn: &std::sync::Condvar, was_pack: bool, failed: bool) {
+        let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
+        if was_pack {
+            q.pack_running = false;
+        }
+        // The first error ends the build: take no more jobs.
+        q.stopped |= failed;
+        turn.notify_all();
+    }
+}
+
 /// Item PDFs and packs for every meeting of the view, compiled in parallel; the
 /// BTreeMaps keep the output order stable whatever order the work finishes in. `skip`
 /// names packs published from elsewhere (frozen). With a cache, a PDF whose inputs are
@@ -49,7 +102,7 @@ pub fn render(
             }
         }
     }
-    // Longest first (packs), so that both workers finish together.
+    // Longest first within each kind, so that the workers finish together.
     jobs.sort_by_key(|(_, _, reports, kind)| (std::cmp::Reverse(*kind == PdfKind::Pack), std::cmp::Reverse(reports.len())));
     let total = jobs.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
@@ -79,24 +132,22 @@ pub fn render(
     // its memory (913 MB after 300 reports, against 150 MB with plain threads, which are
     // also faster: examples/pdf_loop.rs measures both).
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(total.max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
     let slots: Vec<std::sync::Mutex<Option<Outcome>>> = (0..total).map(|_| std::sync::Mutex::new(None)).collect();
+    let queue = std::sync::Mutex::new(Queue::new(&jobs));
+    let turn = std::sync::Condvar::new();
     let spawned: Result<(), Diagnostic> = std::thread::scope(|scope| {
         let mut handles = Vec::new();
         for _ in 0..workers {
-            let (next, slots, jobs, work) = (&next, &slots, &jobs, &work);
+            let (queue, turn, slots, jobs, work) = (&queue, &turn, &slots, &jobs, &work);
             // Typst's layout recurses deeply: its workers need more than the default stack.
-            let handle = std::thread::Builder::new().stack_size(64 << 20).spawn_scoped(scope, move || loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(job) = jobs.get(i) else { break };
-                let result = work(job);
-                let failed = result.is_err();
-                if let Ok(mut slot) = slots[i].lock() {
-                    *slot = Some(result);
-                }
-                if failed {
-                    // The first error ends the build: take no more jobs.
-                    next.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
+            let handle = std::thread::Builder::new().stack_size(64 << 20).spawn_scoped(scope, move || {
+                while let Some(i) = Queue::take(queue, turn) {
+                    let result = work(&jobs[i]);
+                    let failed = result.is_err();
+                    if let Ok(mut slot) = slots[i].lock() {
+                        *slot = Some(result);
+                    }
+                    Queue::finish(queue, turn, jobs[i].3 == PdfKind::Pack, failed);
                 }
             });
             handles.push(handle.map_err(|e| Diagnostic::error(Pos::default(), format!("cannot start worker threads: {e}")))?);
