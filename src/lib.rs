@@ -55,6 +55,16 @@ pub struct BuildReport {
 
 /// The whole build: front (load, resolve) -> one site document -> audience views ->
 /// back (render, publish). Nothing is written unless every stage succeeds.
+/// The first `n` bytes of a file (fewer if it is shorter; none if it cannot be read).
+fn read_head(path: &std::path::Path, n: u64) -> Vec<u8> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    if let Ok(f) = std::fs::File::open(path) {
+        let _ = f.take(n).read_to_end(&mut head);
+    }
+    head
+}
+
 /// Everything `agendum check` reports: the content rules, then (when they pass) one PDF
 /// laid out with the theme.
 pub fn check_site(root: &std::path::Path) -> Diagnostics {
@@ -105,12 +115,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         }
     };
 
-    // The public output.
+    // The public output: PDFs first, so that the pages can say what each download is.
     let mut out = publish::Publication::default();
     let mut html = render::html::HtmlRenderer::new(theme)?;
     html.link_pdfs = !opts.html_only;
     html.today = opts.today.unwrap_or_else(build_date).format("%Y-%m-%d").to_string();
-    out.add_all(html.render_site(&public)?)?;
     for (path, asset) in public.assets() {
         out.add(path.clone(), asset.bytes.as_ref().clone())?;
     }
@@ -164,6 +173,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             }
         }
     }
+    // Each PDF's size and pages, for the download links: agendum's own PDFs keep their
+    // page tree first, so a few kilobytes of each stored file say it.
+    for (path, bytes) in &out.files {
+        if path.ends_with(".pdf") {
+            html.downloads.insert(path.clone(), (bytes.len() as u64, render::page_count(bytes)));
+        }
+    }
+    for (path, s) in &out.stored {
+        let head = read_head(&s.path, 16 << 10);
+        html.downloads.insert(path.clone(), (s.len, render::page_count(&head)));
+    }
+    out.add_all(html.render_site(&public)?)?;
     // Calendars, feed, sitemap and open data describe the files made above.
     let data = render::data::render(&public, &out.files, &out.stored, &|p| out.digest(p));
     out.add_all(data)?;

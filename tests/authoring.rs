@@ -331,3 +331,40 @@ fn lower_case_appendix_references_link_and_build_prints_checks_warnings() {
     let n = checked.rsplit("error(s), ").next().and_then(|t| t.split(' ').next()).unwrap_or("?").to_string();
     assert!(stderr(&o).contains(&format!("with {n} warning(s)")), "check: {checked}\nbuild: {}", stderr(&o));
 }
+
+/// Every link to a PDF says what it fetches: a file name to save it under that carries
+/// the committee and date, while the address stays as it was; its size; its pages.
+#[test]
+fn download_links_name_the_file_and_give_size_and_pages() {
+    let mut checked = 0;
+    for (site, name) in [(repo(), "downloads-example"), (fixture("joint"), "downloads-joint")] {
+        let out = build(&site, name);
+        for page in files_under(&out).into_iter().filter(|p| p.extension().is_some_and(|e| e == "html")) {
+            let html = read(&page);
+            let dir = page.parent().unwrap();
+            for piece in html.split("<a href=\"").skip(1) {
+                let href = &piece[..piece.find('"').unwrap()];
+                if !href.ends_with(".pdf") {
+                    continue;
+                }
+                let file = dir.join(href);
+                let rel = file.canonicalize().unwrap().strip_prefix(out.canonicalize().unwrap()).unwrap().to_string_lossy().replace('\\', "/");
+                let download = piece.split("download=\"").nth(1).map(|d| &d[..d.find('"').unwrap()]);
+                assert_eq!(download, Some(rel.replace('/', "-").as_str()), "{}: {href}", page.display());
+                let after = &piece[piece.find("</a>").unwrap()..];
+                let meta = after
+                    .split("(PDF, ")
+                    .nth(1)
+                    .map(|m| format!("PDF, {}", &m[..m.find(')').unwrap()]))
+                    .unwrap_or_else(|| panic!("{}: {href} has no size", page.display()));
+                let bytes = std::fs::read(&file).unwrap();
+                let pages = agendum::pdf::text::page_texts(&bytes).unwrap().len();
+                let kb = (bytes.len() as u64).div_ceil(1024);
+                let expected = format!("PDF, {kb} KB, {pages} page{}", if pages == 1 { "" } else { "s" });
+                assert_eq!(meta, expected, "{}: {href}", page.display());
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 8, "only {checked} PDF links checked");
+}

@@ -263,7 +263,7 @@ fn a_published_pack_is_frozen_until_a_supplement_or_reissue() {
     let json: serde_json::Value = serde_json::from_str(&read(&out.join("cabinet/2025-06-17/meeting.json"))).unwrap();
     assert!(json["documents"].as_array().unwrap().iter().any(|d| d["note"] == "Supplementary agenda, 13 June 2025"));
     let page = text(&read(&out.join("cabinet/2025-06-17/index.html")));
-    assert!(page.contains("Supplementary agenda, published 13 June 2025 (PDF)"), "{page}");
+    assert!(page.contains("Supplementary agenda, published 13 June 2025 (PDF, ") && page.contains("1 page)"), "{page}");
     assert!(page.contains("Added on 13 June 2025 (supplementary agenda). Reason for urgency: The summer timetable"), "{page}");
 
     // The frozen copy is tamper-evident.

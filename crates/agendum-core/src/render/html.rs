@@ -45,6 +45,8 @@ pub const TEMPLATE_KEYS: &[(&str, &str)] = &[
     ("json_ld", "schema.org Event data for the meeting, ready for a `<script type=\"application/ld+json\">`"),
 ];
 
+const DOWNLOAD: &str = "what the PDF link fetches: `name` to save it under (`cabinet-2025-06-17-agenda-pack.pdf`), `size` (\"312 KB\"), `pages`, and `meta` (\"PDF, 312 KB, 14 pages\"); null when PDFs are not built";
+
 /// Names made for the HTML templates beside a document's own fields: (name, where, what).
 pub const COMPUTED_KEYS: &[(&str, &str, &str)] = &[
     ("html", "report.sections[], report.appendices[], report.footnotes[], meeting.items[]", "the blocks as HTML, author text escaped"),
@@ -58,6 +60,10 @@ pub const COMPUTED_KEYS: &[(&str, &str, &str)] = &[
     ("contact_html", "meeting, meeting.councils[]", "a contact as one line of HTML: name, role, phones, e-mail links"),
     ("pack_href", "meeting", "the agenda pack's file name, or null"),
     ("document_href", "meeting.items[]", "a procedural item's PDF document (the draft minutes), its file name beside the page"),
+    ("pdf_download", "report, report.appendices[], meeting.items[]", DOWNLOAD),
+    ("pack_download", "meeting, listed meetings", DOWNLOAD),
+    ("document_download", "meeting.items[]", DOWNLOAD),
+    ("download", "meeting.supplements[]", DOWNLOAD),
     ("document_html", "meeting.items[]", "a procedural item's Markdown document as HTML"),
 ];
 
@@ -70,6 +76,9 @@ pub struct HtmlRenderer {
     /// When set, the first context each template is given is kept here: the theme guide
     /// documents what templates receive from what they really receive.
     pub record: Option<std::sync::Mutex<std::collections::BTreeMap<String, Value>>>,
+    /// Size in bytes and page count of each PDF the build made, by output path: every
+    /// download link says what it fetches.
+    pub downloads: std::collections::BTreeMap<String, (u64, Option<u32>)>,
 }
 
 impl HtmlRenderer {
@@ -77,7 +86,7 @@ impl HtmlRenderer {
         let mut tera = Tera::new();
         let templates: Vec<(&str, &str)> = theme.templates.iter().filter(|(name, _)| name.ends_with(".html")).map(|(n, t)| (n.as_str(), t.as_str())).collect();
         tera.add_raw_templates(templates).map_err(|e| template_error(&e))?;
-        Ok(HtmlRenderer { tera, link_pdfs: false, today: String::new(), record: None })
+        Ok(HtmlRenderer { tera, link_pdfs: false, today: String::new(), record: None, downloads: Default::default() })
     }
 
     fn render(&self, name: &str, page: &Page) -> Result<String, Diagnostic> {
@@ -175,7 +184,21 @@ impl HtmlRenderer {
             "when_where": m.doc.when_where,
             "href": m.doc.url,
             "pack_href": if self.link_pdfs { Value::String(m.doc.pack_url.clone()) } else { Value::Null },
+            "pack_download": self.download(&m.doc.pack_url),
         })
+    }
+
+    /// What a link to the PDF at `path` (an output path) fetches: a file name to save it
+    /// under that says whose and when it is (`cabinet-2025-06-17-agenda-pack.pdf`, while
+    /// the address stays `cabinet/2025-06-17/agenda-pack.pdf`), its size and pages.
+    fn download(&self, path: &str) -> Value {
+        let Some((len, pages)) = self.downloads.get(path) else { return Value::Null };
+        let size = if *len < 1 << 20 { format!("{} KB", len.div_ceil(1024)) } else { format!("{:.1} MB", *len as f64 / f64::from(1 << 20)) };
+        let mut meta = format!("PDF, {size}");
+        if let Some(p) = pages {
+            meta.push_str(&format!(", {p} page{}", if *p == 1 { "" } else { "s" }));
+        }
+        json!({ "name": path.replace('/', "-"), "size": size, "pages": pages, "meta": meta })
     }
 
     /// The context every page shares; `path` is the page's place in the output.
@@ -201,6 +224,12 @@ impl HtmlRenderer {
             let mut ctx = self.page_context(site, &r.url);
             let mut view = report_view(r);
             view["pdf_href"] = if self.link_pdfs { Value::String(file_name(&r.pdf_url)) } else { Value::Null };
+            view["pdf_download"] = self.download(&r.pdf_url);
+            if let Some(apps) = view.get_mut("appendices").and_then(Value::as_array_mut) {
+                for (a, src) in apps.iter_mut().zip(r.appendices.iter().filter(|a| !a.withheld)) {
+                    a["pdf_download"] = src.pdf.as_deref().map(|p| self.download(p)).unwrap_or(Value::Null);
+                }
+            }
             ctx.insert("report", &view);
             ctx.insert("meeting", &m.doc);
             let page = self.render("report.html", &ctx)?;
@@ -220,12 +249,15 @@ impl HtmlRenderer {
                 item["supplement_display"] = json!(m.doc.supplements.iter().find(|s| s.items.contains(&src.number)).map(|s| &s.date_display));
                 // A procedural item's document: a PDF beside the page, or Markdown shown here.
                 item["document_href"] = json!(src.document.as_ref().and_then(|d| d.pdf.as_deref()).map(file_name));
+                item["document_download"] = src.document.as_ref().and_then(|d| d.pdf.as_deref()).map(|p| self.download(p)).unwrap_or(Value::Null);
+                item["pdf_download"] = src.pdf_url.as_deref().map(|p| self.download(p)).unwrap_or(Value::Null);
                 item["document_html"] = json!(src.document.as_ref().filter(|d| d.pdf.is_none()).map(|d| blocks_html(&d.blocks)));
             }
         }
         if let Some(sups) = doc.get_mut("supplements").and_then(Value::as_array_mut) {
             for (s, src) in sups.iter_mut().zip(&m.doc.supplements) {
                 s["href"] = if self.link_pdfs { Value::String(file_name(&src.pack_url)) } else { Value::Null };
+                s["download"] = self.download(&src.pack_url);
             }
         }
         doc["contact_html"] = json!(m.doc.contact.as_ref().map(contact_html));
@@ -239,6 +271,7 @@ impl HtmlRenderer {
             }
         }
         doc["pack_href"] = if self.link_pdfs { Value::String(file_name(&m.doc.pack_url)) } else { Value::Null };
+        doc["pack_download"] = self.download(&m.doc.pack_url);
         ctx.insert("meeting", &doc);
         ctx.insert("json_ld", &json_ld(site, m));
         files.insert(m.doc.url.clone(), self.render("meeting.html", &ctx)?.into_bytes());

@@ -39,3 +39,30 @@ pub fn withheld_appendices(r: &crate::document::ReportDoc) -> serde_json::Value 
 pub fn absolute_url(base: &str, path: &str) -> String {
     format!("{}/{}", base.trim_end_matches('/'), path)
 }
+
+/// The number of pages of a PDF, from its page tree's `/Count` (the largest, the root's):
+/// enough for the PDFs agendum writes, whose page tree is the first object. `None` when
+/// there is none to read (a compressed page tree in someone else's PDF).
+pub fn page_count(pdf: &[u8]) -> Option<u32> {
+    let mut best = None;
+    for marker in [&b"/Type/Pages"[..], &b"/Type /Pages"[..]] {
+        let mut from = 0;
+        while let Some(at) = find(&pdf[from..], marker).map(|i| i + from) {
+            // `/Count n` in the same dictionary: before the next `>>`.
+            let end = find(&pdf[at..], b">>").map(|i| i + at).unwrap_or(pdf.len());
+            if let Some(c) = find(&pdf[at..end], b"/Count").map(|i| i + at + 6) {
+                let digits: String =
+                    pdf[c..end].iter().skip_while(|b| b.is_ascii_whitespace()).take_while(|b| b.is_ascii_digit()).map(|&b| b as char).collect();
+                if let Ok(n) = digits.parse::<u32>() {
+                    best = best.max(Some(n));
+                }
+            }
+            from = at + marker.len();
+        }
+    }
+    best
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
