@@ -104,12 +104,21 @@ fn the_example_site_is_a_complete_publication() {
     assert_eq!(ld["@type"], "Event");
     assert_eq!(ld["startDate"], "2012-04-18T19:00:00+01:00");
     assert_eq!(ld["url"], format!("https://democracy.example.gov.uk/{base}/index.html"));
-    // Search: the index is a script that the search page loads, and finds the report.
-    let index = read(&out.join("search-index.js"));
-    let json = index.strip_prefix("window.agendumSearch = ").unwrap().trim_end().trim_end_matches(';');
-    let entries: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
-    assert!(entries.iter().any(|e| e["title"] == "4. Shared Services Update" && e["text"].as_str().unwrap().contains("Shared Services Board")));
-    assert!(read(&out.join("search.html")).contains("<script src=\"search-index.js\" defer></script>"));
+    // Search: the whole text is indexed, split by the first letters of each word; a
+    // word deep in the report (a question inside paragraph 3.16) finds it.
+    let call = |file: &str, name: &str| -> Vec<serde_json::Value> {
+        let text = read(&out.join(file));
+        let args = text.strip_prefix(&format!("agendumSearch.{name}(")).unwrap().trim_end().strip_suffix(");").unwrap();
+        serde_json::from_str(&format!("[{args}]")).unwrap()
+    };
+    let docs = call("search/docs.js", "docs");
+    let report = docs[0].as_array().unwrap().iter().position(|d| d[0] == "4. Shared Services Update").expect("the report is indexed");
+    let terms = call("search/terms/re.js", "terms");
+    let postings = terms[1]["redundancies"].as_array().expect("a word from paragraph 3.16 is indexed");
+    assert!(postings.chunks(2).any(|p| p[0] == report), "{postings:?}");
+    let text = call(&format!("search/text/{report}.js"), "text");
+    assert!(text[1].as_str().unwrap().contains("Who will pay for redundancies?"));
+    assert!(read(&out.join("search.html")).contains("static/search.js"));
     // Sitemap: every page but the search page, absolute.
     let sitemap = read(&out.join("sitemap.xml"));
     for page in files_under(&out).iter().filter(|p| p.extension().is_some_and(|e| e == "html")) {
@@ -202,7 +211,7 @@ fn exempt_markers_never_reach_public_text_output() {
         scanned += 1;
     }
     // Pages, search index, feed, calendars, sitemap, open data and manifest were all scanned.
-    for must in ["index.html", "search-index.js", "feed.xml", "meetings.ics", "sitemap.xml", "cabinet/2025-06-17/meeting.json", "manifest.json"] {
+    for must in ["index.html", "search/docs.js", "feed.xml", "meetings.ics", "sitemap.xml", "cabinet/2025-06-17/meeting.json", "manifest.json"] {
         assert!(out.join(must).is_file(), "{must}");
     }
     assert!(scanned >= 15, "{scanned}");

@@ -166,7 +166,7 @@ impl HtmlRenderer {
 
         let ctx = self.page_context(site, "search.html");
         files.insert("search.html".into(), self.render("search.html", &ctx)?.into_bytes());
-        files.insert("search-index.js".into(), search_index(site).into_bytes());
+        files.extend(super::search::index(site));
 
         Ok(files)
     }
@@ -352,70 +352,6 @@ fn json_ld(site: &View, m: &MeetingView) -> String {
 /// JSON inside a `<script>` element: `</` and `<!--` cannot end or confuse it.
 fn script_safe(json: &str) -> String {
     json.replace("</", "<\\/").replace("<!--", "<\\u0021--")
-}
-
-/// The search index as a script, so that the search page works from disk (`file:`) as
-/// well as from a server. Public pages only: exempt reports are never in it.
-fn search_index(site: &View) -> String {
-    let mut entries = Vec::new();
-    for m in site.meetings() {
-        let d = &m.doc;
-        entries.push(json!({
-            "title": format!("{}, {}", d.committee, d.date_display),
-            "kind": "Meeting",
-            "url": d.url,
-            "text": d.items.iter().map(|i| i.title.as_str()).collect::<Vec<_>>().join(" "),
-        }));
-        for r in &m.reports {
-            // Header values, headings and the opening of each section: enough to find a
-            // report by its subject without shipping the whole archive to every visitor.
-            let mut text = String::new();
-            for row in &r.header {
-                text.push_str(&row.parts.iter().map(|p| plain(p)).collect::<Vec<_>>().join(" "));
-                text.push(' ');
-            }
-            for s in &r.sections {
-                text.push_str(&s.heading);
-                text.push(' ');
-                text.extend(blocks_plain(&s.blocks).chars().take(300));
-                text.push(' ');
-            }
-            entries.push(json!({
-                "title": format!("{}. {}", r.item_number, r.title),
-                "kind": format!("Report to the {}, {}", r.committee, r.date_display),
-                "url": r.url,
-                "text": text.split_whitespace().collect::<Vec<_>>().join(" "),
-            }));
-        }
-    }
-    format!("window.agendumSearch = {};\n", script_safe(&serde_json::to_string(&entries).unwrap_or_default()))
-}
-
-fn blocks_plain(blocks: &[Block]) -> String {
-    let mut out = String::new();
-    for b in blocks {
-        match b {
-            Block::Para { content, .. } | Block::Heading { content, .. } => out.push_str(&plain(content)),
-            Block::List { items, .. } => {
-                for i in items {
-                    out.push_str(&blocks_plain(&i.blocks));
-                    out.push(' ');
-                }
-            }
-            Block::Quote { blocks } => out.push_str(&blocks_plain(blocks)),
-            Block::Fields { rows, .. } => {
-                for r in rows {
-                    out.push_str(&format!("{} {} ", r.label, plain(&r.value)));
-                }
-            }
-            _ => {}
-        }
-        out.push(' ');
-        if out.len() > 2000 {
-            break;
-        }
-    }
-    out
 }
 
 /// Pages link to siblings by file name: `a/b/04-x.html` -> `04-x.html`.

@@ -4,6 +4,7 @@
 
 pub mod data;
 pub mod html;
+pub mod search;
 
 use std::collections::BTreeMap;
 
