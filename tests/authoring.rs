@@ -368,3 +368,22 @@ fn download_links_name_the_file_and_give_size_and_pages() {
     }
     assert!(checked >= 8, "only {checked} PDF links checked");
 }
+
+/// `output/` holds ordinary writable files: a web team may touch a PDF there without
+/// reaching the build cache, and the next build puts the right file back.
+#[test]
+fn published_pdfs_are_ordinary_writable_files() {
+    let site = copy_site(&fixture("highland"), "writable");
+    let out = site.join("output");
+    let run = || agendum(&["build", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(run().status.success());
+    let pdf = out.join("corporate-resources/2018-05-24/09-welfare-support.pdf");
+    let original = std::fs::read(&pdf).unwrap();
+    for p in pdfs_under(&out, true) {
+        assert!(!std::fs::metadata(&p).unwrap().permissions().readonly(), "{} is read-only", p.display());
+    }
+    std::fs::write(&pdf, b"changed by hand").unwrap();
+    let o = run();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&pdf).unwrap(), original, "the cache was not touched by the edit");
+}

@@ -289,15 +289,18 @@ pub fn stage(target: &Path, publication: &Publication) -> Result<Staged, Diagnos
             let mut f = fs::File::create(&path).map_err(|e| err("cannot write", &path, e))?;
             f.write_all(bytes).map_err(|e| err("cannot write", &path, e))?;
         }
-        // Cached files are linked, not copied: an unchanged archive costs no I/O.
+        // Cached files are copied (a reflink where the file system can): `output/` holds
+        // ordinary writable files that a web team may touch without reaching the cache.
         for (rel, s) in &publication.stored {
             let path = staging.join(safe_rel(rel)?);
             if let Some(dir) = path.parent() {
                 fs::create_dir_all(dir).map_err(|e| err("cannot create folder", dir, e))?;
             }
-            if fs::hard_link(&s.path, &path).is_err() {
-                fs::copy(&s.path, &path).map_err(|e| err("cannot copy from the build cache", &s.path, e))?;
-            }
+            fs::copy(&s.path, &path).map_err(|e| err("cannot copy from the build cache", &s.path, e))?;
+            let mut perms = fs::metadata(&path).map_err(|e| err("cannot read", &path, e))?.permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            perms.set_readonly(false);
+            fs::set_permissions(&path, perms).map_err(|e| err("cannot make writable", &path, e))?;
         }
         Ok(())
     })();
