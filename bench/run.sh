@@ -5,7 +5,10 @@
 # packs) from cold; HTML only; a rebuild with nothing changed; a rebuild after editing
 # one report; pandoc turning each report's Markdown into HTML; headless Chromium printing
 # report pages to PDF. Medians of `runs`; peers on `peer-sample` reports, per report or
-# per page. Installs pandoc, Chromium, poppler-utils and playwright-core if missing.
+# per page; LibreOffice (headless) converting the same report pages to PDF; and, as the
+# limit a full build could reach, Typst laying out each report once (examples/pdf_loop.rs:
+# item PDFs only, a thread per core). Installs pandoc, Chromium, LibreOffice Writer,
+# poppler-utils and playwright-core if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/agendum-target}"
@@ -17,6 +20,7 @@ command -v chromium >/dev/null || need+=(chromium fonts-liberation)
 command -v pdfinfo >/dev/null || need+=(poppler-utils)
 command -v npm >/dev/null || need+=(npm)
 command -v bc >/dev/null || need+=(bc)
+command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]}" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
@@ -26,7 +30,7 @@ if [ ! -d "$tools/node_modules/playwright-core" ]; then
   mkdir -p "$tools" && (cd "$tools" && npm install --silent --no-audit --no-fund playwright-core >/dev/null)
 fi
 
-cargo build --release -q --example gen_corpus
+cargo build --release -q --example gen_corpus --example pdf_loop
 cargo build --release -q
 bin="$CARGO_TARGET_DIR/release/agendum"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
@@ -77,6 +81,16 @@ chromium_total=$(NODE_PATH="$tools/node_modules" node bench/print.js "${printed[
 chromium_pages=0
 for f in "${printed[@]}"; do chromium_pages=$((chromium_pages + $(pages "${f%.html}.chromium.pdf"))); done
 
+# LibreOffice, headless, converting the same report pages (one process for the batch).
+mkdir -p "$work/lo"
+lo_start=$(date +%s.%N)
+(cd "$work/print" && soffice --headless --convert-to pdf:writer_web_pdf_Export --outdir "$work/lo" "${printed[@]}" >/dev/null 2>&1)
+lo_total=$(echo "$(date +%s.%N) - $lo_start" | bc -l)
+lo_pages=0
+for f in "$work"/lo/*.pdf; do lo_pages=$((lo_pages + $(pages "$f"))); done
+# Typst alone, each report laid out once (item PDFs, no packs), both cores: the limit.
+read -r once once_mem < <(measure "$CARGO_TARGET_DIR/release/examples/pdf_loop" "$work/site" threads | tail -1)
+
 per() { echo "scale=6; $1 / $2" | bc -l; }
 agendum_page_ms=$(echo "scale=3; ($m_full - $m_html) * 1000 / $pdf_pages" | bc -l)
 chromium_page_ms=$(echo "scale=3; $chromium_total * 1000 / $chromium_pages" | bc -l)
@@ -96,7 +110,11 @@ per unit:
   Chromium print (kept open)    ${chromium_page_ms} ms/page   ($chromium_pages pages from ${#printed[@]} report pages)
   agendum HTML                  ${agendum_html_ms} ms/report (whole site: every page, feed and index)
   pandoc (Markdown to HTML)     ${pandoc_ms} ms/report ($(echo "${#sample_md[@]}") reports)
+  LibreOffice (HTML to PDF)     $(echo "scale=3; $lo_total * 1000 / ${#printed[@]}" | bc -l) ms/report, $(echo "scale=3; $lo_total * 1000 / $lo_pages" | bc -l) ms/page ($lo_pages pages)
+  agendum full build            $(echo "scale=3; $m_full * 1000 / $total_reports" | bc -l) ms/report (item PDF, its share of a pack, HTML)
+  Typst alone, each report once ${once} s for all reports, peak ${once_mem} MB (a full build takes $(echo "scale=2; $m_full / $once" | bc -l)x that)
 ratios:
   PDF: agendum is $(echo "scale=1; $chromium_page_ms / $agendum_page_ms" | bc -l)x faster per page than Chromium printing
   HTML: agendum is $(echo "scale=1; $pandoc_ms / $agendum_html_ms" | bc -l)x faster per report than pandoc
+  PDF: agendum is $(echo "scale=1; ($lo_total / ${#printed[@]}) * $total_reports / $m_full" | bc -l)x faster per report than LibreOffice
 REPORT
