@@ -57,10 +57,13 @@ fn source_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Every section heading of every built-in theme: an author may type any of them.
+/// Every section heading of every built-in theme and of the fixtures' own themes: an
+/// author may type any of them.
 fn theme_headings() -> Vec<String> {
     let mut out = Vec::new();
-    for e in std::fs::read_dir(common::repo().join("themes")).unwrap().flatten() {
+    let fixture_themes =
+        ["highland", "vale", "joint"].into_iter().flat_map(|f| std::fs::read_dir(common::fixture(f).join("themes")).into_iter().flatten().flatten());
+    for e in std::fs::read_dir(common::repo().join("themes")).unwrap().flatten().chain(fixture_themes) {
         let text = std::fs::read_to_string(e.path().join("theme.yaml")).unwrap_or_default();
         for line in text.lines() {
             if let Some(h) = line.trim().strip_prefix("heading:") {
@@ -176,7 +179,9 @@ fn the_front_never_panics_and_check_reports_what_build_rejects() {
     common::copy_dir(&common::repo().join("content"), &example.join("content"));
     std::fs::copy(common::repo().join("agendum.yaml"), example.join("agendum.yaml")).unwrap();
     bases.push(example);
-    for f in ["bromsgrove", "haringey", "part2"] {
+    // The re-authored councils' sites too, with their own themes: body slots, continuous
+    // numbering, run-in headings, header rows of their own, joint committees, documents.
+    for f in ["bromsgrove", "haringey", "part2", "highland", "vale", "joint"] {
         let dir = work.join(f);
         common::copy_dir(&common::fixture(f), &dir);
         bases.push(dir);
