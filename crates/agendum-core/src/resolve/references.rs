@@ -100,12 +100,5 @@ pub(super) fn link_appendices(text: &str, ids: &[String]) -> Vec<Inline> {
         out.push(Inline::text(rest));
     }
     // Re-join plain runs split at a non-matching "Appendix ".
-    let mut merged: Vec<Inline> = Vec::new();
-    for i in out {
-        match (merged.last_mut(), i) {
-            (Some(Inline::Text { text: a }), Inline::Text { text: b }) => a.push_str(&b),
-            (_, x) => merged.push(x),
-        }
-    }
-    merged
+    merge_text_runs(out)
 }

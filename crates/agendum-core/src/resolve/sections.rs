@@ -177,17 +177,6 @@ pub(super) fn format_date(date: NaiveDate, format: &str, superscript: bool) -> V
     merge_text_runs(out)
 }
 
-fn merge_text_runs(v: Vec<Inline>) -> Vec<Inline> {
-    let mut out: Vec<Inline> = Vec::new();
-    for i in v {
-        match (out.last_mut(), i) {
-            (Some(Inline::Text { text: a }), Inline::Text { text: b }) => a.push_str(&b),
-            (_, other) => out.push(other),
-        }
-    }
-    out
-}
-
 /// A header value written over several lines prints as several lines.
 fn value_lines(v: &str) -> Vec<Vec<Inline>> {
     v.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| vec![Inline::text(l.to_string())]).collect()

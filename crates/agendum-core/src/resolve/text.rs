@@ -86,6 +86,18 @@ pub(super) fn escape_block_start(text: &str) -> String {
     }
 }
 
+/// Adjacent plain runs as one (where a pass split text to look inside it).
+pub(super) fn merge_text_runs(v: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::new();
+    for i in v {
+        match (out.last_mut(), i) {
+            (Some(Inline::Text { text: a }), Inline::Text { text: b }) => a.push_str(&b),
+            (_, other) => out.push(other),
+        }
+    }
+    out
+}
+
 pub(super) fn text_blocks(text: &str) -> Vec<Block> {
     if !text.trim().contains('\n') {
         return vec![Block::Para { number: None, id: None, content: inline_markdown(text) }];
