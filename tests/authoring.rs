@@ -262,6 +262,9 @@ fn procedural_items_carry_documents_into_the_pack() {
     let meeting = read(&dir.join("index.html"));
     assert!(meeting.contains("<div class=\"item-document\">"), "the minutes are on the meeting page");
     assert!(text(&meeting).contains("The Committee agreed to add £150,000 to the budget."));
+    // Outside paragraph numbering a `{.continued}` paragraph is an ordinary one.
+    let document = &meeting[meeting.find("<div class=\"item-document\">").unwrap()..];
+    assert!(document.contains("<p>The Chair thanked officers for the report.</p>"), "{document}");
     let pack = squash(&pdf_text(&dir.join("agenda-pack.pdf")));
     assert!(pack.contains("3. Minutes of the meeting held on 22 February 2018 (draft) Page 2"), "{pack}");
     assert!(

@@ -9,7 +9,7 @@ pub(super) fn resolve_forward_plan(path: &Path, f: &ForwardPlanFile, theme: &The
     let md_blocks = |text: &str, line: u32| -> Vec<Block> {
         let parsed = markdown::parse(text, line);
         let mut blocks: Vec<Block> = parsed.nodes.into_iter().filter_map(|n| if let Node::Block { block, .. } = n { Some(block) } else { None }).collect();
-        style_lists(&mut blocks, &theme.scheme, 0);
+        unnumbered(&mut blocks, &theme.scheme);
         blocks
     };
     let mut decisions = Vec::new();

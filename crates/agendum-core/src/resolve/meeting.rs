@@ -202,7 +202,7 @@ pub(super) fn resolve_meeting(
                         let parsed = markdown::parse_with(t, pos.line, smart);
                         let mut blocks: Vec<Block> =
                             parsed.nodes.into_iter().filter_map(|n| if let Node::Block { block, .. } = n { Some(block) } else { None }).collect();
-                        style_lists(&mut blocks, &theme.scheme, 0);
+                        unnumbered(&mut blocks, &theme.scheme);
                         blocks
                     }
                     None => vec![],
@@ -394,7 +394,7 @@ fn item_document(
                 .hint("attach the document as a PDF (with `alt:`), or make it a report with the images"),
         );
     }
-    style_lists(&mut blocks, &theme.scheme, 0);
+    unnumbered(&mut blocks, &theme.scheme);
     // Ids inside the document are its own: prefixed so they never clash with the page's.
     let prefix = format!("item-{}-", slugify(number));
     for_each_block_mut(&mut blocks, &mut |b| {

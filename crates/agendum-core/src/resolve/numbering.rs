@@ -237,6 +237,13 @@ pub(super) fn first_label(blocks: &[Block]) -> Option<String> {
     }
 }
 
+/// Blocks outside paragraph numbering (footnotes, procedural text, unnumbered appendices):
+/// lists in the theme's styles, and `{.continued}` paragraphs as ordinary ones.
+pub(super) fn unnumbered(blocks: &mut [Block], scheme: &ThemeScheme) {
+    style_lists(blocks, scheme, 0);
+    clear_continued(blocks);
+}
+
 /// Outside paragraph numbering a continuation paragraph is an ordinary one.
 pub(super) fn clear_continued(blocks: &mut [Block]) {
     for_each_block_mut(blocks, &mut |b| {
@@ -310,8 +317,8 @@ pub(super) fn appendix_blocks(
     let mut out = Vec::new();
     let mut section = 0;
     let mut local = Labels::default();
-    for (heading, unnumbered, mut blocks) in groups {
-        let number_this = numbered && heading.is_some() && !unnumbered;
+    for (heading, opted_out, mut blocks) in groups {
+        let number_this = numbered && heading.is_some() && !opted_out;
         if let Some(Block::Heading { level, id, content, .. }) = heading {
             let number = number_this.then(|| {
                 section += 1;
@@ -322,9 +329,12 @@ pub(super) fn appendix_blocks(
         }
         if number_this {
             number_blocks(&mut blocks, section, scheme, prefix.trim_end_matches('-'), &mut local);
+            for b in blocks.iter_mut().filter(|b| !matches!(b, Block::Para { .. })) {
+                clear_continued(std::slice::from_mut(b));
+            }
             prefix_ids(&mut blocks, prefix);
         } else {
-            style_lists(&mut blocks, scheme, 0);
+            unnumbered(&mut blocks, scheme);
         }
         out.extend(blocks);
     }

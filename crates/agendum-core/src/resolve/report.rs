@@ -460,7 +460,7 @@ pub(super) fn resolve_report(
     let mut footnote_order: Vec<String> = Vec::new();
     let mut footnotes = Vec::new();
     for (label, mut blocks) in parsed.footnotes {
-        style_lists(&mut blocks, scheme, 0);
+        unnumbered(&mut blocks, scheme);
         footnote_order.push(label);
         footnotes.push(Footnote { number: footnote_order.len(), blocks });
     }
