@@ -107,7 +107,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let targets = publish::Targets::check(&opts.site, &opts.output, opts.restricted.as_deref())?;
     let folder = Site::open(&opts.site)?;
     let theme = &folder.theme;
-    let site = folder.resolve()?;
+    let loaded = folder.load()?;
+    let site = resolve::resolve_site(&loaded, theme)?;
+    // What `check` would warn of, from the site just resolved (`build` prints it too).
+    let checked = check::check_resolved(&loaded, &site, theme);
+    drop(loaded);
     let public = audience::view(&site, audience::Audience::Public);
     let progress = |done: usize, total: usize| {
         if let Some(p) = &opts.progress {
@@ -216,11 +220,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         frozen = archive::freeze(&opts.site, &mut lock, &to_freeze)?;
     }
     // `build` says what `check` would warn of, once each.
-    let mut warnings = Diagnostics::new();
-    for m in &site.meetings {
-        warnings.extend(m.warnings.clone());
-    }
-    warnings.0.extend(check::check(&folder).0.into_iter().filter(|d| !d.is_error()));
+    // The resolver's warnings are among `check`'s; each is printed once.
+    let mut warnings = Diagnostics(checked.0.into_iter().filter(|d| !d.is_error()).collect());
     warnings.sort();
     warnings.0.dedup_by(|a, b| a.render(false) == b.render(false));
     Ok(BuildReport {

@@ -152,12 +152,19 @@ fn check_content(site: &crate::Site) -> Diagnostics {
             return all;
         }
     };
+    check_resolved(&loaded, &resolved, theme)
+}
+
+/// What `check` says of a site that loaded and resolved: its rules and the resolver's
+/// warnings. `build` calls this with the site it has already resolved, so that it prints
+/// `check`'s warnings without loading and resolving everything a second time.
+pub fn check_resolved(loaded: &LoadedSite, resolved: &crate::resolve::ResolvedSite, theme: &crate::theme::Theme) -> Diagnostics {
     let mut out = Diagnostics::new();
     for m in &resolved.meetings {
         out.extend(m.warnings.clone());
     }
-    rules(&loaded, &resolved, theme, &mut out);
-    out.extend(author_pdfs(&loaded));
+    rules(loaded, resolved, theme, &mut out);
+    out.extend(author_pdfs(loaded));
     out.sort();
     out
 }
