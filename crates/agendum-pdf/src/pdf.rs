@@ -133,14 +133,7 @@ impl PdfRenderer {
         if kind == PdfKind::Pack {
             for item in &meeting.items {
                 let Some(pdf) = item.document.as_ref().and_then(|d| d.pdf.as_ref()) else { continue };
-                let pages = self.appendix_svgs(site, pdf)?;
-                let mut paths = Vec::new();
-                for (i, svg) in pages.svgs.iter().enumerate() {
-                    let path = format!("/attachments/item-{}-document-{}.svg", item.number, i + 1);
-                    files.insert(file_id(&path), svg.clone());
-                    paths.push(path);
-                }
-                attachments.insert(format!("{}:document", item.number), json!({ "pages": paths, "text": pages.text }));
+                self.attach(site, pdf, &format!("{}:document", item.number), &format!("item-{}-document", item.number), &mut files, &mut attachments)?;
             }
         }
         for r in reports {
@@ -149,14 +142,14 @@ impl PdfRenderer {
             let dir = r.url.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
             for a in r.appendices.iter().filter(|a| !a.withheld) {
                 if let Some(pdf) = &a.pdf {
-                    let pages = self.appendix_svgs(site, pdf)?;
-                    let mut paths = Vec::new();
-                    for (i, svg) in pages.svgs.iter().enumerate() {
-                        let path = format!("/attachments/{}-{}-{}.svg", r.item_number, a.anchor, i + 1);
-                        files.insert(file_id(&path), svg.clone());
-                        paths.push(path);
-                    }
-                    attachments.insert(format!("{}:{}", r.item_number, a.anchor), json!({ "pages": paths, "text": pages.text }));
+                    self.attach(
+                        site,
+                        pdf,
+                        &format!("{}:{}", r.item_number, a.anchor),
+                        &format!("{}-{}", r.item_number, a.anchor),
+                        &mut files,
+                        &mut attachments,
+                    )?;
                 }
             }
             for path in agendum_core::audience::report_assets(r) {
@@ -266,6 +259,28 @@ struct AppendixPages {
 
 impl PdfRenderer {
     /// The pages of a PDF appendix as SVG, and their text, converted on first use.
+    /// An author's PDF (an appendix, a procedural item's document) for the templates:
+    /// its pages as pictures `/attachments/<name>-<n>.svg` and their words, under `key`.
+    fn attach(
+        &self,
+        site: &View,
+        pdf: &str,
+        key: &str,
+        name: &str,
+        files: &mut HashMap<FileId, Bytes>,
+        attachments: &mut serde_json::Map<String, Value>,
+    ) -> Result<(), Diagnostic> {
+        let pages = self.appendix_svgs(site, pdf)?;
+        let mut paths = Vec::new();
+        for (i, svg) in pages.svgs.iter().enumerate() {
+            let path = format!("/attachments/{name}-{}.svg", i + 1);
+            files.insert(file_id(&path), svg.clone());
+            paths.push(path);
+        }
+        attachments.insert(key.to_string(), json!({ "pages": paths, "text": pages.text }));
+        Ok(())
+    }
+
     fn appendix_svgs(&self, site: &View, path: &str) -> Result<Arc<AppendixPages>, Diagnostic> {
         let asset = site.assets().get(path).ok_or_else(|| {
             Diagnostic::error(Pos::file(path), "PDF appendix missing from the build's assets").hint("this is a bug in agendum; please report it")

@@ -222,14 +222,9 @@ impl HtmlRenderer {
         let mut files = Files::new();
         for r in &m.reports {
             let mut ctx = self.page_context(site, &r.url);
-            let mut view = report_view(r);
+            let mut view = report_view(r, &|p| self.download(p));
             view["pdf_href"] = if self.link_pdfs { Value::String(file_name(&r.pdf_url)) } else { Value::Null };
             view["pdf_download"] = self.download(&r.pdf_url);
-            if let Some(apps) = view.get_mut("appendices").and_then(Value::as_array_mut) {
-                for (a, src) in apps.iter_mut().zip(r.appendices.iter().filter(|a| !a.withheld)) {
-                    a["pdf_download"] = src.pdf.as_deref().map(|p| self.download(p)).unwrap_or(Value::Null);
-                }
-            }
             ctx.insert("report", &view);
             ctx.insert("meeting", &m.doc);
             let page = self.render("report.html", &ctx)?;
@@ -372,7 +367,8 @@ fn template_error(e: &tera::Error) -> Diagnostic {
 }
 
 /// The report as template data, with HTML already made for every block list.
-fn report_view(r: &ReportDoc) -> Value {
+/// `download` says what a link to a PDF (by output path) fetches.
+fn report_view(r: &ReportDoc, download: &dyn Fn(&str) -> Value) -> Value {
     let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
     if let Some(sections) = v.get_mut("sections").and_then(Value::as_array_mut) {
         for (s, src) in sections.iter_mut().zip(&r.sections) {
@@ -401,6 +397,7 @@ fn report_view(r: &ReportDoc) -> Value {
             a["html"] = Value::String(blocks_html(&src.blocks));
             if let Some(pdf) = &src.pdf {
                 a["pdf_href"] = Value::String(file_name(pdf));
+                a["pdf_download"] = download(pdf);
             }
         }
     }

@@ -10,24 +10,71 @@ pub(super) fn load_logo(site: &LoadedSite, l: &Spanned<Logo>) -> Result<(String,
 /// A logo file (the site's, or a joint committee's council's), checked: SVG or PNG,
 /// with alt text, inside the site.
 pub(super) fn load_logo_at(site: &LoadedSite, pos: Pos, logo: &Logo) -> Result<(String, Vec<u8>, String), Diagnostics> {
-    let l = Spanned::new(logo.clone(), serde_saphyr::Location::UNKNOWN, serde_saphyr::Location::UNKNOWN);
-    let ext = Path::new(&l.value.file).extension().and_then(|e| e.to_str()).map(str::to_lowercase).unwrap_or_default();
+    let ext = Path::new(&logo.file).extension().and_then(|e| e.to_str()).map(str::to_lowercase).unwrap_or_default();
     if !matches!(ext.as_str(), "svg" | "png") {
         return Err(Diagnostic::error(pos, "the logo must be an SVG or PNG file")
             .field("logo.file")
             .hint("export the logo as SVG (best for print) or PNG")
             .into());
     }
-    if l.value.alt.trim().is_empty() {
+    if logo.alt.trim().is_empty() {
         return Err(Diagnostic::error(pos, "the logo has no alt text").field("logo.alt").hint("describe it, e.g. \"London Borough of Bromley logo\"").into());
     }
-    let full = safe_join(&site.root, &l.value.file).map_err(|_| {
-        Diagnostic::error(pos.clone(), format!("logo file `{}` is outside the site folder", l.value.file))
+    let full = safe_join(&site.root, &logo.file).map_err(|_| {
+        Diagnostic::error(pos.clone(), format!("logo file `{}` is outside the site folder", logo.file))
             .field("logo.file")
             .hint("put the logo in the site, e.g. static/logo.svg")
     })?;
-    let bytes = std::fs::read(&full).map_err(|e| Diagnostic::error(pos, format!("cannot read the logo `{}`: {e}", l.value.file)).field("logo.file"))?;
-    Ok((ext, bytes, l.value.alt.clone()))
+    let bytes = std::fs::read(&full).map_err(|e| Diagnostic::error(pos, format!("cannot read the logo `{}`: {e}", logo.file)).field("logo.file"))?;
+    Ok((ext, bytes, logo.alt.clone()))
+}
+
+/// Each joint committee's councils, by committee: their logos registered as site assets
+/// (`static/logo-<council>.<ext>`), their contacts' addresses checked. A committee of the
+/// site's own council has none.
+pub(super) fn joint_councils(site: &LoadedSite, assets: &mut Assets, diags: &mut Diagnostics) -> BTreeMap<String, Vec<CouncilDoc>> {
+    let mut councils: BTreeMap<String, Vec<CouncilDoc>> = BTreeMap::new();
+    for (slug, (path, c)) in &site.committees {
+        let mut list = Vec::new();
+        for pc in &c.councils {
+            let logo = match &pc.logo {
+                None => None,
+                Some(l) => match load_logo_at(site, Pos::file(path), l) {
+                    Ok((ext, bytes, alt)) => {
+                        let out = format!("static/logo-{}.{ext}", slugify(&pc.name));
+                        let sha256 = crate::document::sha256_hex(&bytes);
+                        if let Err(why) = add_asset(assets, out.clone(), Asset { source: l.file.clone(), bytes: std::sync::Arc::new(bytes), sha256 }) {
+                            diags.push(Diagnostic::error(Pos::file(path), why).field("councils.logo").hint("give each council its own name and logo file"));
+                        }
+                        Some(LogoRef { path: out, alt })
+                    }
+                    Err(d) => {
+                        diags.extend(d);
+                        None
+                    }
+                },
+            };
+            if let Some(contact) = &pc.contact {
+                for e in contact.email.items().into_iter().filter(|e| !report::is_email(e)) {
+                    diags.push(
+                        Diagnostic::error(Pos::file(path), format!("`{e}` is not one e-mail address"))
+                            .field("councils.contact.email")
+                            .hint("give each address on its own"),
+                    );
+                }
+            }
+            list.push(CouncilDoc { name: pc.name.clone(), logo, contact: pc.contact.clone(), url: pc.url.clone() });
+        }
+        if list.len() == 1 {
+            diags.push(
+                Diagnostic::error(Pos::file(path), "a joint committee lists one council")
+                    .field("councils")
+                    .hint("list every council of the joint committee, or leave `councils:` out for the site's own council's committee"),
+            );
+        }
+        councils.insert(slug.clone(), list);
+    }
+    councils
 }
 
 /// An image must be a PNG, JPEG or SVG file in the meeting's folder. It is registered

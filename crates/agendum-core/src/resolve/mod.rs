@@ -97,47 +97,7 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
     let mut diags = Diagnostics::new();
     let mut assets = Assets::new();
     // A joint committee's councils, with their logos as site assets.
-    let mut councils: BTreeMap<String, Vec<CouncilDoc>> = BTreeMap::new();
-    for (slug, (path, c)) in &site.committees {
-        let mut list = Vec::new();
-        for pc in &c.councils {
-            let logo = match &pc.logo {
-                None => None,
-                Some(l) => match load_logo_at(site, Pos::file(path), l) {
-                    Ok((ext, bytes, alt)) => {
-                        let out = format!("static/logo-{}.{ext}", slugify(&pc.name));
-                        let sha256 = crate::document::sha256_hex(&bytes);
-                        if let Err(why) = add_asset(&mut assets, out.clone(), Asset { source: l.file.clone(), bytes: std::sync::Arc::new(bytes), sha256 }) {
-                            diags.push(Diagnostic::error(Pos::file(path), why).field("councils.logo").hint("give each council its own name and logo file"));
-                        }
-                        Some(LogoRef { path: out, alt })
-                    }
-                    Err(d) => {
-                        diags.extend(d);
-                        None
-                    }
-                },
-            };
-            if let Some(contact) = &pc.contact {
-                for e in contact.email.items().into_iter().filter(|e| !report::is_email(e)) {
-                    diags.push(
-                        Diagnostic::error(Pos::file(path), format!("`{e}` is not one e-mail address"))
-                            .field("councils.contact.email")
-                            .hint("give each address on its own"),
-                    );
-                }
-            }
-            list.push(CouncilDoc { name: pc.name.clone(), logo, contact: pc.contact.clone(), url: pc.url.clone() });
-        }
-        if list.len() == 1 {
-            diags.push(
-                Diagnostic::error(Pos::file(path), "a joint committee lists one council")
-                    .field("councils")
-                    .hint("list every council of the joint committee, or leave `councils:` out for the site's own council's committee"),
-            );
-        }
-        councils.insert(slug.clone(), list);
-    }
+    let councils = joint_councils(site, &mut assets, &mut diags);
     let committees: Vec<CommitteeInfo> = site
         .committees
         .iter()
