@@ -130,8 +130,8 @@ pub fn theme_guide(recorded: &Recorded, pdf_data: Option<&Value>) -> String {
     // PDF keys.
     g.push_str("## PDF theme keys (`pdf/theme.typ`)\n\nA theme's `pdf/theme.typ` is `#let theme = (key: value, ...)` with only the keys it changes; the rest keep these defaults. A key not listed here is an error.\n\n| key | default | what |\n|---|---|---|\n");
     if let Some(defaults) = builtin::file("templates/pdf/defaults.typ") {
-        for (key, value, comment) in pdf_keys(&String::from_utf8_lossy(defaults)) {
-            let _ = writeln!(g, "| `{key}` | `{}` | {} |", value.replace('|', "\\|"), comment);
+        for k in agendum_core::theme::pdf_keys(&String::from_utf8_lossy(defaults)) {
+            let _ = writeln!(g, "| `{}` | `{}` | {} |", k.key, k.value.replace('|', "\\|"), k.comment);
         }
     }
     g.push('\n');
@@ -206,29 +206,6 @@ fn enum_values(schema: &Value) -> Value {
         consts.extend(v.get("enum").and_then(Value::as_array).cloned().unwrap_or_default());
     }
     Value::Array(consts)
-}
-
-/// `key: value, // comment` lines of defaults.typ, with the comment lines before a key.
-fn pdf_keys(text: &str) -> Vec<(String, String, String)> {
-    let mut out = Vec::new();
-    let mut comment = String::new();
-    for line in text.lines() {
-        let t = line.trim();
-        if let Some(c) = t.strip_prefix("//") {
-            if line.starts_with("  ") {
-                comment.push_str(c.trim());
-                comment.push(' ');
-            }
-            continue;
-        }
-        if line.starts_with("  ") && !line.starts_with("    ") {
-            if let Some((k, v)) = t.split_once(':') {
-                out.push((k.trim().to_string(), v.trim().trim_end_matches(',').to_string(), comment.trim().to_string()));
-            }
-        }
-        comment.clear();
-    }
-    out
 }
 
 fn json_type(v: &Value) -> &'static str {

@@ -687,21 +687,42 @@ fn layer_static(dir: &Path, into: &mut BTreeMap<String, Vec<u8>>) -> Result<(), 
 /// A theme's `pdf/theme.typ` sets only keys that `templates/pdf/defaults.typ` defines:
 /// a misspelt key would otherwise be ignored in silence. Checked when the theme loads,
 /// so `check` and `build` report it alike, at the theme's own file and line.
-fn check_pdf_keys(origins: &BTreeMap<String, String>, templates: &BTreeMap<String, String>) -> Result<(), Diagnostic> {
-    fn keys(text: &str) -> Vec<(usize, String)> {
-        text.lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim_start().starts_with("//"))
-            .filter_map(|(n, l)| {
-                let t = l.trim_start();
-                let key: String = t.chars().take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-').collect();
-                (!key.is_empty() && t[key.len()..].trim_start().starts_with(':') && l.starts_with("  ") && !l.starts_with("    ")).then_some((n + 1, key))
-            })
-            .collect()
+/// A key of a PDF style dictionary (`defaults.typ`, a theme's `theme.typ`): its line,
+/// name, value as written, and the `//` comment lines just above it.
+pub struct PdfKey {
+    pub line: usize,
+    pub key: String,
+    pub value: String,
+    pub comment: String,
+}
+
+/// The keys of a PDF style dictionary: `  key: value,` lines, indented one level.
+pub fn pdf_keys(text: &str) -> Vec<PdfKey> {
+    let mut out = Vec::new();
+    let mut comment = String::new();
+    for (n, l) in text.lines().enumerate() {
+        let t = l.trim_start();
+        if let Some(c) = t.strip_prefix("//") {
+            if l.starts_with("  ") {
+                comment.push_str(c.trim());
+                comment.push(' ');
+            }
+            continue;
+        }
+        let key: String = t.chars().take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-').collect();
+        if let Some(value) = t[key.len()..].trim_start().strip_prefix(':').filter(|_| !key.is_empty() && l.starts_with("  ") && !l.starts_with("    ")) {
+            let value = value.trim().trim_end_matches(',').to_string();
+            out.push(PdfKey { line: n + 1, key, value, comment: comment.trim().to_string() });
+        }
+        comment.clear();
     }
+    out
+}
+
+fn check_pdf_keys(origins: &BTreeMap<String, String>, templates: &BTreeMap<String, String>) -> Result<(), Diagnostic> {
     let (Some(defaults), Some(theme)) = (templates.get("pdf/defaults.typ"), templates.get("pdf/theme.typ")) else { return Ok(()) };
-    let known: Vec<String> = keys(defaults).into_iter().map(|(_, k)| k).collect();
-    for (line, key) in keys(theme) {
+    let known: Vec<String> = pdf_keys(defaults).into_iter().map(|k| k.key).collect();
+    for PdfKey { line, key, .. } in pdf_keys(theme) {
         if !known.contains(&key) {
             let file = origins.get("pdf/theme.typ").cloned().unwrap_or_else(|| "pdf/theme.typ".into());
             return Err(Diagnostic::error(Pos::new(file, line as u32, 3), format!("`{key}` is not a PDF theme key")).suggest(
