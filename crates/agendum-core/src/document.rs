@@ -474,13 +474,18 @@ pub fn for_each_inline_list_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec
 /// Every inline, for passes that rewrite them. `f` sees a parent before its children,
 /// and the children of what it returns.
 pub fn for_each_inline_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
-    fn inl(i: &mut Inline, f: &mut dyn FnMut(&mut Inline)) {
+    for_each_inline_list_mut(blocks, &mut |content| for_each_inline_in_mut(content, f));
+}
+
+/// Every inline of a run of inline content (a header value, say) and those nested in it,
+/// for passes that rewrite them in place. `f` sees an inline before its children.
+pub fn for_each_inline_in_mut(content: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
+    for i in content {
         f(i);
         if let Inline::Strong { content } | Inline::Emph { content } | Inline::Strike { content } | Inline::Sup { content } | Inline::Link { content, .. } = i {
-            content.iter_mut().for_each(|c| inl(c, f));
+            for_each_inline_in_mut(content, f);
         }
     }
-    for_each_inline_list_mut(blocks, &mut |content| content.iter_mut().for_each(|i| inl(i, f)));
 }
 
 /// The element ids a block itself carries, to rewrite (list items carry their own).

@@ -189,20 +189,11 @@ fn cased(parts: Vec<Vec<Inline>>, case: crate::theme::Case) -> Vec<Vec<Inline>> 
     parts
         .into_iter()
         .map(|mut p| {
-            fn apply(list: &mut [Inline], case: crate::theme::Case) {
-                for i in list {
-                    match i {
-                        Inline::Text { text } => *text = case.apply(text),
-                        Inline::Strong { content }
-                        | Inline::Emph { content }
-                        | Inline::Strike { content }
-                        | Inline::Sup { content }
-                        | Inline::Link { content, .. } => apply(content, case),
-                        _ => {}
-                    }
+            for_each_inline_in_mut(&mut p, &mut |i| {
+                if let Inline::Text { text } = i {
+                    *text = case.apply(text);
                 }
-            }
-            apply(&mut p, case);
+            });
             p
         })
         .collect()
