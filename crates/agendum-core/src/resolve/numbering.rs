@@ -96,9 +96,6 @@ impl SectionNumbers {
                 let mut local = 0;
                 let counter = if base.is_empty() { &mut self.paragraph } else { &mut local };
                 number_paragraphs(blocks, &base, counter, scheme, key, labels);
-                for b in blocks.iter_mut().filter(|b| !matches!(b, Block::Para { .. })) {
-                    clear_continued(std::slice::from_mut(b));
-                }
             }
             None => {
                 style_lists(blocks, scheme, 0);
@@ -209,6 +206,11 @@ pub(super) fn number_paragraphs(blocks: &mut [Block], base: &[usize], counter: &
             }
             other => style_lists(std::slice::from_mut(other), scheme, 0),
         }
+    }
+    // Paragraphs inside lists, quotes and tables take no number: a continuation there is
+    // an ordinary paragraph.
+    for b in blocks.iter_mut().filter(|b| !matches!(b, Block::Para { .. })) {
+        clear_continued(std::slice::from_mut(b));
     }
 }
 
@@ -329,9 +331,6 @@ pub(super) fn appendix_blocks(
         }
         if number_this {
             number_blocks(&mut blocks, section, scheme, prefix.trim_end_matches('-'), &mut local);
-            for b in blocks.iter_mut().filter(|b| !matches!(b, Block::Para { .. })) {
-                clear_continued(std::slice::from_mut(b));
-            }
             prefix_ids(&mut blocks, prefix);
         } else {
             unnumbered(&mut blocks, scheme);
