@@ -72,9 +72,9 @@ pub fn check_site(root: &std::path::Path) -> Diagnostics {
         Ok(f) => f,
         Err(d) => return d,
     };
-    let mut diags = check::check(&folder);
-    if !diags.has_errors() {
-        diags.extend(check_theme_pdf(&folder));
+    let (mut diags, resolved) = check::check_and_resolve(&folder);
+    if let Some(site) = resolved.filter(|_| !diags.has_errors()) {
+        diags.extend(check_theme_pdf(&folder, &site));
     }
     diags
 }
@@ -83,10 +83,9 @@ pub fn check_site(root: &std::path::Path) -> Diagnostics {
 /// in a theme's Typst is found by `check` as `build` would find it, at the theme's own
 /// file and line. The first report of the first meeting (or its agenda pack, where it
 /// has no reports) exercises the templates; a site with no meetings has nothing to lay out.
-pub fn check_theme_pdf(folder: &Site) -> Diagnostics {
+pub fn check_theme_pdf(folder: &Site, site: &resolve::ResolvedSite) -> Diagnostics {
     let mut out = Diagnostics::new();
-    let Ok(site) = folder.resolve() else { return out };
-    let view = audience::view(&site, audience::Audience::Members);
+    let view = audience::view(site, audience::Audience::Members);
     let Some(m) = view.meetings().first() else { return out };
     let result = pdf::PdfRenderer::new(&folder.theme).and_then(|r| {
         let (reports, kind): (Vec<&document::ReportDoc>, _) = match m.reports.first() {

@@ -27,10 +27,16 @@ pub fn check_folder(root: &Path) -> Diagnostics {
 }
 
 pub fn check(site: &crate::Site) -> Diagnostics {
-    let mut d = check_content(site);
+    check_and_resolve(site).0
+}
+
+/// `check`, and the site document it resolved on the way when the site resolves, for
+/// checks that go on from it (the command line lays out a PDF with the theme).
+pub fn check_and_resolve(site: &crate::Site) -> (Diagnostics, Option<crate::resolve::ResolvedSite>) {
+    let (mut d, resolved) = check_content(site);
     d.extend(unprintable_characters(site));
     d.sort();
-    d
+    (d, resolved)
 }
 
 /// Characters no bundled or theme font has: Typst would refuse the whole PDF for one of
@@ -121,7 +127,7 @@ fn author_pdfs(site: &LoadedSite) -> Diagnostics {
     out
 }
 
-fn check_content(site: &crate::Site) -> Diagnostics {
+fn check_content(site: &crate::Site) -> (Diagnostics, Option<crate::resolve::ResolvedSite>) {
     let root = site.root.as_path();
     let theme = &site.theme;
     let loaded = match site.load() {
@@ -135,7 +141,7 @@ fn check_content(site: &crate::Site) -> Diagnostics {
                 }
             }
             d.sort();
-            return d;
+            return (d, None);
         }
     };
     let resolved = match crate::resolve::resolve_site(&loaded, theme) {
@@ -149,10 +155,10 @@ fn check_content(site: &crate::Site) -> Diagnostics {
                 }
             }
             all.sort();
-            return all;
+            return (all, None);
         }
     };
-    check_resolved(&loaded, &resolved, theme)
+    (check_resolved(&loaded, &resolved, theme), Some(resolved))
 }
 
 /// What `check` says of a site that loaded and resolved: its rules and the resolver's
