@@ -94,6 +94,8 @@
     var at = -1;
     terms.forEach(function (t) { var i = lower.indexOf(t); if (i >= 0 && (at < 0 || i < at)) { at = i; } });
     var start = Math.max(0, at - 80);
+    // Begin at a word, not inside one.
+    if (start > 0) { var space = text.indexOf(" ", start); if (space >= 0 && space < Math.max(at, start + 1)) { start = space + 1; } }
     var part = text.slice(start, start + 220);
     var p = document.createElement("p");
     p.className = "snippet";
