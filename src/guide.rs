@@ -150,7 +150,7 @@ pub fn theme_guide(recorded: &Recorded, pdf_data: Option<&Value>) -> String {
             if blocks.is_empty() { "—".to_string() } else { blocks.join(", ") }
         );
     }
-    g.push_str("\nPDF templates are Typst files under `pdf/`: `report.typ` (an item PDF), `pack.typ` (an agenda pack), `lib.typ` (what both use) and `theme.typ` (the keys above).\n\n");
+    g.push_str("\nPDF templates are Typst files under `pdf/`: `report.typ` (an item PDF), `pack.typ` (an agenda pack's front sheet and agenda), `document.typ` (a procedural item's document in a pack), `furniture.typ` (the pack's page numbers), `lib.typ` (what they use) and `theme.typ` (the keys above). A pack is composed from the item PDFs as they are published, each report laid out once: its front sheet, then each item's pages, with the pack's page numbers drawn over every page.\n\n");
 
     // What templates receive.
     g.push_str("## What each HTML template receives\n\nEvery page gets these:\n\n| name | what |\n|---|---|\n");

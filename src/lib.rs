@@ -87,13 +87,9 @@ pub fn check_theme_pdf(folder: &Site, site: &resolve::ResolvedSite) -> Diagnosti
     let mut out = Diagnostics::new();
     let view = audience::view(site, audience::Audience::Members);
     let Some(m) = view.meetings().first() else { return out };
-    let result = pdf::PdfRenderer::new(&folder.theme).and_then(|r| {
-        let (reports, kind): (Vec<&document::ReportDoc>, _) = match m.reports.first() {
-            Some(first) => (vec![first], pdf::PdfKind::Report),
-            None => (vec![], pdf::PdfKind::Pack),
-        };
-        let job = r.prepare(&view, &m.doc, &reports, kind)?;
-        r.compile(job)
+    let result = pdf::PdfRenderer::new(&folder.theme).and_then(|r| match m.reports.first() {
+        Some(first) => r.compile(r.prepare(&view, &m.doc, &[first], pdf::PdfKind::Report)?),
+        None => r.pack(&view, &m.doc, &m.doc, &[]),
     });
     if let Err(d) = result {
         out.push(d);

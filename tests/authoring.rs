@@ -268,7 +268,7 @@ fn procedural_items_carry_documents_into_the_pack() {
     let pack = squash(&pdf_text(&dir.join("agenda-pack.pdf")));
     assert!(pack.contains("3. Minutes of the meeting held on 22 February 2018 (draft) Page 2"), "{pack}");
     assert!(
-        pack.contains("Item 3: Minutes of the meeting held on 22 February 2018 (draft) Minutes of the meeting of the Corporate Resources Committee"),
+        pack.contains("Item 3 Minutes of the meeting held on 22 February 2018 (draft) Minutes of the meeting of the Corporate Resources Committee"),
         "{pack}"
     );
 

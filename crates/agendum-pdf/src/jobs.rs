@@ -1,6 +1,6 @@
 //! Which PDFs a view gets, and compiling them on every core: item PDFs and packs.
 
-use crate::pdf::{PdfKind, PdfRenderer};
+use crate::pdf::{PdfJob, PdfKind, PdfRenderer};
 use agendum_core::audience::{Audience, View};
 use agendum_core::cache::PdfCache;
 use agendum_core::diag::{Diagnostic, Pos};
@@ -17,43 +17,37 @@ pub struct RenderedPdfs {
     pub compiled: usize,
 }
 
-/// The order PDFs are made in. A pack lays out every report of its meeting at once and
-/// needs several times the memory of an item PDF, so one pack is made at a time while
-/// the other workers make item PDFs: both kinds of work are about the same size (each
-/// report is laid out in its item PDF and in its pack), so the cores stay busy to the
-/// end and memory is one pack and a few items, whatever the size of the archive.
+/// The order PDFs are made in: every item PDF first (longest first, so that the workers
+/// finish together), then the packs. A pack is composed from its items' PDFs as they
+/// were made, so it waits until they are all done; composing is light (a front sheet,
+/// the page numbers and the joining), so the packs then share the cores.
 struct Queue {
     packs: std::collections::VecDeque<usize>,
     items: std::collections::VecDeque<usize>,
-    pack_running: bool,
+    items_running: usize,
     stopped: bool,
 }
 
 impl Queue {
-    fn new(jobs: &[(String, MeetingDoc, Vec<&ReportDoc>, PdfKind)]) -> Queue {
-        let (packs, items): (Vec<usize>, Vec<usize>) = (0..jobs.len()).partition(|&i| jobs[i].3 == PdfKind::Pack);
-        Queue { packs: packs.into(), items: items.into(), pack_running: false, stopped: false }
+    fn new(jobs: &[Job]) -> Queue {
+        let (packs, items): (Vec<usize>, Vec<usize>) = (0..jobs.len()).partition(|&i| jobs[i].kind == PdfKind::Pack);
+        Queue { packs: packs.into(), items: items.into(), items_running: 0, stopped: false }
     }
 
-    /// The next job for a worker: a pack if none is being made, else an item PDF; with
-    /// only packs left and one being made, wait for it. `None`: nothing left, or an error.
+    /// The next job for a worker: an item PDF while any are left, then (once every item
+    /// PDF is done) a pack. `None`: nothing left, or an error.
     fn take(queue: &std::sync::Mutex<Queue>, turn: &std::sync::Condvar) -> Option<usize> {
         let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             if q.stopped {
                 return None;
             }
-            if !q.pack_running {
-                if let Some(i) = q.packs.pop_front() {
-                    q.pack_running = true;
-                    return Some(i);
-                }
-            }
             if let Some(i) = q.items.pop_front() {
+                q.items_running += 1;
                 return Some(i);
             }
-            if q.packs.is_empty() {
-                return None;
+            if q.items_running == 0 {
+                return q.packs.pop_front();
             }
             q = turn.wait(q).unwrap_or_else(|e| e.into_inner());
         }
@@ -61,13 +55,23 @@ impl Queue {
 
     fn finish(queue: &std::sync::Mutex<Queue>, turn: &std::sync::Condvar, was_pack: bool, failed: bool) {
         let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
-        if was_pack {
-            q.pack_running = false;
+        if !was_pack {
+            q.items_running -= 1;
         }
         // The first error ends the build: take no more jobs.
         q.stopped |= failed;
         turn.notify_all();
     }
+}
+
+/// One PDF to make: where it is published, the meeting as the PDF shows it, its reports.
+struct Job<'a> {
+    path: String,
+    meeting: &'a MeetingDoc,
+    /// A pack's view of the meeting (a supplementary pack lists only its items).
+    shown: Option<MeetingDoc>,
+    reports: Vec<&'a ReportDoc>,
+    kind: PdfKind,
 }
 
 /// Item PDFs and packs for every meeting of the view, compiled in parallel; the
@@ -85,25 +89,27 @@ pub fn render(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<RenderedPdfs, Diagnostic> {
     let members = view.audience() == Audience::Members;
-    let mut jobs: Vec<(String, MeetingDoc, Vec<&ReportDoc>, PdfKind)> = Vec::new();
+    let mut jobs: Vec<Job> = Vec::new();
     for m in view.meetings() {
         if members && !m.has_exempt {
             continue;
         }
         for r in &m.reports {
             if !members || agendum_core::audience::has_part2(r) {
-                jobs.push((r.pdf_url.clone(), m.doc.clone(), vec![r], PdfKind::Report));
+                jobs.push(Job { path: r.pdf_url.clone(), meeting: &m.doc, shown: None, reports: vec![r], kind: PdfKind::Report });
             }
         }
         for (doc, numbers) in packs(&m.doc) {
             let in_pack: Vec<&ReportDoc> = m.reports.iter().filter(|r| numbers.contains(&r.item_number)).collect();
             if !skip(&doc.pack_url) {
-                jobs.push((doc.pack_url.clone(), doc, in_pack, PdfKind::Pack));
+                jobs.push(Job { path: doc.pack_url.clone(), meeting: &m.doc, shown: Some(doc), reports: in_pack, kind: PdfKind::Pack });
             }
         }
     }
-    // Longest first within each kind, so that the workers finish together.
-    jobs.sort_by_key(|(_, _, reports, kind)| (std::cmp::Reverse(*kind == PdfKind::Pack), std::cmp::Reverse(reports.len())));
+    // Longest first within each kind (by the reports' length in blocks), so that the
+    // workers finish together.
+    let size = |j: &Job| j.reports.iter().map(|r| r.sections.iter().map(|s| s.blocks.len()).sum::<usize>() + 4 * r.appendices.len()).sum::<usize>();
+    jobs.sort_by_key(|j| (j.kind == PdfKind::Pack, std::cmp::Reverse(size(j))));
     let total = jobs.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     enum Made {
@@ -112,18 +118,66 @@ pub fn render(
     }
     // One PDF's outcome: (output path, cache key, the PDF).
     type Outcome = Result<(String, String, Made), Diagnostic>;
-    let work = |(path, m, reports, kind): &(String, MeetingDoc, Vec<&ReportDoc>, PdfKind)| -> Outcome {
-        let job = pdf.prepare(view, m, reports, *kind)?;
+    // Item PDFs made without a cache (the members' ones), by key, for their packs.
+    let made_here: std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>> = Default::default();
+    // Parts of packs that are not published themselves (procedural documents): their
+    // keys, so that the cache keeps them.
+    let part_keys: std::sync::Mutex<std::collections::BTreeSet<String>> = Default::default();
+    // A pack's part: the item PDF made a moment ago (from the cache or from memory), else
+    // compiled now and cached.
+    let part = |job: PdfJob| -> Result<Vec<u8>, Diagnostic> {
         let key = job.key.clone();
-        let made = match cache {
-            Some(c) => match c.get(&key) {
-                Some(stored) => Made::Stored(stored, false),
-                None => Made::Stored(c.put(&key, &pdf.compile(job)?)?, true),
-            },
-            None => Made::Bytes(pdf.compile(job)?),
+        if let Some(bytes) = made_here.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(bytes.clone());
+        }
+        let Some(c) = cache else { return pdf.compile(job) };
+        part_keys.lock().unwrap_or_else(|e| e.into_inner()).insert(key.clone());
+        if let Some(stored) = c.get(&key) {
+            if let Ok(bytes) = std::fs::read(&stored.path) {
+                return Ok(bytes);
+            }
+        }
+        let bytes = pdf.compile(job)?;
+        c.put(&key, &bytes)?;
+        Ok(bytes)
+    };
+    let work = |j: &Job| -> Outcome {
+        let (key, made) = match j.kind {
+            PdfKind::Report => {
+                let job = pdf.prepare(view, j.meeting, &j.reports, PdfKind::Report)?;
+                let key = job.key.clone();
+                let made = match cache {
+                    Some(c) => match c.get(&key) {
+                        Some(stored) => Made::Stored(stored, false),
+                        None => Made::Stored(c.put(&key, &pdf.compile(job)?)?, true),
+                    },
+                    None => {
+                        let bytes = pdf.compile(job)?;
+                        made_here.lock().unwrap_or_else(|e| e.into_inner()).insert(key.clone(), bytes.clone());
+                        Made::Bytes(bytes)
+                    }
+                };
+                (key, made)
+            }
+            PdfKind::Pack => {
+                let job = pdf.prepare_pack(view, j.meeting, j.shown.as_ref().unwrap_or(j.meeting), &j.reports)?;
+                let key = job.key.clone();
+                let made = match cache {
+                    Some(c) => match c.get(&key) {
+                        Some(stored) => {
+                            // The parts stay cached beside their pack.
+                            part_keys.lock().unwrap_or_else(|e| e.into_inner()).extend(job.parts.iter().map(|(_, p)| p.key.clone()));
+                            Made::Stored(stored, false)
+                        }
+                        None => Made::Stored(c.put(&key, &pdf.compose(job, &part)?)?, true),
+                    },
+                    None => Made::Bytes(pdf.compose(job, &part)?),
+                };
+                (key, made)
+            }
         };
         progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
-        Ok((path.clone(), key, made))
+        Ok((j.path.clone(), key, made))
     };
     // One plain thread per core, each taking the next job in order (longest first) and
     // writing its PDF as soon as it is done. Not a rayon pool: Typst parallelises inside
@@ -147,7 +201,7 @@ pub fn render(
                     if let Ok(mut slot) = slots[i].lock() {
                         *slot = Some(result);
                     }
-                    Queue::finish(queue, turn, jobs[i].3 == PdfKind::Pack, failed);
+                    Queue::finish(queue, turn, jobs[i].kind == PdfKind::Pack, failed);
                 }
             });
             handles.push(handle.map_err(|e| Diagnostic::error(Pos::default(), format!("cannot start worker threads: {e}")))?);
@@ -163,6 +217,7 @@ pub fn render(
     spawned?;
     let results: Vec<Outcome> = slots.into_iter().filter_map(|s| s.into_inner().ok().flatten()).collect();
     let mut out = RenderedPdfs::default();
+    out.keys.extend(part_keys.into_inner().unwrap_or_else(|e| e.into_inner()));
     for r in results {
         let (path, key, made) = r?;
         out.keys.insert(key);

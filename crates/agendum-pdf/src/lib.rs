@@ -3,8 +3,9 @@
 //! tagged PDF/UA-1 + PDF/A-2b item PDFs and agenda packs. Kept in its own crate so that
 //! the core's tests build and run without compiling Typst.
 
+pub mod compose;
 pub mod jobs;
 pub mod pdf;
 pub mod text;
 
-pub use pdf::{PdfJob, PdfKind, PdfRenderer};
+pub use pdf::{PackJob, PdfJob, PdfKind, PdfRenderer};

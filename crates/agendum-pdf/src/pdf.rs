@@ -46,11 +46,32 @@ pub struct PdfJob {
     pub key: String,
 }
 
-/// What a PDF contains: one report, or a meeting's agenda pack.
+/// What a PDF contains: one report, or a meeting's agenda pack (as laid out by Typst:
+/// its front sheet; the items' pages are composed after it, see `PackJob`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum PdfKind {
     Report,
     Pack,
+}
+
+/// An agenda pack, ready to make: its front sheet and its parts in agenda order (each
+/// report's item PDF, each procedural document's PDF). `key` covers the front sheet and
+/// every part, so a pack cached under it is exactly what composing would give.
+pub struct PackJob {
+    pub front: PdfJob,
+    pub parts: Vec<(String, PdfJob)>,
+    pub key: String,
+}
+
+impl PackJob {
+    /// Every input of the pack and of its parts: what a test scans for exempt markers.
+    pub fn inputs(&self) -> Vec<(String, &[u8])> {
+        let mut v = self.front.inputs();
+        for (_, p) in &self.parts {
+            v.extend(p.inputs());
+        }
+        v
+    }
 }
 
 fn file_id(path: &str) -> FileId {
@@ -61,6 +82,15 @@ fn file_id(path: &str) -> FileId {
 }
 
 impl PdfJob {
+    /// Add a value to the template data (`data.json`) after preparing: what is known
+    /// only later, such as where a pack's parts start.
+    fn set_data(&mut self, key: &str, value: Value) {
+        let id = file_id("/data.json");
+        let mut data: Value = self.files.get(&id).and_then(|b| serde_json::from_slice(b.as_slice()).ok()).unwrap_or_else(|| json!({}));
+        data[key] = value;
+        self.files.insert(id, Bytes::new(serde_json::to_vec(&data).unwrap_or_default()));
+    }
+
     /// Every file the PDF is made from but the templates (its data, images, appendix
     /// pages, logo), by virtual path in path order: what a test scans for exempt markers.
     pub fn inputs(&self) -> Vec<(String, &[u8])> {
@@ -116,11 +146,106 @@ impl PdfRenderer {
     /// Gather one PDF's inputs and its cache key, without laying anything out.
     /// `reports` are already filtered for the audience.
     pub fn prepare(&self, site: &View, meeting: &MeetingDoc, reports: &[&ReportDoc], kind: PdfKind) -> Result<PdfJob, Diagnostic> {
-        let restricted = site.audience() == agendum_core::audience::Audience::Members;
-        let main_name = match kind {
-            PdfKind::Report => "/pdf/report.typ",
-            PdfKind::Pack => "/pdf/pack.typ",
+        match kind {
+            PdfKind::Report => {
+                let ident = reports.first().map(|r| r.pdf_url.clone()).unwrap_or_default();
+                self.prepare_with(site, meeting, reports, "/pdf/report.typ", ident, None)
+            }
+            // The front sheet needs the agenda, not the reports: their pages are the parts.
+            PdfKind::Pack => self.prepare_with(site, meeting, &[], "/pdf/pack.typ", meeting.pack_url.clone(), None),
+        }
+    }
+
+    /// A pack's front sheet and parts. `meeting` is the whole meeting (as its item PDFs
+    /// are made, so that a part is the published item PDF, byte for byte); `pack` is the
+    /// meeting as this pack shows it (a supplementary pack lists only its own items);
+    /// `reports` are the view's reports in this pack.
+    pub fn prepare_pack(&self, site: &View, meeting: &MeetingDoc, pack: &MeetingDoc, reports: &[&ReportDoc]) -> Result<PackJob, Diagnostic> {
+        let front = self.prepare(site, pack, &[], PdfKind::Pack)?;
+        let mut parts = Vec::new();
+        for item in &pack.items {
+            if let Some(r) = reports.iter().find(|r| r.item_number == item.number) {
+                parts.push((item.number.clone(), self.prepare(site, meeting, &[r], PdfKind::Report)?));
+            } else if item.document.is_some() {
+                let ident = format!("{}#item-{}", meeting.pack_url, item.number);
+                parts.push((item.number.clone(), self.prepare_with(site, meeting, &[], "/pdf/document.typ", ident, Some(&item.number))?));
+            }
+        }
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(b"pack");
+        h.update(&front.key);
+        for (n, p) in &parts {
+            h.update(n.as_bytes());
+            h.update(&p.key);
+        }
+        let key = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        Ok(PackJob { front, parts, key })
+    }
+
+    /// Make a pack: each part through `part` (which may take it from a cache, or compile
+    /// it), the front sheet laid out with the page each part starts on, the pack's page
+    /// numbers laid out apart, and all of it composed.
+    pub fn compose(&self, job: PackJob, part: &dyn Fn(PdfJob) -> Result<Vec<u8>, Diagnostic>) -> Result<Vec<u8>, Diagnostic> {
+        let PackJob { mut front, parts, .. } = job;
+        let mut made = Vec::with_capacity(parts.len());
+        let mut starts = serde_json::Map::new();
+        let mut after = 0usize;
+        let unreadable = |e: String| Diagnostic::error(Pos::default(), e).hint("this is a bug in agendum; please report it");
+        for (number, job) in parts {
+            let read = crate::compose::Part::read(&number, &part(job)?).map_err(unreadable)?;
+            starts.insert(number, json!(after + 1));
+            after += read.pages();
+            made.push(read);
+        }
+        front.set_data("starts", Value::Object(starts));
+        let date = front.date;
+        let front_pdf = self.compile(front)?;
+        let total = crate::compose::page_count(&front_pdf).map_err(unreadable)? + after;
+        let furniture = self.furniture(total, date)?;
+        crate::compose::compose_pack(&front_pdf, made, &furniture).map_err(|e| {
+            Diagnostic::error(Pos::file("templates/pdf/pack.typ"), format!("composing the agenda pack: {e}")).hint("this is a bug in agendum; please report it")
+        })
+    }
+
+    /// A pack made start to finish, every part compiled here (`check`, tests).
+    pub fn pack(&self, site: &View, meeting: &MeetingDoc, pack: &MeetingDoc, reports: &[&ReportDoc]) -> Result<Vec<u8>, Diagnostic> {
+        let job = self.prepare_pack(site, meeting, pack, reports)?;
+        self.compose(job, &|p| self.compile(p))
+    }
+
+    /// The pack's page numbers: `total` pages, each carrying only its number.
+    fn furniture(&self, total: usize, date: Datetime) -> Result<Vec<u8>, Diagnostic> {
+        let main = file_id("/pdf/furniture.typ");
+        if !self.sources.contains_key(&main) {
+            return Err(Diagnostic::error(Pos::file("templates/pdf/furniture.typ"), "the theme has no page-number template"));
+        }
+        let mut files = HashMap::new();
+        files.insert(file_id("/data.json"), Bytes::new(serde_json::to_vec(&json!({ "total": total })).unwrap_or_default()));
+        let world = DocWorld { r: self, main, files, today: date };
+        let document = typst::compile::<PagedDocument>(&world).output.map_err(|errors| typst_error(&world, &self.origins, errors.as_slice()))?;
+        let options = PdfOptions {
+            ident: typst::foundations::Smart::Custom("agendum-pack-page-numbers".into()),
+            creator: typst::foundations::Smart::Custom(None),
+            timestamp: Some(Timestamp::new_utc(date)),
+            page_ranges: None,
+            standards: PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| Diagnostic::error(Pos::default(), format!("PDF standards: {e:?}")))?,
+            tagged: false,
+            pretty: false,
         };
+        typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &self.origins, errors.as_slice()))
+    }
+
+    fn prepare_with(
+        &self,
+        site: &View,
+        meeting: &MeetingDoc,
+        reports: &[&ReportDoc],
+        main_name: &str,
+        ident: String,
+        document_of: Option<&str>,
+    ) -> Result<PdfJob, Diagnostic> {
+        let restricted = site.audience() == agendum_core::audience::Audience::Members;
         let main = file_id(main_name);
         if !self.sources.contains_key(&main) {
             return Err(Diagnostic::error(Pos::file(format!("templates{main_name}")), "the theme has no PDF template")
@@ -129,9 +254,9 @@ impl PdfRenderer {
         let mut files: HashMap<FileId, Bytes> = HashMap::new();
         let mut attachments = serde_json::Map::new();
         let mut report_values = Vec::new();
-        // Procedural items' PDF documents, in a pack: their pages as pictures and text.
-        if kind == PdfKind::Pack {
-            for item in &meeting.items {
+        // A procedural item's PDF document: its pages as pictures and text.
+        if let Some(number) = document_of {
+            for item in meeting.items.iter().filter(|i| i.number == number) {
                 let Some(pdf) = item.document.as_ref().and_then(|d| d.pdf.as_ref()) else { continue };
                 self.attach(site, pdf, &format!("{}:document", item.number), &format!("item-{}-document", item.number), &mut files, &mut attachments)?;
             }
@@ -186,7 +311,8 @@ impl PdfRenderer {
         };
         let data = json!({
             "logo": logos,
-            "kind": if kind == PdfKind::Pack { "pack" } else { "report" },
+            "kind": main_name.trim_start_matches("/pdf/").trim_end_matches(".typ"),
+            "item": document_of,
             "restricted": restricted,
             "council": council,
             "language": site.language,
@@ -202,10 +328,6 @@ impl PdfRenderer {
             "hour": date.hour(), "minute": date.minute(), "second": date.second(),
         });
         files.insert(file_id("/data.json"), Bytes::new(serde_json::to_vec(&data).unwrap_or_default()));
-        let ident = match kind {
-            PdfKind::Report => reports.first().map(|r| r.pdf_url.clone()).unwrap_or_default(),
-            PdfKind::Pack => meeting.pack_url.clone(),
-        };
         let ident = format!("{ident}{}", if restricted { "#restricted" } else { "" });
         let key = {
             use sha2::{Digest, Sha256};
