@@ -11,6 +11,7 @@ pub use agendum_pdf as pdf;
 
 pub mod guide;
 pub mod serve;
+pub mod unchanged;
 
 use std::path::PathBuf;
 
@@ -51,6 +52,8 @@ pub struct BuildReport {
     pub warnings: Diagnostics,
     /// Packs frozen by this build (`--freeze`).
     pub frozen: Vec<String>,
+    /// Nothing changed since the last build: the output was left as it was.
+    pub unchanged: bool,
 }
 
 /// The whole build: front (load, resolve) -> one site document -> audience views ->
@@ -100,6 +103,14 @@ pub fn check_theme_pdf(folder: &Site, site: &resolve::ResolvedSite) -> Diagnosti
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // Where to write is settled before anything else: a refused target costs nothing.
     let targets = publish::Targets::check(&opts.site, &opts.output, opts.restricted.as_deref())?;
+    let today = opts.today.unwrap_or_else(build_date).format("%Y-%m-%d").to_string();
+    // Nothing changed since the last build, in the site or in its output: nothing to do.
+    // (`--freeze` always runs: it is asked for to write the lock.)
+    let inputs = if opts.freeze { None } else { unchanged::inputs(opts, &targets.output, targets.restricted.as_deref(), &today) };
+    if let Some(report) = inputs.as_deref().and_then(|i| unchanged::unchanged(i, &targets.output, targets.restricted.as_deref())) {
+        return Ok(report);
+    }
+    unchanged::forget(&targets.output);
     let folder = Site::open(&opts.site)?;
     let theme = &folder.theme;
     let loaded = folder.load()?;
@@ -118,7 +129,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut out = publish::Publication::default();
     let mut html = render::html::HtmlRenderer::new(theme)?;
     html.link_pdfs = !opts.html_only;
-    html.today = opts.today.unwrap_or_else(build_date).format("%Y-%m-%d").to_string();
+    html.today = today;
     for (path, asset) in public.assets() {
         out.add(path.clone(), asset.bytes.as_ref().clone())?;
     }
@@ -219,7 +230,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut warnings = Diagnostics(checked.0.into_iter().filter(|d| !d.is_error()).collect());
     warnings.sort();
     warnings.0.dedup_by(|a, b| a.render(false) == b.render(false));
-    Ok(BuildReport {
+    let report = BuildReport {
         meetings: site.meetings.len(),
         reports: site.meetings.iter().map(|m| m.reports.len()).sum(),
         files: out.len() + members.len(),
@@ -227,5 +238,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         compiled,
         warnings,
         frozen,
-    })
+        unchanged: false,
+    };
+    if let Some(inputs) = inputs {
+        unchanged::record(inputs, &targets.output, targets.restricted.as_deref(), &report);
+    }
+    Ok(report)
 }

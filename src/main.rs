@@ -226,12 +226,15 @@ fn main() -> ExitCode {
                 }
                 if !cli.quiet {
                     say!(
-                        "built {} meeting(s), {} report(s), {} file(s) ({} PDF, {} compiled) into {} in {:.2}s{}",
+                        "{} {} meeting(s), {} report(s), {} file(s) ({} PDF, {} compiled) {} {} in {:.2}s{}",
+                        if report.unchanged { "up to date:" } else { "built" },
                         report.meetings,
                         report.reports,
                         report.files,
                         report.pdfs,
                         report.compiled,
+                        // Nothing in the site or its output changed since the last build.
+                        if report.unchanged { "in" } else { "into" },
                         output.display(),
                         started.elapsed().as_secs_f64(),
                         if report.warnings.is_empty() { String::new() } else { format!(" with {} warning(s)", report.warnings.len()) }

@@ -71,3 +71,57 @@ fn rebuilds_compile_only_what_changed_and_match_a_clean_build() {
     assert_eq!(std::fs::read_dir(&cache).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "pdf")).count(), 4);
     assert!(!files_under(&out).iter().any(|p| p.to_string_lossy().contains(".cache")));
 }
+
+fn mtimes(out: &Path) -> Vec<(std::path::PathBuf, std::time::SystemTime)> {
+    files_under(out).into_iter().map(|p| (p.clone(), std::fs::metadata(&p).unwrap().modified().unwrap())).collect()
+}
+
+/// A rebuild with nothing changed, in the site or in its output, writes nothing and says
+/// what the last build said (its warnings included); anything touched in either means a
+/// full build, whose output is the clean build's.
+#[test]
+fn a_rebuild_with_nothing_changed_writes_nothing_and_anything_touched_rebuilds() {
+    let site = copy_site(&fixture("part2"), "unchanged");
+    let out = site.parent().unwrap().join("output");
+    let run = || {
+        let res = agendum(&["build", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+        assert!(res.status.success(), "{}", stderr(&res));
+        stderr(&res)
+    };
+    let first = run();
+    assert!(first.contains("warning"), "the fixture has a warning: {first}");
+    let before = mtimes(&out);
+    let again = run();
+    assert_eq!(before, mtimes(&out), "nothing in the output was rewritten");
+    // The same warnings; the summary says nothing was done.
+    let warnings = |s: &str| s.lines().filter(|l| !l.contains(" meeting(s), ")).map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(warnings(&first), warnings(&again));
+    assert!(again.contains("up to date: 1 meeting(s), 2 report(s), 127 file(s) (2 PDF, 0 compiled) in "), "{again}");
+
+    let clean = site.parent().unwrap().join("clean");
+    let res = agendum(&["build", "--site", site.to_str().unwrap(), "--output", clean.to_str().unwrap()]);
+    assert!(res.status.success());
+    // An output file edited, or removed: the next build puts it back.
+    let page = out.join("cabinet/2025-06-17/index.html");
+    let mut changed = std::fs::read(&page).unwrap();
+    changed.extend_from_slice(b"<!-- edited by hand -->");
+    std::fs::write(&page, changed).unwrap();
+    run();
+    assert_same(&out, &clean);
+    std::fs::remove_file(out.join("cabinet/2025-06-17/agenda-pack.pdf")).unwrap();
+    run();
+    assert_same(&out, &clean);
+    // A source edited: built again.
+    edit(
+        &site.join("content/meetings/2025-06-17-cabinet/03-leisure-contract-award.md"),
+        "## Background and commentary",
+        "## Background and commentary\n\nA sentence added.\n",
+    );
+    run();
+    assert!(text(&read(&out.join("cabinet/2025-06-17/03-leisure-contract-award.html"))).contains("A sentence added."));
+    // A new file anywhere in the site (a theme, an image) counts too.
+    let before = mtimes(&out);
+    std::fs::write(site.join("content/notes.txt"), "not used by the site").unwrap();
+    run();
+    assert_ne!(before, mtimes(&out), "a file added to the site means a build");
+}

@@ -1,0 +1,138 @@
+//! A rebuild with nothing changed does nothing. The build records, beside the cache, a
+//! digest of everything it was made from (every file of the site folder but its outputs,
+//! agendum's own binary, the options and the date the HTML is dated by) and a digest of
+//! what it wrote (every output file's path, size and modification time). When both are
+//! the same at the next build, the output is exactly what building would give again,
+//! so it is left as it is and the record's summary (and warnings) are reported.
+//!
+//! Any difference, a file added, removed, edited or touched in the site or in either
+//! output, means a full build: the record only ever skips work, never decides content.
+
+use std::path::{Path, PathBuf};
+
+use agendum_core::diag::Diagnostic;
+use sha2::{Digest, Sha256};
+
+use crate::{BuildOptions, BuildReport};
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Record {
+    inputs: String,
+    outputs: String,
+    meetings: usize,
+    reports: usize,
+    files: usize,
+    pdfs: usize,
+    warnings: Vec<Diagnostic>,
+}
+
+fn record_path(output: &Path) -> PathBuf {
+    let (parent, name) = agendum_core::publish::beside(output);
+    parent.join(format!(".{name}.cache")).join("last-build.json")
+}
+
+fn hex(h: Sha256) -> String {
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every file under `dir` in a stable order, skipping `skip` and hidden folders (a
+/// version-control folder, agendum's caches and staging folders).
+fn files(dir: &Path, skip: &[&Path]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let walk = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+        let hidden_dir = e.depth() > 0 && e.file_type().is_dir() && e.file_name().to_string_lossy().starts_with('.');
+        !hidden_dir && !skip.iter().any(|s| e.path() == *s)
+    });
+    for e in walk {
+        match e {
+            Ok(e) if e.file_type().is_file() => out.push(e.into_path()),
+            Ok(_) => {}
+            // Unreadable: make the digest differ from any recorded one.
+            Err(_) => out.push(PathBuf::from("\0unreadable")),
+        }
+    }
+    out
+}
+
+/// What the build is made from. `None` when it cannot be said (then the build runs).
+pub fn inputs(opts: &BuildOptions, output: &Path, restricted: Option<&Path>, today: &str) -> Option<String> {
+    let mut h = Sha256::new();
+    let exe = std::env::current_exe().ok().and_then(|p| std::fs::metadata(p).ok())?;
+    let mtime = exe.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    h.update(format!("agendum {} exe {} {}\n", env!("CARGO_PKG_VERSION"), exe.len(), mtime.as_nanos()));
+    h.update(format!("html-only {} today {today} output {} restricted {:?}\n", opts.html_only, output.display(), restricted));
+    h.update(format!("SOURCE_DATE_EPOCH {:?}\n", std::env::var("SOURCE_DATE_EPOCH").ok()));
+    let site = std::fs::canonicalize(&opts.site).ok()?;
+    let mut skip: Vec<&Path> = vec![output];
+    skip.extend(restricted);
+    for f in files(&site, &skip) {
+        let bytes = std::fs::read(&f).ok()?;
+        h.update(f.strip_prefix(&site).unwrap_or(&f).to_string_lossy().as_bytes());
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(Sha256::digest(&bytes));
+    }
+    Some(hex(h))
+}
+
+/// What the last build left in the output folders, as the file system sees it.
+fn outputs(output: &Path, restricted: Option<&Path>) -> Option<String> {
+    let mut h = Sha256::new();
+    for dir in std::iter::once(output).chain(restricted) {
+        if !dir.is_dir() {
+            return None;
+        }
+        h.update(dir.to_string_lossy().as_bytes());
+        for f in files(dir, &[]) {
+            let meta = std::fs::symlink_metadata(&f).ok()?;
+            let mtime = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+            h.update(f.strip_prefix(dir).unwrap_or(&f).to_string_lossy().as_bytes());
+            h.update(format!(" {} {}\n", meta.len(), mtime.as_nanos()));
+        }
+    }
+    Some(hex(h))
+}
+
+/// The last build's report, when its inputs are `inputs` and its output is untouched.
+pub fn unchanged(inputs: &str, output: &Path, restricted: Option<&Path>) -> Option<BuildReport> {
+    let text = std::fs::read_to_string(record_path(output)).ok()?;
+    let r: Record = serde_json::from_str(&text).ok()?;
+    if r.inputs != inputs || Some(r.outputs) != outputs(output, restricted) {
+        return None;
+    }
+    Some(BuildReport {
+        meetings: r.meetings,
+        reports: r.reports,
+        files: r.files,
+        pdfs: r.pdfs,
+        compiled: 0,
+        warnings: agendum_core::diag::Diagnostics(r.warnings),
+        frozen: vec![],
+        unchanged: true,
+    })
+}
+
+/// Note what this build was made from and what it wrote. Best effort: without the
+/// record the next build simply runs in full.
+pub fn record(inputs: String, output: &Path, restricted: Option<&Path>, report: &BuildReport) {
+    let Some(outputs) = outputs(output, restricted) else { return };
+    let r = Record {
+        inputs,
+        outputs,
+        meetings: report.meetings,
+        reports: report.reports,
+        files: report.files,
+        pdfs: report.pdfs,
+        warnings: report.warnings.0.clone(),
+    };
+    let path = record_path(output);
+    if let (Some(dir), Ok(text)) = (path.parent(), serde_json::to_string(&r)) {
+        let _ = std::fs::create_dir_all(dir);
+        let _ = std::fs::write(&path, text);
+    }
+}
+
+/// Forget the record (before a build writes anything), so that a build that fails
+/// half-way is never taken for a finished one.
+pub fn forget(output: &Path) {
+    let _ = std::fs::remove_file(record_path(output));
+}
