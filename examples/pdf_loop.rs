@@ -11,6 +11,10 @@
 
 use agendum::document::{MeetingDoc, ReportDoc};
 
+// The allocator `agendum` uses, so that this limit is measured on the same footing.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn rss_mb() -> u64 {
     std::fs::read_to_string("/proc/self/statm").ok().and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok())).unwrap_or(0) * 4096
         / (1 << 20)

@@ -68,7 +68,7 @@ pub fn record(site: &Path) -> Result<(Recorded, Option<Value>), Diagnostics> {
     let mut html = HtmlRenderer::new(&folder.theme)?;
     html.link_pdfs = true;
     html.record = Some(std::sync::Mutex::new(BTreeMap::new()));
-    html.render_site(&view)?;
+    html.render_site(&view, &mut |_, _| Ok(()))?;
     let recorded = html.record.take().and_then(|m| m.into_inner().ok()).unwrap_or_default();
     let pdf_data = match view.meetings().first() {
         None => None,

@@ -126,7 +126,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     };
 
     // The public output: PDFs first, so that the pages can say what each download is.
-    let mut out = publish::Publication::default();
+    // Files are written into a staging folder beside the output as they are made.
+    let mut out = publish::Publication::new(&targets.output)?;
     let mut html = render::html::HtmlRenderer::new(theme)?;
     html.link_pdfs = !opts.html_only;
     html.today = today;
@@ -137,7 +138,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut compiled = 0;
     let mut used_keys = std::collections::BTreeSet::new();
     let mut to_freeze = Vec::new();
-    let mut members = publish::Publication::default();
+    let mut members = match &targets.restricted {
+        Some(dir) => Some(publish::Publication::new(dir)?),
+        None => None,
+    };
     if !opts.html_only {
         // A character no font has would fail a PDF deep in Typst: say where it is instead.
         let unprintable = check::unprintable_characters(&folder);
@@ -157,15 +161,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         out.add_all(reused)?;
         if opts.freeze {
             for (pack, published, content, reissues) in published_packs {
-                let bytes = match (out.files.get(&pack), out.stored.get(&pack)) {
-                    (Some(b), _) => b.clone(),
-                    (None, Some(s)) => std::fs::read(&s.path).map_err(|e| Diagnostic::error(Pos::file(&s.path), format!("cannot read: {e}")))?,
-                    (None, None) => continue,
-                };
+                let Some(at) = out.location(&pack) else { continue };
+                let bytes = std::fs::read(&at).map_err(|e| Diagnostic::error(Pos::file(&at), format!("cannot read: {e}")))?;
                 to_freeze.push((pack, published, content, reissues, bytes));
             }
         }
-        if targets.restricted.is_some() {
+        if let Some(members) = members.as_mut() {
             let view = audience::view(&site, audience::Audience::Members);
             let made = pdf::jobs::render(&view, &pdf, &|_| false, None, &progress)?;
             pdfs += made.files.len();
@@ -184,26 +185,23 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         }
     }
     // Each PDF's size and pages, for the download links: agendum's own PDFs keep their
-    // page tree first, so a few kilobytes of each stored file say it.
-    for (path, bytes) in &out.files {
-        if path.ends_with(".pdf") {
-            html.downloads.insert(path.clone(), (bytes.len() as u64, render::page_count(bytes)));
-        }
+    // page tree first, so a few kilobytes of each say it.
+    for path in out.paths().into_iter().filter(|p| p.ends_with(".pdf")) {
+        let (Some(at), Some((_, len))) = (out.location(path), out.digest(path)) else { continue };
+        html.downloads.insert(path.to_string(), (len, render::page_count(&read_head(&at, 16 << 10))));
     }
-    for (path, s) in &out.stored {
-        let head = read_head(&s.path, 16 << 10);
-        html.downloads.insert(path.clone(), (s.len, render::page_count(&head)));
-    }
-    out.add_all(html.render_site(&public)?)?;
+    html.render_site(&public, &mut |path, bytes| out.add(path, bytes))?;
     // Calendars, feed, sitemap and open data describe the files made above.
-    let data = render::data::render(&public, &out.files, &out.stored, &|p| out.digest(p));
+    let data = render::data::render(&public, &out.paths(), &|p| out.digest(p));
     out.add_all(data)?;
     out.add_manifest()?;
 
     // Stage everything, then swap in: a failure in either leaves both folders as they were.
-    let staged = publish::stage(&targets.output, &out)?;
-    let staged_members = match &targets.restricted {
-        Some(dir) => match publish::stage(dir, &members) {
+    let members_len = members.as_ref().map(publish::Publication::len).unwrap_or(0);
+    let files = out.len() + members_len;
+    let staged = out.stage()?;
+    let staged_members = match members {
+        Some(m) => match m.stage() {
             Ok(s) => Some(s),
             Err(e) => {
                 staged.discard();
@@ -233,7 +231,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let report = BuildReport {
         meetings: site.meetings.len(),
         reports: site.meetings.iter().map(|m| m.reports.len()).sum(),
-        files: out.len() + members.len(),
+        files,
         pdfs,
         compiled,
         warnings,

@@ -6,6 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 // Messages go to stderr; if it is closed (`2>&1 | head`), they are dropped, not a panic.
 macro_rules! say {
     ($($t:tt)*) => {{

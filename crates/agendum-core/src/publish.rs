@@ -137,33 +137,55 @@ pub fn real_path(p: &Path) -> PathBuf {
     }
 }
 
-/// One audience's files by output path: bytes made by the renderers, and files already
-/// on disk (cached PDFs). Two different files at one path are an error, not an overwrite.
-/// It starts with the marker that makes the folder recognisably agendum's.
+/// One audience's output, written as it is made into a staging folder beside its target
+/// (nothing is held in memory but each file's path, size and SHA-256), and files already
+/// on disk (cached PDFs), copied in when the output is staged. Two different files at one
+/// path are an error, not an overwrite. It starts with the marker that makes the folder
+/// recognisably agendum's. Dropped without being staged, it removes its staging folder.
 pub struct Publication {
-    pub files: Files,
+    target: PathBuf,
+    staging: PathBuf,
+    written: std::collections::BTreeMap<String, (String, u64)>,
     pub stored: StoredFiles,
+    staged: bool,
 }
 
-impl Default for Publication {
-    fn default() -> Self {
-        let mut files = Files::new();
-        files.insert(MARKER.to_string(), MARKER_TEXT.as_bytes().to_vec());
-        Publication { files, stored: StoredFiles::new() }
-    }
+fn write_err(what: &str, p: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(Pos::file(p), format!("{what}: {e}")).hint("check that the output folder's parent exists and is writable, and that the disk has room")
 }
 
 impl Publication {
+    /// A new output for `target`, staged beside it (`.output.staging-<pid>`).
+    pub fn new(target: &Path) -> Result<Publication, Diagnostic> {
+        let (parent, _) = beside(target);
+        fs::create_dir_all(parent).map_err(|e| write_err("cannot create the output's parent folder", parent, e))?;
+        clean_leftovers(target);
+        let staging = side_name(target, "staging", std::process::id());
+        let _ = fs::remove_dir_all(&staging);
+        fs::create_dir_all(&staging).map_err(|e| write_err("cannot create folder", &staging, e))?;
+        let mut p = Publication { target: target.to_path_buf(), staging, written: Default::default(), stored: StoredFiles::new(), staged: false };
+        p.add(MARKER.to_string(), MARKER_TEXT.as_bytes().to_vec())?;
+        Ok(p)
+    }
+
     pub fn add(&mut self, path: String, bytes: Vec<u8>) -> Result<(), Diagnostic> {
-        if let Some(prev) = self.files.get(&path) {
-            if *prev != bytes {
+        let sha = crate::document::sha256_hex(&bytes);
+        if let Some((prev, _)) = self.written.get(&path) {
+            if *prev != sha {
                 return Err(collision(&path));
             }
+            return Ok(());
         }
         if self.stored.contains_key(&path) || (path == MARKER && bytes != MARKER_TEXT.as_bytes()) {
             return Err(collision(&path));
         }
-        self.files.insert(path, bytes);
+        let file = self.staging.join(safe_rel(&path)?);
+        if let Some(dir) = file.parent() {
+            fs::create_dir_all(dir).map_err(|e| write_err("cannot create folder", dir, e))?;
+        }
+        let mut f = fs::File::create(&file).map_err(|e| write_err("cannot write", &file, e))?;
+        f.write_all(&bytes).map_err(|e| write_err("cannot write", &file, e))?;
+        self.written.insert(path, (sha, bytes.len() as u64));
         Ok(())
     }
 
@@ -175,7 +197,7 @@ impl Publication {
     }
 
     pub fn add_stored(&mut self, path: String, s: Stored) -> Result<(), Diagnostic> {
-        if self.files.contains_key(&path) || self.stored.contains_key(&path) {
+        if self.written.contains_key(&path) || self.stored.contains_key(&path) {
             return Err(collision(&path));
         }
         self.stored.insert(path, s);
@@ -183,16 +205,31 @@ impl Publication {
     }
 
     pub fn len(&self) -> usize {
-        self.files.len() + self.stored.len()
+        self.written.len() + self.stored.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
+    /// Every path published so far, in order.
+    pub fn paths(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.written.keys().chain(self.stored.keys()).map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Where a published file's bytes are now (staged, or in the cache).
+    pub fn location(&self, path: &str) -> Option<PathBuf> {
+        if self.written.contains_key(path) {
+            return safe_rel(path).ok().map(|r| self.staging.join(r));
+        }
+        self.stored.get(path).map(|s| s.path.clone())
+    }
+
     /// SHA-256 and size of a published file, wherever it is held.
     pub fn digest(&self, path: &str) -> Option<(String, u64)> {
-        self.files.get(path).map(|b| (crate::document::sha256_hex(b), b.len() as u64)).or_else(|| self.stored.get(path).map(|s| (s.sha256.clone(), s.len)))
+        self.written.get(path).cloned().or_else(|| self.stored.get(path).map(|s| (s.sha256.clone(), s.len)))
     }
 
     /// `manifest.json`: every published file with its size and SHA-256, so that a records
@@ -200,10 +237,10 @@ impl Publication {
     /// everything but itself, in path order, and holds no timestamps.
     pub fn add_manifest(&mut self) -> Result<(), Diagnostic> {
         let mut entries: Vec<(&String, u64, String)> = self
-            .files
+            .written
             .iter()
             .filter(|(p, _)| p.as_str() != MANIFEST)
-            .map(|(p, b)| (p, b.len() as u64, crate::document::sha256_hex(b)))
+            .map(|(p, (sha, len))| (p, *len, sha.clone()))
             .chain(self.stored.iter().map(|(p, s)| (p, s.len, s.sha256.clone())))
             .collect();
         entries.sort();
@@ -216,6 +253,33 @@ impl Publication {
         let mut out = serde_json::to_vec_pretty(&v).unwrap_or_default();
         out.push(b'\n');
         self.add(MANIFEST.into(), out)
+    }
+
+    /// Finish the staging folder: the cached files are copied in (a reflink where the
+    /// file system can), so `output/` holds ordinary writable files that a web team may
+    /// touch without reaching the cache.
+    pub fn stage(mut self) -> Result<Staged, Diagnostic> {
+        for (rel, s) in &self.stored {
+            let path = self.staging.join(safe_rel(rel)?);
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir).map_err(|e| write_err("cannot create folder", dir, e))?;
+            }
+            fs::copy(&s.path, &path).map_err(|e| write_err("cannot copy from the build cache", &s.path, e))?;
+            let mut perms = fs::metadata(&path).map_err(|e| write_err("cannot read", &path, e))?.permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            perms.set_readonly(false);
+            fs::set_permissions(&path, perms).map_err(|e| write_err("cannot make writable", &path, e))?;
+        }
+        self.staged = true;
+        Ok(Staged { target: self.target.clone(), staging: self.staging.clone() })
+    }
+}
+
+impl Drop for Publication {
+    fn drop(&mut self) {
+        if !self.staged {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
     }
 }
 
@@ -266,50 +330,6 @@ fn process_alive(pid: u32) -> bool {
     } else {
         // Without /proc we cannot tell: leave it, rather than remove a running build's work.
         true
-    }
-}
-
-/// Write `publication` into a staging folder beside `target`.
-pub fn stage(target: &Path, publication: &Publication) -> Result<Staged, Diagnostic> {
-    let err = |what: &str, p: &Path, e: std::io::Error| {
-        Diagnostic::error(Pos::file(p), format!("{what}: {e}")).hint("check that the output folder's parent exists and is writable, and that the disk has room")
-    };
-    let (parent, _) = beside(target);
-    fs::create_dir_all(parent).map_err(|e| err("cannot create the output's parent folder", parent, e))?;
-    clean_leftovers(target);
-    let staging = side_name(target, "staging", std::process::id());
-    let _ = fs::remove_dir_all(&staging);
-    let result = (|| {
-        fs::create_dir_all(&staging).map_err(|e| err("cannot create folder", &staging, e))?;
-        for (rel, bytes) in &publication.files {
-            let path = staging.join(safe_rel(rel)?);
-            if let Some(dir) = path.parent() {
-                fs::create_dir_all(dir).map_err(|e| err("cannot create folder", dir, e))?;
-            }
-            let mut f = fs::File::create(&path).map_err(|e| err("cannot write", &path, e))?;
-            f.write_all(bytes).map_err(|e| err("cannot write", &path, e))?;
-        }
-        // Cached files are copied (a reflink where the file system can): `output/` holds
-        // ordinary writable files that a web team may touch without reaching the cache.
-        for (rel, s) in &publication.stored {
-            let path = staging.join(safe_rel(rel)?);
-            if let Some(dir) = path.parent() {
-                fs::create_dir_all(dir).map_err(|e| err("cannot create folder", dir, e))?;
-            }
-            fs::copy(&s.path, &path).map_err(|e| err("cannot copy from the build cache", &s.path, e))?;
-            let mut perms = fs::metadata(&path).map_err(|e| err("cannot read", &path, e))?.permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            perms.set_readonly(false);
-            fs::set_permissions(&path, perms).map_err(|e| err("cannot make writable", &path, e))?;
-        }
-        Ok(())
-    })();
-    match result {
-        Ok(()) => Ok(Staged { target: target.to_path_buf(), staging }),
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            Err(e)
-        }
     }
 }
 
@@ -371,12 +391,12 @@ mod tests {
     fn swaps_in_and_removes_stale_files() {
         let dir = tmp("swap");
         let out = dir.join("output");
-        let mut p = Publication::default();
+        let mut p = Publication::new(&out).unwrap();
         p.add("a/stale.html".into(), b"old".to_vec()).unwrap();
-        stage(&out, &p).unwrap().swap_in().unwrap();
-        let mut p = Publication::default();
+        p.stage().unwrap().swap_in().unwrap();
+        let mut p = Publication::new(&out).unwrap();
         p.add("a/new.html".into(), b"new".to_vec()).unwrap();
-        stage(&out, &p).unwrap().swap_in().unwrap();
+        p.stage().unwrap().swap_in().unwrap();
         assert!(out.join("a/new.html").is_file());
         assert!(out.join(MARKER).is_file());
         assert!(!out.join("a/stale.html").exists());
@@ -390,18 +410,23 @@ mod tests {
     fn an_empty_publication_still_makes_the_folder() {
         let dir = tmp("empty");
         let out = dir.join("members");
-        stage(&out, &Publication::default()).unwrap().swap_in().unwrap();
+        Publication::new(&out).unwrap().stage().unwrap().swap_in().unwrap();
         assert!(out.join(MARKER).is_file());
         let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]
     fn collisions_are_refused() {
-        let mut p = Publication::default();
+        let dir = tmp("collide");
+        let mut p = Publication::new(&dir.join("output")).unwrap();
         p.add("x.svg".into(), b"one".to_vec()).unwrap();
         p.add("x.svg".into(), b"one".to_vec()).unwrap();
         assert!(p.add("x.svg".into(), b"two".to_vec()).is_err());
         assert!(p.add(MARKER.into(), b"x".to_vec()).is_err());
+        // Dropped unstaged: its staging folder goes with it.
+        drop(p);
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 0);
+        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]
@@ -415,7 +440,7 @@ mod tests {
         fs::create_dir_all(&dead_old).unwrap();
         let other = dir.join("keep-me");
         fs::create_dir_all(&other).unwrap();
-        stage(&out, &Publication::default()).unwrap().swap_in().unwrap();
+        Publication::new(&out).unwrap().stage().unwrap().swap_in().unwrap();
         assert!(!dead.exists() && !dead_old.exists());
         assert!(other.exists());
         let _ = fs::remove_dir_all(&dir);

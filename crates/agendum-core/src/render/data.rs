@@ -12,9 +12,9 @@ use crate::document::MeetingDoc;
 
 pub use crate::document::sha256_hex;
 
-/// Everything in this module, keyed by output path. `files` is the public output so far.
+/// Everything in this module, keyed by output path. `published` is the public output so far.
 /// `digest` gives the SHA-256 and size of a published file, wherever it is held.
-pub fn render(site: &View, files: &Files, stored: &super::StoredFiles, digest: &dyn Fn(&str) -> Option<(String, u64)>) -> Files {
+pub fn render(site: &View, published: &[&str], digest: &dyn Fn(&str) -> Option<(String, u64)>) -> Files {
     let mut out = Files::new();
     for m in site.meetings() {
         out.insert(m.doc.data_url.clone(), open_data(site, &m.doc, digest).into_bytes());
@@ -27,8 +27,8 @@ pub fn render(site: &View, files: &Files, stored: &super::StoredFiles, digest: &
     }
     out.insert("feed.xml".into(), atom(site, &all).into_bytes());
     if let Some(base) = &site.base_url {
-        let mut pages: Vec<&String> =
-            files.keys().chain(stored.keys()).chain(out.keys()).filter(|p| p.ends_with(".html") && p.as_str() != "search.html").collect();
+        let mut pages: Vec<&str> =
+            published.iter().copied().chain(out.keys().map(String::as_str)).filter(|p| p.ends_with(".html") && *p != "search.html").collect();
         pages.sort();
         out.insert("sitemap.xml".into(), sitemap(site, base, &pages).into_bytes());
     }
@@ -293,7 +293,7 @@ fn atom(site: &View, meetings: &[&MeetingDoc]) -> String {
 }
 
 /// sitemap.xml (sitemaps.org 0.9): every public page, absolute.
-fn sitemap(site: &View, base: &str, pages: &[&String]) -> String {
+fn sitemap(site: &View, base: &str, pages: &[&str]) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for p in pages {
         // Pages of a meeting change when its agenda is published or re-issued.

@@ -99,13 +99,19 @@ impl HtmlRenderer {
         self.tera.render(name, ctx).map_err(|e| template_error(&e))
     }
 
-    pub fn render_site(&self, site: &View) -> Result<Files, Diagnostic> {
-        // Meetings are independent: render them on every core, then merge in order.
+    /// Every page of the site, each handed to `out` as soon as it is made (to be
+    /// written), so that a ten-year archive is never held in memory at once.
+    pub fn render_site(&self, site: &View, out: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
+        // Meetings are independent: render a batch of them on every core, hand their
+        // pages on in order, then the next batch.
         use rayon::prelude::*;
-        let pages: Vec<Result<Files, Diagnostic>> = site.meetings().par_iter().map(|m| self.render_meeting(site, m)).collect();
-        let mut files = Files::new();
-        for p in pages {
-            files.extend(p?);
+        for batch in site.meetings().chunks(32) {
+            let pages: Vec<Result<Files, Diagnostic>> = batch.par_iter().map(|m| self.render_meeting(site, m)).collect();
+            for p in pages {
+                for (path, bytes) in p? {
+                    out(path, bytes)?;
+                }
+            }
         }
         let today = self.today.as_str();
         let summaries: Vec<(&MeetingView, Value)> = site.meetings().iter().map(|m| (m, self.meeting_summary(m))).collect();
@@ -123,7 +129,7 @@ impl HtmlRenderer {
         let committees: Vec<Value> =
             site.committees.iter().map(|c| json!({"name": c.name, "kind": c.kind, "href": format!("{}/index.html", c.slug)})).collect();
         ctx.insert("committees", &committees);
-        files.insert("index.html".into(), self.render("index.html", &ctx)?.into_bytes());
+        out("index.html".into(), self.render("index.html", &ctx)?.into_bytes())?;
 
         // A page per committee: members, upcoming, and past meetings by year.
         for c in &site.committees {
@@ -132,7 +138,7 @@ impl HtmlRenderer {
             ctx.insert("committee", c);
             ctx.insert("upcoming", &upcoming(&|m| m.doc.committee_slug == c.slug));
             ctx.insert("past_by_year", &by_year(past(&|m| m.doc.committee_slug == c.slug)));
-            files.insert(path.clone(), self.render("committee.html", &ctx)?.into_bytes());
+            out(path.clone(), self.render("committee.html", &ctx)?.into_bytes())?;
         }
 
         // The archive: a page per year, newest first.
@@ -142,13 +148,13 @@ impl HtmlRenderer {
             "years",
             &years.iter().map(|y| json!({"year": y["year"], "count": y["meetings"].as_array().map(Vec::len).unwrap_or(0)})).collect::<Vec<_>>(),
         );
-        files.insert("archive/index.html".into(), self.render("archive.html", &ctx)?.into_bytes());
+        out("archive/index.html".into(), self.render("archive.html", &ctx)?.into_bytes())?;
         for y in &years {
             let path = format!("archive/{}.html", y["year"].as_str().unwrap_or_default());
             let mut ctx = self.page_context(site, &path);
             ctx.insert("year", &y["year"]);
             ctx.insert("meetings", &y["meetings"]);
-            files.insert(path.clone(), self.render("year.html", &ctx)?.into_bytes());
+            out(path.clone(), self.render("year.html", &ctx)?.into_bytes())?;
         }
 
         if let Some(plan) = &site.forward_plan {
@@ -161,14 +167,12 @@ impl HtmlRenderer {
                 }
             }
             ctx.insert("plan", &v);
-            files.insert("forward-plan.html".into(), self.render("forward-plan.html", &ctx)?.into_bytes());
+            out("forward-plan.html".into(), self.render("forward-plan.html", &ctx)?.into_bytes())?;
         }
 
         let ctx = self.page_context(site, "search.html");
-        files.insert("search.html".into(), self.render("search.html", &ctx)?.into_bytes());
-        files.extend(super::search::index(site));
-
-        Ok(files)
+        out("search.html".into(), self.render("search.html", &ctx)?.into_bytes())?;
+        super::search::index(site, out)
     }
 
     /// A meeting as listed on the home, committee and archive pages; hrefs are relative

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::Files;
 use crate::audience::View;
+use crate::diag::Diagnostic;
 use crate::document::*;
 
 /// The words of a text as search sees them: lower case, letters and digits, two or more
@@ -68,8 +68,9 @@ struct Doc {
     text: String,
 }
 
-fn documents(site: &View) -> Vec<Doc> {
-    let mut docs = Vec::new();
+/// Each document of the view in order, handed to `each` one at a time: a meeting's
+/// agenda, then its reports.
+fn documents(site: &View, each: &mut dyn FnMut(Doc) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
     for m in site.meetings() {
         let d = &m.doc;
         let mut text = String::new();
@@ -80,7 +81,7 @@ fn documents(site: &View) -> Vec<Doc> {
                 full_text(&doc.blocks, &mut text);
             }
         }
-        docs.push(Doc {
+        each(Doc {
             title: format!("{}, {}", d.committee, d.date_display),
             url: d.url.clone(),
             kind: "Meeting".into(),
@@ -88,7 +89,7 @@ fn documents(site: &View) -> Vec<Doc> {
             year: d.date[..4].to_string(),
             key: false,
             text,
-        });
+        })?;
         for r in &m.reports {
             let mut text = String::new();
             for row in &r.header {
@@ -107,7 +108,7 @@ fn documents(site: &View) -> Vec<Doc> {
                 full_text(&f.blocks, &mut text);
             }
             let key = d.items.iter().any(|i| i.number == r.item_number && i.key_decision);
-            docs.push(Doc {
+            each(Doc {
                 title: format!("{}. {}", r.item_number, r.title),
                 url: r.url.clone(),
                 kind: format!("Report to the {}, {}", r.committee, r.date_display),
@@ -115,51 +116,79 @@ fn documents(site: &View) -> Vec<Doc> {
                 year: r.date[..4].to_string(),
                 key,
                 text,
-            });
+            })?;
         }
     }
-    docs
+    Ok(())
 }
 
 /// A script calling `agendumSearch.<call>(<json>)`, safe inside any page: `</` and
 /// `<!--` cannot end or confuse a script.
 fn script(call: &str, args: &[Value]) -> Vec<u8> {
     let args: Vec<String> = args.iter().map(|a| serde_json::to_string(a).unwrap_or_default()).collect();
-    format!("agendumSearch.{call}({});\n", args.join(",")).replace("</", "<\\/").replace("<!--", "<\\u0021--").into_bytes()
+    script_text(call, &args.join(","))
+}
+
+/// `agendumSearch.<call>(<args>)` from arguments already written as JSON.
+fn script_text(call: &str, args: &str) -> Vec<u8> {
+    format!("agendumSearch.{call}({args});\n").replace("</", "<\\/").replace("<!--", "<\\u0021--").into_bytes()
 }
 
 /// The search files: `search/docs.js` (each document's title, address, kind, committee,
 /// year and key-decision flag, by number), `search/terms/<shard>.js` (each word's
 /// documents with its count in each) and `search/text/<n>.js` (each document's text).
-pub fn index(site: &View) -> Files {
-    let docs = documents(site);
-    let mut files = Files::new();
+///
+/// Written as it goes: each document's text as soon as it is read, the word lists once
+/// all are read (they are the only thing held: a document number and a count per word
+/// and document).
+pub fn index(site: &View, out: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
     let committees: BTreeMap<&str, &str> = site.committees.iter().map(|c| (c.slug.as_str(), c.name.as_str())).collect();
-    let listed: Vec<Value> = docs.iter().map(|d| json!([d.title, d.url, d.kind, d.committee, d.year, d.key])).collect();
-    files.insert("search/docs.js".into(), script("docs", &[Value::Array(listed), json!(committees)]));
-    // word -> (document, count), in document order.
-    let mut postings: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
-    for (n, d) in docs.iter().enumerate() {
+    let mut listed: Vec<Value> = Vec::new();
+    // word -> (document, count) pairs, flat, in document order.
+    let mut postings: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    documents(site, &mut |d| {
+        let n = listed.len();
         let mut counts: BTreeMap<String, u32> = BTreeMap::new();
         // The title counts three times: a word in it says more than one in the text.
         for w in words(&d.title).chain(words(&d.title)).chain(words(&d.title)).chain(words(&d.text)) {
             *counts.entry(w).or_default() += 1;
         }
         for (w, c) in counts {
-            postings.entry(w).or_default().push((n, c));
+            postings.entry(w).or_default().extend([n as u32, c]);
         }
         let text = d.text.split_whitespace().collect::<Vec<_>>().join(" ");
-        files.insert(format!("search/text/{n}.js"), script("text", &[json!(n), json!(text)]));
-    }
-    let mut shards: BTreeMap<String, serde_json::Map<String, Value>> = BTreeMap::new();
+        out(format!("search/text/{n}.js"), script("text", &[json!(n), json!(text)]))?;
+        listed.push(json!([d.title, d.url, d.kind, d.committee, d.year, d.key]));
+        Ok(())
+    })?;
+    out("search/docs.js".into(), script("docs", &[Value::Array(listed), json!(committees)]))?;
+    let mut by_shard: BTreeMap<String, Vec<(String, Vec<u32>)>> = BTreeMap::new();
+    // One file per shard. Words of one shard are not contiguous in word order (a shard of
+    // code points sorts apart from its words), so they are grouped first; each list is
+    // moved, not copied.
     for (w, list) in postings {
-        let flat: Vec<u64> = list.iter().flat_map(|(n, c)| [*n as u64, u64::from(*c)]).collect();
-        shards.entry(shard(&w)).or_default().insert(w, json!(flat));
+        by_shard.entry(shard(&w)).or_default().push((w, list));
     }
-    for (name, terms) in shards {
-        files.insert(format!("search/terms/{name}.js"), script("terms", &[json!(name), Value::Object(terms)]));
+    for (name, terms) in by_shard {
+        let mut text = String::new();
+        for (i, (w, list)) in terms.into_iter().enumerate() {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(&serde_json::to_string(&w).unwrap_or_default());
+            text.push_str(":[");
+            for (j, v) in list.iter().enumerate() {
+                if j > 0 {
+                    text.push(',');
+                }
+                text.push_str(&v.to_string());
+            }
+            text.push(']');
+        }
+        let args = format!("{},{{{text}}}", serde_json::to_string(&name).unwrap_or_default());
+        out(format!("search/terms/{name}.js"), script_text("terms", &args))?;
     }
-    files
+    Ok(())
 }
 
 #[cfg(test)]
