@@ -125,20 +125,27 @@ pub fn render(
     let part_keys: std::sync::Mutex<std::collections::BTreeSet<String>> = Default::default();
     // A pack's part: the item PDF made a moment ago (from the cache or from memory), else
     // compiled now and cached.
-    let part = |job: PdfJob| -> Result<Vec<u8>, Diagnostic> {
-        let key = job.key.clone();
-        if let Some(bytes) = made_here.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+    // Each item PDF's cache key, by its output path, as its job prepared it: a pack
+    // names its parts by these instead of preparing them again.
+    let item_keys: std::sync::Mutex<std::collections::HashMap<String, String>> = Default::default();
+    let part = |key: &str, job: Option<PdfJob>| -> Result<Vec<u8>, Diagnostic> {
+        if let Some(bytes) = made_here.lock().unwrap_or_else(|e| e.into_inner()).get(key) {
             return Ok(bytes.clone());
         }
-        let Some(c) = cache else { return pdf.compile(job) };
-        part_keys.lock().unwrap_or_else(|e| e.into_inner()).insert(key.clone());
-        if let Some(stored) = c.get(&key) {
-            if let Ok(bytes) = std::fs::read(&stored.path) {
-                return Ok(bytes);
+        if let Some(c) = cache {
+            part_keys.lock().unwrap_or_else(|e| e.into_inner()).insert(key.to_string());
+            if let Some(stored) = c.get(key) {
+                if let Ok(bytes) = std::fs::read(&stored.path) {
+                    return Ok(bytes);
+                }
             }
         }
+        let job = job
+            .ok_or_else(|| Diagnostic::error(Pos::default(), "an item PDF made for its pack is missing").hint("this is a bug in agendum; please report it"))?;
         let bytes = pdf.compile(job)?;
-        c.put(&key, &bytes)?;
+        if let Some(c) = cache {
+            c.put(key, &bytes)?;
+        }
         Ok(bytes)
     };
     let work = |j: &Job| -> Outcome {
@@ -146,6 +153,7 @@ pub fn render(
             PdfKind::Report => {
                 let job = pdf.prepare(view, j.meeting, &j.reports, PdfKind::Report)?;
                 let key = job.key.clone();
+                item_keys.lock().unwrap_or_else(|e| e.into_inner()).insert(j.path.clone(), key.clone());
                 let made = match cache {
                     Some(c) => match c.get(&key) {
                         Some(stored) => Made::Stored(stored, false),
@@ -160,13 +168,14 @@ pub fn render(
                 (key, made)
             }
             PdfKind::Pack => {
-                let job = pdf.prepare_pack(view, j.meeting, j.shown.as_ref().unwrap_or(j.meeting), &j.reports)?;
+                let known = |r: &ReportDoc| item_keys.lock().unwrap_or_else(|e| e.into_inner()).get(&r.pdf_url).cloned();
+                let job = pdf.prepare_pack(view, j.meeting, j.shown.as_ref().unwrap_or(j.meeting), &j.reports, &known)?;
                 let key = job.key.clone();
                 let made = match cache {
                     Some(c) => match c.get(&key) {
                         Some(stored) => {
                             // The parts stay cached beside their pack.
-                            part_keys.lock().unwrap_or_else(|e| e.into_inner()).extend(job.parts.iter().map(|(_, p)| p.key.clone()));
+                            part_keys.lock().unwrap_or_else(|e| e.into_inner()).extend(job.parts.iter().map(|p| p.key.clone()));
                             Made::Stored(stored, false)
                         }
                         None => Made::Stored(c.put(&key, &pdf.compose(job, &part)?)?, true),

@@ -8,4 +8,4 @@ pub mod jobs;
 pub mod pdf;
 pub mod text;
 
-pub use pdf::{PackJob, PdfJob, PdfKind, PdfRenderer};
+pub use pdf::{PackJob, PackPart, PdfJob, PdfKind, PdfRenderer};

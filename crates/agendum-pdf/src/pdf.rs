@@ -54,12 +54,24 @@ pub enum PdfKind {
     Pack,
 }
 
+/// One part of a pack: its agenda item number, its cache key, and (unless it was made
+/// already in this build, and is known by its key) what to compile it from.
+pub struct PackPart {
+    pub item: String,
+    pub key: String,
+    pub job: Option<PdfJob>,
+}
+
+/// Where a pack's parts come from: a part's PDF by its key (and its job, when it was
+/// not made already in this build).
+pub type PartSource<'a> = dyn Fn(&str, Option<PdfJob>) -> Result<Vec<u8>, Diagnostic> + 'a;
+
 /// An agenda pack, ready to make: its front sheet and its parts in agenda order (each
 /// report's item PDF, each procedural document's PDF). `key` covers the front sheet and
 /// every part, so a pack cached under it is exactly what composing would give.
 pub struct PackJob {
     pub front: PdfJob,
-    pub parts: Vec<(String, PdfJob)>,
+    pub parts: Vec<PackPart>,
     pub key: String,
 }
 
@@ -67,7 +79,7 @@ impl PackJob {
     /// Every input of the pack and of its parts: what a test scans for exempt markers.
     pub fn inputs(&self) -> Vec<(String, &[u8])> {
         let mut v = self.front.inputs();
-        for (_, p) in &self.parts {
+        for p in self.parts.iter().filter_map(|p| p.job.as_ref()) {
             v.extend(p.inputs());
         }
         v
@@ -160,23 +172,36 @@ impl PdfRenderer {
     /// are made, so that a part is the published item PDF, byte for byte); `pack` is the
     /// meeting as this pack shows it (a supplementary pack lists only its own items);
     /// `reports` are the view's reports in this pack.
-    pub fn prepare_pack(&self, site: &View, meeting: &MeetingDoc, pack: &MeetingDoc, reports: &[&ReportDoc]) -> Result<PackJob, Diagnostic> {
+    /// `known` gives the cache key of a report's item PDF already prepared in this build
+    /// (so it is not prepared again), or `None`.
+    pub fn prepare_pack(
+        &self,
+        site: &View,
+        meeting: &MeetingDoc,
+        pack: &MeetingDoc,
+        reports: &[&ReportDoc],
+        known: &dyn Fn(&ReportDoc) -> Option<String>,
+    ) -> Result<PackJob, Diagnostic> {
         let front = self.prepare(site, pack, &[], PdfKind::Pack)?;
         let mut parts = Vec::new();
+        let part = |item: &str, job: PdfJob| PackPart { item: item.to_string(), key: job.key.clone(), job: Some(job) };
         for item in &pack.items {
             if let Some(r) = reports.iter().find(|r| r.item_number == item.number) {
-                parts.push((item.number.clone(), self.prepare(site, meeting, &[r], PdfKind::Report)?));
+                match known(r) {
+                    Some(key) => parts.push(PackPart { item: item.number.clone(), key, job: None }),
+                    None => parts.push(part(&item.number, self.prepare(site, meeting, &[r], PdfKind::Report)?)),
+                }
             } else if item.document.is_some() {
                 let ident = format!("{}#item-{}", meeting.pack_url, item.number);
-                parts.push((item.number.clone(), self.prepare_with(site, meeting, &[], "/pdf/document.typ", ident, Some(&item.number))?));
+                parts.push(part(&item.number, self.prepare_with(site, meeting, &[], "/pdf/document.typ", ident, Some(&item.number))?));
             }
         }
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
         h.update(b"pack");
         h.update(&front.key);
-        for (n, p) in &parts {
-            h.update(n.as_bytes());
+        for p in &parts {
+            h.update(p.item.as_bytes());
             h.update(&p.key);
         }
         let key = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
@@ -186,15 +211,15 @@ impl PdfRenderer {
     /// Make a pack: each part through `part` (which may take it from a cache, or compile
     /// it), the front sheet laid out with the page each part starts on, the pack's page
     /// numbers laid out apart, and all of it composed.
-    pub fn compose(&self, job: PackJob, part: &dyn Fn(PdfJob) -> Result<Vec<u8>, Diagnostic>) -> Result<Vec<u8>, Diagnostic> {
+    pub fn compose(&self, job: PackJob, part: &PartSource) -> Result<Vec<u8>, Diagnostic> {
         let PackJob { mut front, parts, .. } = job;
         let mut made = Vec::with_capacity(parts.len());
         let mut starts = serde_json::Map::new();
         let mut after = 0usize;
         let unreadable = |e: String| Diagnostic::error(Pos::default(), e).hint("this is a bug in agendum; please report it");
-        for (number, job) in parts {
-            let read = crate::compose::Part::read(&number, &part(job)?).map_err(unreadable)?;
-            starts.insert(number, json!(after + 1));
+        for PackPart { item, key, job } in parts {
+            let read = crate::compose::Part::read(&item, &part(&key, job)?).map_err(unreadable)?;
+            starts.insert(item, json!(after + 1));
             after += read.pages();
             made.push(read);
         }
@@ -210,8 +235,11 @@ impl PdfRenderer {
 
     /// A pack made start to finish, every part compiled here (`check`, tests).
     pub fn pack(&self, site: &View, meeting: &MeetingDoc, pack: &MeetingDoc, reports: &[&ReportDoc]) -> Result<Vec<u8>, Diagnostic> {
-        let job = self.prepare_pack(site, meeting, pack, reports)?;
-        self.compose(job, &|p| self.compile(p))
+        let job = self.prepare_pack(site, meeting, pack, reports, &|_| None)?;
+        self.compose(job, &|_, p| match p {
+            Some(p) => self.compile(p),
+            None => Err(Diagnostic::error(Pos::default(), "a part of the pack was not prepared").hint("this is a bug in agendum; please report it")),
+        })
     }
 
     /// The pack's page numbers: `total` pages, each carrying only its number.
