@@ -23,7 +23,13 @@ function walk(d) { return fs.readdirSync(d).flatMap(f => { const p = path.join(d
     if (!fs.existsSync(f)) continue;
     await page.goto('file://' + f + '?q=' + encodeURIComponent(word));
     await page.waitForFunction(() => /result/.test(document.getElementById('search-status').textContent), null, { timeout: 10000 });
-    const found = await page.evaluate(() => ({ status: document.getElementById('search-status').textContent, results: document.querySelectorAll('#search-results li').length }));
+    const found = await page.evaluate(() => ({
+      status: document.getElementById('search-status').textContent,
+      results: document.querySelectorAll('#search-results li').length,
+      // Each result names its document and links to it.
+      untitled: [...document.querySelectorAll('#search-results li')].filter(li => { const a = li.querySelector('a'); return !a || !a.textContent.trim() || !a.getAttribute('href'); }).length,
+    }));
+    if (found.untitled > 0) { total++; console.log(f, found.untitled, 'search results without a title or link'); }
     await page.waitForFunction(() => document.querySelector('#search-results li .snippet mark'), null, { timeout: 10000 }).catch(() => {});
     const marked = await page.evaluate(() => document.querySelectorAll('#search-results li .snippet mark').length);
     if (found.results === 0 || marked === 0) { total++; console.log(f, 'search for', word, 'gave', found.status, marked, 'marked snippets'); }

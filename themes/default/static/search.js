@@ -1,6 +1,8 @@
 // Full-text search over the archive's static index (search/): no server needed, works
-// from disk too. The index files are scripts; each word's file is fetched when a search
-// needs it, and each shown result's text to cut a snippet from.
+// from disk too. The index files are scripts: docs.js (each document's committee, year
+// and key-decision flag, and the list of word files), the word files a search needs
+// (terms/), the titles of the shown results (meta/, a hundred documents a file) and
+// each shown result's text to cut a snippet from (text/).
 (function () {
   "use strict";
   var form = document.querySelector(".search-form");
@@ -12,7 +14,9 @@
   var keyOnly = document.getElementById("search-key");
   if (!form || !input || !results) { return; }
 
-  var docs = [];
+  var facets = [];
+  var committees = [];
+  var prefixes = [];
   var waiting = {};
   var loaded = {};
   function load(src, name) {
@@ -31,7 +35,8 @@
     if (waiting[name]) { waiting[name](value); delete waiting[name]; }
   }
   window.agendumSearch = {
-    docs: function (list, committees) { arrived("docs", { list: list, committees: committees }); },
+    docs: function (f, c, p) { arrived("docs", { facets: f, committees: c, prefixes: p }); },
+    meta: function (k, list) { arrived("meta:" + k, list); },
     terms: function (shard, terms) { arrived("terms:" + shard, terms); },
     text: function (n, text) { arrived("text:" + n, text); }
   };
@@ -40,10 +45,27 @@
   function words(s) {
     return s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (w) { return Array.from(w).length > 1; });
   }
-  function shard(w) {
-    var head = Array.from(w).slice(0, 2);
-    if (head.every(function (c) { return /[a-z0-9]/.test(c); })) { return head.join(""); }
-    return head.map(function (c) { return "u" + c.codePointAt(0).toString(16); }).join("");
+  // A word file's name, as the index names it: plain letters and digits as they are,
+  // else "~" and the code points in hex.
+  function fileName(prefix) {
+    var cs = Array.from(prefix);
+    if (cs.every(function (c) { return /[a-z0-9]/.test(c); })) { return prefix; }
+    return "~" + cs.map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
+  }
+  // The word files that can hold words beginning with t: the one under the longest
+  // prefix of t, and every one under a longer prefix that begins with t.
+  function filesFor(t) {
+    var best = null, out = [];
+    prefixes.forEach(function (p) {
+      if (t.indexOf(p) === 0) { if (best === null || p.length > best.length) { best = p; } }
+      else if (p.indexOf(t) === 0) { out.push(p); }
+    });
+    if (best !== null) { out.push(best); }
+    return out;
+  }
+  function termsFor(t) {
+    return Promise.all(filesFor(t).map(function (p) { var n = fileName(p); return load("search/terms/" + n + ".js", "terms:" + n); }))
+      .then(function (tables) { var all = {}; tables.forEach(function (x) { Object.keys(x).forEach(function (w) { all[w] = x[w]; }); }); return all; });
   }
 
   function option(select, value, label) {
@@ -53,13 +75,15 @@
     select.appendChild(o);
   }
   var ready = load("search/docs.js", "docs").then(function (d) {
-    docs = d.list;
+    facets = d.facets || [];
+    committees = d.committees || [];
+    prefixes = d.prefixes || [];
     if (committee) {
-      Object.keys(d.committees).forEach(function (slug) { option(committee, slug, d.committees[slug]); });
+      committees.forEach(function (c) { option(committee, c[0], c[1]); });
     }
     if (year) {
       var years = {};
-      docs.forEach(function (x) { years[x[4]] = true; });
+      facets.forEach(function (x) { years[x[1]] = true; });
       Object.keys(years).sort().reverse().forEach(function (y) { option(year, y, y); });
     }
   });
@@ -67,7 +91,7 @@
   // Documents matching every word (as a word or the start of one), best first: a
   // word's weight is its count in the document times how rare it is in the archive.
   function find(terms) {
-    return Promise.all(terms.map(function (t) { return load("search/terms/" + shard(t) + ".js", "terms:" + shard(t)); })).then(function (shards) {
+    return Promise.all(terms.map(termsFor)).then(function (shards) {
       var scores = null;
       terms.forEach(function (t, i) {
         var found = {};
@@ -75,9 +99,12 @@
         Object.keys(table).forEach(function (w) {
           if (w.indexOf(t) !== 0) { return; }
           var list = table[w];
-          var rarity = Math.log(1 + docs.length / (list.length / 2));
+          var rarity = Math.log(1 + facets.length / (list.length / 2));
+          // Documents are listed as gaps from the one before.
+          var n = 0;
           for (var k = 0; k < list.length; k += 2) {
-            found[list[k]] = (found[list[k]] || 0) + list[k + 1] * rarity * (w === t ? 1 : 0.5);
+            n += list[k];
+            found[n] = (found[n] || 0) + list[k + 1] * rarity * (w === t ? 1 : 0.5);
           }
         });
         if (scores === null) { scores = found; return; }
@@ -123,15 +150,23 @@
     status.textContent = "Searching…";
     ready.then(function () { return find(terms); }).then(function (hits) {
       hits = hits.filter(function (h) {
-        var d = docs[h.n];
-        return (!committee || !committee.value || d[3] === committee.value) &&
-          (!year || !year.value || d[4] === year.value) &&
-          (!keyOnly || !keyOnly.checked || d[5]);
+        var f = facets[h.n];
+        var c = f[0] === null ? null : committees[f[0]];
+        return (!committee || !committee.value || (c && c[0] === committee.value)) &&
+          (!year || !year.value || String(f[1]) === year.value) &&
+          (!keyOnly || !keyOnly.checked || f[2] === 1);
       });
       hits.sort(function (a, b) { return b.score - a.score || a.n - b.n; });
       var shown = hits.slice(0, 20);
-      shown.forEach(function (h) {
-        var d = docs[h.n];
+      var chunks = {};
+      shown.forEach(function (h) { chunks[Math.floor(h.n / 100)] = true; });
+      return Promise.all(Object.keys(chunks).map(function (k) { return load("search/meta/" + k + ".js", "meta:" + k); })).then(function () {
+        return { hits: hits, shown: shown };
+      });
+    }).then(function (r) {
+      var hits = r.hits;
+      r.shown.forEach(function (h) {
+        var d = (loaded["meta:" + Math.floor(h.n / 100)] || [])[h.n % 100] || ["", "", ""];
         var li = document.createElement("li");
         var a = document.createElement("a");
         a.href = d[1];

@@ -20,14 +20,45 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() > 1).map(str::to_lowercase)
 }
 
-/// The index file a word is in: its first two characters, as letters and digits a file
-/// name can hold, else their code points.
-pub fn shard(word: &str) -> String {
-    let head: String = word.chars().take(2).collect();
-    if head.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
-        head
+/// The file name of a shard of words beginning with `prefix`: the prefix itself when it
+/// is plain letters and digits, else `~` and its code points in hex (`~e9-63` for "éc"),
+/// which no plain name can be. `static/search.js` names them the same way.
+pub fn shard_name(prefix: &str) -> String {
+    if prefix.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
+        prefix.to_string()
     } else {
-        head.chars().map(|c| format!("u{:x}", c as u32)).collect()
+        format!("~{}", prefix.chars().map(|c| format!("{:x}", c as u32)).collect::<Vec<_>>().join("-"))
+    }
+}
+
+/// A shard file's largest size, before compression: a shard over it is split by the
+/// next letter of its words, so a search fetches a few kilobytes per word however large
+/// the archive grows (a single very common word stays whole).
+const SHARD_BYTES: usize = 24 * 1024;
+
+/// The word-list entries (`"word":[...]`, postings already written) grouped into shards:
+/// words beginning with `prefix` (of `depth` characters) in one shard while they fit,
+/// else the words exactly `prefix` in it and the longer ones split by their next letter.
+fn split_shards(prefix: String, depth: usize, entries: Vec<(String, String)>, out: &mut Vec<(String, Vec<(String, String)>)>) {
+    let size: usize = entries.iter().map(|(_, e)| e.len() + 1).sum();
+    if size <= SHARD_BYTES || entries.iter().all(|(w, _)| w.chars().count() <= depth) {
+        out.push((prefix, entries));
+        return;
+    }
+    let mut here = Vec::new();
+    let mut below: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for (w, e) in entries {
+        if w.chars().count() <= depth {
+            here.push((w, e));
+        } else {
+            below.entry(w.chars().take(depth + 1).collect()).or_default().push((w, e));
+        }
+    }
+    if !here.is_empty() {
+        out.push((prefix, here));
+    }
+    for (p, e) in below {
+        split_shards(p, depth + 1, e, out);
     }
 }
 
@@ -142,12 +173,15 @@ fn script_text(call: &str, args: &str) -> Vec<u8> {
 /// all are read (they are the only thing held: a document number and a count per word
 /// and document).
 pub fn index(site: &View, out: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
-    let committees: BTreeMap<&str, &str> = site.committees.iter().map(|c| (c.slug.as_str(), c.name.as_str())).collect();
-    let mut listed: Vec<Value> = Vec::new();
+    let committees: Vec<(&str, &str)> = site.committees.iter().map(|c| (c.slug.as_str(), c.name.as_str())).collect();
+    // Per document: its committee (an index into `committees`), year and key-decision
+    // flag, for the filters; its title, address and kind go in chunks of META_CHUNK.
+    let mut facets: Vec<Value> = Vec::new();
+    let mut meta: Vec<Value> = Vec::new();
     // word -> (document, count) pairs, flat, in document order.
     let mut postings: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     documents(site, &mut |d| {
-        let n = listed.len();
+        let n = facets.len();
         let mut counts: BTreeMap<String, u32> = BTreeMap::new();
         // The title counts three times: a word in it says more than one in the text.
         for w in words(&d.title).chain(words(&d.title)).chain(words(&d.title)).chain(words(&d.text)) {
@@ -158,38 +192,54 @@ pub fn index(site: &View, out: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Dia
         }
         let text = d.text.split_whitespace().collect::<Vec<_>>().join(" ");
         out(format!("search/text/{n}.js"), script("text", &[json!(n), json!(text)]))?;
-        listed.push(json!([d.title, d.url, d.kind, d.committee, d.year, d.key]));
+        let committee = committees.iter().position(|(slug, _)| *slug == d.committee);
+        facets.push(json!([committee, d.year.parse::<u32>().unwrap_or(0), u8::from(d.key)]));
+        meta.push(json!([d.title, d.url, d.kind]));
+        if meta.len() == META_CHUNK {
+            let chunk = n / META_CHUNK;
+            out(format!("search/meta/{chunk}.js"), script("meta", &[json!(chunk), Value::Array(std::mem::take(&mut meta))]))?;
+        }
         Ok(())
     })?;
-    out("search/docs.js".into(), script("docs", &[Value::Array(listed), json!(committees)]))?;
-    let mut by_shard: BTreeMap<String, Vec<(String, Vec<u32>)>> = BTreeMap::new();
-    // One file per shard. Words of one shard are not contiguous in word order (a shard of
-    // code points sorts apart from its words), so they are grouped first; each list is
-    // moved, not copied.
-    for (w, list) in postings {
-        by_shard.entry(shard(&w)).or_default().push((w, list));
+    if !meta.is_empty() {
+        let chunk = facets.len() / META_CHUNK;
+        out(format!("search/meta/{chunk}.js"), script("meta", &[json!(chunk), Value::Array(meta)]))?;
     }
-    for (name, terms) in by_shard {
-        let mut text = String::new();
-        for (i, (w, list)) in terms.into_iter().enumerate() {
+    // Each word's entry, its documents as gaps from the one before (mostly one or two
+    // digits, where document numbers run to five), grouped by the first two letters.
+    let mut by_head: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for (w, list) in postings {
+        let mut entry = serde_json::to_string(&w).unwrap_or_default();
+        entry.push_str(":[");
+        let mut prev = 0;
+        for (i, pair) in list.chunks(2).enumerate() {
             if i > 0 {
-                text.push(',');
+                entry.push(',');
             }
-            text.push_str(&serde_json::to_string(&w).unwrap_or_default());
-            text.push_str(":[");
-            for (j, v) in list.iter().enumerate() {
-                if j > 0 {
-                    text.push(',');
-                }
-                text.push_str(&v.to_string());
-            }
-            text.push(']');
+            entry.push_str(&format!("{},{}", pair[0] - prev, pair[1]));
+            prev = pair[0];
         }
-        let args = format!("{},{{{text}}}", serde_json::to_string(&name).unwrap_or_default());
+        entry.push(']');
+        by_head.entry(w.chars().take(2).collect()).or_default().push((w, entry));
+    }
+    let mut shards = Vec::new();
+    for (head, entries) in by_head {
+        split_shards(head, 2, entries, &mut shards);
+    }
+    let prefixes: Vec<&str> = shards.iter().map(|(p, _)| p.as_str()).collect();
+    out("search/docs.js".into(), script("docs", &[Value::Array(facets), json!(committees), json!(prefixes)]))?;
+    for (prefix, entries) in &shards {
+        let name = shard_name(prefix);
+        let body: Vec<&str> = entries.iter().map(|(_, e)| e.as_str()).collect();
+        let args = format!("{},{{{}}}", serde_json::to_string(&name).unwrap_or_default(), body.join(","));
         out(format!("search/terms/{name}.js"), script_text("terms", &args))?;
     }
     Ok(())
 }
+
+/// Documents per file of titles, addresses and kinds (`search/meta/<k>.js`): a search
+/// fetches the few chunks its shown results are in.
+const META_CHUNK: usize = 100;
 
 #[cfg(test)]
 mod tests {
@@ -199,8 +249,31 @@ mod tests {
     fn words_and_shards() {
         let w: Vec<String> = words("The Council's £1.2m budget, 2025/26 – Ysgol Gymraeg").collect();
         assert_eq!(w, ["the", "council", "2m", "budget", "2025", "26", "ysgol", "gymraeg"]);
-        assert_eq!(shard("budget"), "bu");
-        assert_eq!(shard("2025"), "20");
-        assert_eq!(shard("écoles"), "ue9u63");
+        assert_eq!(shard_name("bu"), "bu");
+        assert_eq!(shard_name("20"), "20");
+        assert_eq!(shard_name("éc"), "~e9-63");
+        // No plain name is an escaped one.
+        assert!(!shard_name("ue9").starts_with('~'));
+    }
+
+    #[test]
+    fn large_shards_split_by_the_next_letter_and_keep_short_words() {
+        let entry = |w: &str| (w.to_string(), format!("\"{w}\":[{}]", "1,1,".repeat(4000)));
+        let entries = vec![entry("co"), entry("committee"), entry("council"), entry("councillor"), entry("contract")];
+        let mut out = Vec::new();
+        split_shards("co".into(), 2, entries, &mut out);
+        let prefixes: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
+        // "cou" is split down to where "council" and "councillor" part; no empty shard is kept.
+        assert_eq!(prefixes, ["co", "com", "con", "council", "councill"]);
+        // Every word is in exactly one shard, under the longest prefix it begins with.
+        let mut words: Vec<&str> = out.iter().flat_map(|(_, e)| e.iter().map(|(w, _)| w.as_str())).collect();
+        words.sort();
+        assert_eq!(words, ["co", "committee", "contract", "council", "councillor"]);
+        for (p, e) in &out {
+            for (w, _) in e {
+                let longest = prefixes.iter().filter(|q| w.starts_with(**q)).max_by_key(|q| q.len()).unwrap();
+                assert_eq!(longest, p, "{w}");
+            }
+        }
     }
 }
