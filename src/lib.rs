@@ -110,6 +110,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     if let Some(report) = inputs.as_deref().and_then(|i| unchanged::unchanged(i, &targets.output, targets.restricted.as_deref())) {
         return Ok(report);
     }
+    // The previous output's PDFs, as recorded, before the record is forgotten.
+    let previous = unchanged::previous_pdfs(&targets.output);
     unchanged::forget(&targets.output);
     let folder = Site::open(&opts.site)?;
     let theme = &folder.theme;
@@ -199,9 +201,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // Stage everything, then swap in: a failure in either leaves both folders as they were.
     let members_len = members.as_ref().map(publish::Publication::len).unwrap_or(0);
     let files = out.len() + members_len;
-    let staged = out.stage()?;
+    let pdf_digests: Vec<(String, String)> =
+        out.paths().into_iter().filter(|p| p.ends_with(".pdf")).filter_map(|p| Some((p.to_string(), out.digest(p)?.0))).collect();
+    let staged = out.stage(&|path, sha256| unchanged::untouched(&previous, &targets.output, path, sha256))?;
     let staged_members = match members {
-        Some(m) => match m.stage() {
+        Some(m) => match m.stage(&|_, _| None) {
             Ok(s) => Some(s),
             Err(e) => {
                 staged.discard();
@@ -239,7 +243,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         unchanged: false,
     };
     if let Some(inputs) = inputs {
-        unchanged::record(inputs, &targets.output, targets.restricted.as_deref(), &report);
+        unchanged::record(inputs, &targets.output, targets.restricted.as_deref(), &report, &pdf_digests);
     }
     Ok(report)
 }

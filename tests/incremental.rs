@@ -46,8 +46,19 @@ fn rebuilds_compile_only_what_changed_and_match_a_clean_build() {
     assert_eq!(before, snapshot(&out));
 
     // One report edited: its item PDF and its meeting's pack only.
+    use std::os::unix::fs::MetadataExt;
+    let june_pdf = out.join("cabinet/2025-06-17/03-leisure-contract-award.pdf");
+    let inode = std::fs::metadata(&june_pdf).unwrap().ino();
     edit(&july.join("03-leisure-contract-award.md"), "## Background and commentary", "## Background and commentary\n\nA sentence added in July.\n");
     assert_eq!(build_counting(&site, &out), 2);
+    // June's PDFs were taken from the previous output (the same file, not a new copy),
+    // and every PDF is an ordinary writable file of the output alone.
+    assert_eq!(std::fs::metadata(&june_pdf).unwrap().ino(), inode, "the unchanged PDF is linked from the previous output");
+    for pdf in pdfs_under(&out, true) {
+        let meta = std::fs::metadata(&pdf).unwrap();
+        assert_eq!(meta.nlink(), 1, "{} shares its file", pdf.display());
+        assert!(!meta.permissions().readonly(), "{} is writable", pdf.display());
+    }
     let clean = site.parent().unwrap().join("clean");
     assert_eq!(build_counting(&site, &clean), 4);
     assert_same(&out, &clean);
@@ -114,7 +125,11 @@ fn a_rebuild_with_nothing_changed_writes_nothing_and_anything_touched_rebuilds()
     std::fs::remove_file(out.join("cabinet/2025-06-17/agenda-pack.pdf")).unwrap();
     run();
     assert_same(&out, &clean);
-    // A source edited: built again.
+    // A source edited: built again. An unchanged PDF is taken from the previous output
+    // (linked, not copied again), and is then an ordinary writable file of the output
+    // alone, not the cache's.
+    let mou = out.join("cabinet/2025-06-17/03-leisure-contract-award-appendix-a.pdf");
+    let before = std::fs::read(&mou).unwrap();
     edit(
         &site.join("content/meetings/2025-06-17-cabinet/03-leisure-contract-award.md"),
         "## Background and commentary",
@@ -122,6 +137,17 @@ fn a_rebuild_with_nothing_changed_writes_nothing_and_anything_touched_rebuilds()
     );
     run();
     assert!(text(&read(&out.join("cabinet/2025-06-17/03-leisure-contract-award.html"))).contains("A sentence added."));
+    use std::os::unix::fs::MetadataExt;
+    for pdf in pdfs_under(&out, true) {
+        let meta = std::fs::metadata(&pdf).unwrap();
+        assert_eq!(meta.nlink(), 1, "{} shares its file", pdf.display());
+        assert!(!meta.permissions().readonly(), "{} is writable", pdf.display());
+    }
+    assert_eq!(std::fs::read(&mou).unwrap(), before);
+    let clean3 = site.parent().unwrap().join("clean3");
+    let res = agendum(&["build", "--site", site.to_str().unwrap(), "--output", clean3.to_str().unwrap()]);
+    assert!(res.status.success());
+    assert_same(&out, &clean3);
     // A new file anywhere in the site (a theme, an image) counts too.
     let before = mtimes(&out);
     std::fs::write(site.join("content/notes.txt"), "not used by the site").unwrap();

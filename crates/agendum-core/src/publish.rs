@@ -257,12 +257,20 @@ impl Publication {
 
     /// Finish the staging folder: the cached files are copied in (a reflink where the
     /// file system can), so `output/` holds ordinary writable files that a web team may
-    /// touch without reaching the cache.
-    pub fn stage(mut self) -> Result<Staged, Diagnostic> {
+    /// touch without reaching the cache. `previous(path, sha256)` names the previous
+    /// output's own copy of that very file, untouched since it was written: it is linked
+    /// in instead (the previous output is removed once this one is in place, so the file
+    /// is again an ordinary one, and the previous output is whole until then).
+    pub fn stage(mut self, previous: &dyn Fn(&str, &str) -> Option<PathBuf>) -> Result<Staged, Diagnostic> {
         for (rel, s) in &self.stored {
             let path = self.staging.join(safe_rel(rel)?);
             if let Some(dir) = path.parent() {
                 fs::create_dir_all(dir).map_err(|e| write_err("cannot create folder", dir, e))?;
+            }
+            if let Some(old) = previous(rel, &s.sha256) {
+                if fs::hard_link(&old, &path).is_ok() {
+                    continue;
+                }
             }
             fs::copy(&s.path, &path).map_err(|e| write_err("cannot copy from the build cache", &s.path, e))?;
             let mut perms = fs::metadata(&path).map_err(|e| write_err("cannot read", &path, e))?.permissions();
@@ -393,10 +401,10 @@ mod tests {
         let out = dir.join("output");
         let mut p = Publication::new(&out).unwrap();
         p.add("a/stale.html".into(), b"old".to_vec()).unwrap();
-        p.stage().unwrap().swap_in().unwrap();
+        p.stage(&|_, _| None).unwrap().swap_in().unwrap();
         let mut p = Publication::new(&out).unwrap();
         p.add("a/new.html".into(), b"new".to_vec()).unwrap();
-        p.stage().unwrap().swap_in().unwrap();
+        p.stage(&|_, _| None).unwrap().swap_in().unwrap();
         assert!(out.join("a/new.html").is_file());
         assert!(out.join(MARKER).is_file());
         assert!(!out.join("a/stale.html").exists());
@@ -410,7 +418,7 @@ mod tests {
     fn an_empty_publication_still_makes_the_folder() {
         let dir = tmp("empty");
         let out = dir.join("members");
-        Publication::new(&out).unwrap().stage().unwrap().swap_in().unwrap();
+        Publication::new(&out).unwrap().stage(&|_, _| None).unwrap().swap_in().unwrap();
         assert!(out.join(MARKER).is_file());
         let _ = fs::remove_dir_all(&dir);
     }
@@ -440,7 +448,7 @@ mod tests {
         fs::create_dir_all(&dead_old).unwrap();
         let other = dir.join("keep-me");
         fs::create_dir_all(&other).unwrap();
-        Publication::new(&out).unwrap().stage().unwrap().swap_in().unwrap();
+        Publication::new(&out).unwrap().stage(&|_, _| None).unwrap().swap_in().unwrap();
         assert!(!dead.exists() && !dead_old.exists());
         assert!(other.exists());
         let _ = fs::remove_dir_all(&dir);
