@@ -13,7 +13,7 @@ pub mod guide;
 pub mod serve;
 pub mod unchanged;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use agendum_core::diag::{Diagnostic, Diagnostics, Pos};
 
@@ -100,6 +100,27 @@ pub fn check_theme_pdf(folder: &Site, site: &resolve::ResolvedSite) -> Diagnosti
     out
 }
 
+/// The meeting folders in batches of about `AGENDUM_BATCH_REPORTS` reports (default a
+/// thousand; a meeting is never split), in folder order. A site without meetings is one
+/// empty batch: its committee pages, calendars and search page are still made.
+fn meeting_batches(folder: &Site) -> Vec<Vec<PathBuf>> {
+    let limit: usize = std::env::var("AGENDUM_BATCH_REPORTS").ok().and_then(|v| v.parse().ok()).filter(|&n| n > 0).unwrap_or(1000);
+    let mut batches = vec![Vec::new()];
+    let mut in_batch = 0;
+    for dir in folder.meeting_dirs() {
+        let reports = std::fs::read_dir(&dir).map(|rd| rd.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "md")).count()).unwrap_or(0);
+        if in_batch > 0 && in_batch + reports > limit {
+            batches.push(Vec::new());
+            in_batch = 0;
+        }
+        in_batch += reports.max(1);
+        if let Some(b) = batches.last_mut() {
+            b.push(dir);
+        }
+    }
+    batches
+}
+
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // Where to write is settled before anything else: a refused target costs nothing.
     let targets = publish::Targets::check(&opts.site, &opts.output, opts.restricted.as_deref())?;
@@ -115,84 +136,138 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     unchanged::forget(&targets.output);
     let folder = Site::open(&opts.site)?;
     let theme = &folder.theme;
-    let loaded = folder.load()?;
-    let site = resolve::resolve_site(&loaded, theme)?;
-    // What `check` would warn of, from the site just resolved (`build` prints it too).
-    let checked = check::check_resolved(&loaded, &site, theme);
-    drop(loaded);
-    let public = audience::view(&site, audience::Audience::Public);
     let progress = |done: usize, total: usize| {
         if let Some(p) = &opts.progress {
             p(done, total)
         }
     };
 
-    // The public output: PDFs first, so that the pages can say what each download is.
     // Files are written into a staging folder beside the output as they are made.
     let mut out = publish::Publication::new(&targets.output)?;
-    let mut html = render::html::HtmlRenderer::new(theme)?;
-    html.link_pdfs = !opts.html_only;
-    html.today = today;
-    for (path, asset) in public.assets() {
-        out.add(path.clone(), asset.bytes.as_ref().clone())?;
-    }
-    let mut pdfs = 0;
-    let mut compiled = 0;
-    let mut used_keys = std::collections::BTreeSet::new();
-    let mut to_freeze = Vec::new();
     let mut members = match &targets.restricted {
         Some(dir) => Some(publish::Publication::new(dir)?),
         None => None,
     };
-    if !opts.html_only {
+    let mut html = render::html::HtmlRenderer::new(theme)?;
+    html.link_pdfs = !opts.html_only;
+    html.today = today;
+    let pdf = if opts.html_only {
+        None
+    } else {
         // A character no font has would fail a PDF deep in Typst: say where it is instead.
         let unprintable = check::unprintable_characters(&folder);
         if unprintable.has_errors() {
             return Err(unprintable);
         }
-        let (reused, published_packs) = archive::frozen_packs(&opts.site, &site, &public)?;
-        let pdf = pdf::PdfRenderer::new(theme)?;
-        let cache = cache::PdfCache::for_output(&targets.output);
-        let made = pdf::jobs::render(&public, &pdf, &|p| reused.contains_key(p), Some(&cache), &progress)?;
-        pdfs += made.stored.len() + reused.len();
-        compiled += made.compiled;
-        used_keys = made.keys;
-        for (path, s) in made.stored {
-            out.add_stored(path, s)?;
-        }
-        out.add_all(reused)?;
-        if opts.freeze {
-            for (pack, published, content, reissues) in published_packs {
-                let Some(at) = out.location(&pack) else { continue };
-                let bytes = std::fs::read(&at).map_err(|e| Diagnostic::error(Pos::file(&at), format!("cannot read: {e}")))?;
-                to_freeze.push((pack, published, content, reissues, bytes));
+        Some(pdf::PdfRenderer::new(theme)?)
+    };
+    let cache = cache::PdfCache::for_output(&targets.output);
+    let (mut pdfs, mut compiled, mut meetings, mut reports, mut pdfs_done) = (0, 0, 0, 0, 0);
+    let mut used_keys = std::collections::BTreeSet::new();
+    let mut to_freeze = Vec::new();
+    let mut checked = Diagnostics::new();
+    let mut search = render::search::SearchIndex::default();
+    let mut outlines = Vec::new();
+    let mut site_view = None;
+    let mut seen_urls: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+
+    // The meetings a batch at a time (about a thousand reports each): each batch is
+    // loaded, resolved, checked, filtered, and its PDFs and pages made and written; then
+    // only its meetings' outlines are kept, for the site-wide pages. Memory is one
+    // batch's, whatever the size of the archive.
+    for batch in meeting_batches(&folder) {
+        let loaded = folder.load_meetings(&batch)?;
+        let site = resolve::resolve_site(&loaded, theme)?;
+        // Two meetings of one committee on one day, in different batches.
+        let mut clash = Diagnostics::new();
+        for m in &site.meetings {
+            if let Some(prev) = seen_urls.insert(m.doc.url.clone(), m.dir_name.clone()) {
+                clash.push(
+                    Diagnostic::error(
+                        Pos::file(Path::new("content/meetings").join(&m.dir_name).join("meeting.yaml")),
+                        format!("two meetings of the same committee on {}", m.doc.date),
+                    )
+                    .hint(format!("the other is content/meetings/{prev}/meeting.yaml; merge them or correct the date")),
+                );
             }
         }
-        if let Some(members) = members.as_mut() {
-            let view = audience::view(&site, audience::Audience::Members);
-            let made = pdf::jobs::render(&view, &pdf, &|_| false, None, &progress)?;
-            pdfs += made.files.len();
+        if clash.has_errors() {
+            return Err(clash);
+        }
+        // What `check` would warn of, from the meetings just resolved (`build` prints it too).
+        checked.extend(check::check_resolved(&loaded, &site, theme));
+        drop(loaded);
+        meetings += site.meetings.len();
+        reports += site.meetings.iter().map(|m| m.reports.len()).sum::<usize>();
+        let public = audience::view(&site, audience::Audience::Public);
+        // The batch's PDFs (its appendices and documents as given, its item PDFs and
+        // packs), whose download links say what they fetch.
+        let mut batch_pdfs: Vec<String> = Vec::new();
+        for (path, asset) in public.assets() {
+            out.add(path.clone(), asset.bytes.as_ref().clone())?;
+            if path.ends_with(".pdf") {
+                batch_pdfs.push(path.clone());
+            }
+        }
+        // PDFs first, so that the pages can say what each download is.
+        if let Some(pdf) = &pdf {
+            let (reused, published_packs) = archive::frozen_packs(&opts.site, &site, &public)?;
+            let offset = pdfs_done;
+            let made = pdf::jobs::render(&public, pdf, &|p| reused.contains_key(p), Some(&cache), &|d, t| progress(offset + d, offset + t))?;
+            pdfs_done += made.stored.len() + made.files.len();
+            pdfs += made.stored.len() + reused.len();
             compiled += made.compiled;
-            members.add_all(made.files)?;
-            // The members' copies of what the public folder withholds or cannot hold.
-            for m in view.meetings() {
-                for r in m.reports.iter().filter(|r| audience::has_part2(r)) {
-                    for path in audience::report_assets(r) {
-                        if let Some(a) = view.assets().get(&path) {
-                            members.add(path, a.bytes.as_ref().clone())?;
+            used_keys.extend(made.keys);
+            batch_pdfs.extend(made.stored.keys().cloned());
+            batch_pdfs.extend(reused.keys().cloned());
+            for (path, s) in made.stored {
+                out.add_stored(path, s)?;
+            }
+            out.add_all(reused)?;
+            if opts.freeze {
+                for (pack, published, content, reissues) in published_packs {
+                    let Some(at) = out.location(&pack) else { continue };
+                    let bytes = std::fs::read(&at).map_err(|e| Diagnostic::error(Pos::file(&at), format!("cannot read: {e}")))?;
+                    to_freeze.push((pack, published, content, reissues, bytes));
+                }
+            }
+            if let Some(members) = members.as_mut() {
+                let view = audience::view(&site, audience::Audience::Members);
+                let made = pdf::jobs::render(&view, pdf, &|_| false, None, &progress)?;
+                pdfs += made.files.len();
+                compiled += made.compiled;
+                members.add_all(made.files)?;
+                // The members' copies of what the public folder withholds or cannot hold.
+                for m in view.meetings() {
+                    for r in m.reports.iter().filter(|r| audience::has_part2(r)) {
+                        for path in audience::report_assets(r) {
+                            if let Some(a) = view.assets().get(&path) {
+                                members.add(path, a.bytes.as_ref().clone())?;
+                            }
                         }
                     }
                 }
             }
         }
+        // Each PDF's size and pages, for the download links: agendum's own PDFs keep
+        // their page tree first, so a few kilobytes of each say it.
+        for path in &batch_pdfs {
+            let (Some(at), Some((_, len))) = (out.location(path), out.digest(path)) else { continue };
+            html.downloads.insert(path.clone(), (len, render::page_count(&read_head(&at, 16 << 10))));
+        }
+        html.render_meetings(&public, &mut |path, bytes| out.add(path, bytes))?;
+        search.add(&public, &mut |path, bytes| out.add(path, bytes))?;
+        outlines.push(public.outline());
+        // The site itself (council, committees, forward plan), without this batch's meetings.
+        site_view = Some(public.with_outlines(Vec::new()).map_err(|d| Diagnostics(vec![d]))?);
     }
-    // Each PDF's size and pages, for the download links: agendum's own PDFs keep their
-    // page tree first, so a few kilobytes of each say it.
-    for path in out.paths().into_iter().filter(|p| p.ends_with(".pdf")) {
-        let (Some(at), Some((_, len))) = (out.location(path), out.digest(path)) else { continue };
-        html.downloads.insert(path.to_string(), (len, render::page_count(&read_head(&at, 16 << 10))));
-    }
-    html.render_site(&public, &mut |path, bytes| out.add(path, bytes))?;
+    // The site-wide pages, from every meeting's outline.
+    let Some(last) = site_view else {
+        return Err(Diagnostics(vec![Diagnostic::error(Pos::file("content/meetings"), "nothing to build").hint("this is a bug in agendum; please report it")]));
+    };
+    let public = last.with_outlines(outlines).map_err(|d| Diagnostics(vec![d]))?;
+    html.render_site_pages(&public, &mut |path, bytes| out.add(path, bytes))?;
+    search.finish(&public, &mut |path, bytes| out.add(path, bytes))?;
     // Calendars, feed, sitemap and open data describe the files made above.
     let data = render::data::render(&public, &out.paths(), &|p| out.digest(p));
     out.add_all(data)?;
@@ -219,7 +294,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         s.swap_in()?;
     }
     if !opts.html_only {
-        cache::PdfCache::for_output(&targets.output).prune(&used_keys);
+        cache.prune(&used_keys);
     }
     // The lock is written only once the output is in place.
     let mut frozen = Vec::new();
@@ -232,16 +307,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut warnings = Diagnostics(checked.0.into_iter().filter(|d| !d.is_error()).collect());
     warnings.sort();
     warnings.0.dedup_by(|a, b| a.render(false) == b.render(false));
-    let report = BuildReport {
-        meetings: site.meetings.len(),
-        reports: site.meetings.iter().map(|m| m.reports.len()).sum(),
-        files,
-        pdfs,
-        compiled,
-        warnings,
-        frozen,
-        unchanged: false,
-    };
+    let report = BuildReport { meetings, reports, files, pdfs, compiled, warnings, frozen, unchanged: false };
     if let Some(inputs) = inputs {
         unchanged::record(inputs, &targets.output, targets.restricted.as_deref(), &report, &pdf_digests);
     }

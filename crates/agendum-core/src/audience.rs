@@ -56,6 +56,48 @@ impl View {
     pub fn assets(&self) -> &Assets {
         &self.assets
     }
+
+    /// This view's meetings without their reports: what the site-wide pages (home,
+    /// committees, archive, calendars, feed, open data) are made from. A build of a large
+    /// archive keeps these while it makes each batch of meetings' own pages and drops the
+    /// rest. Only a view makes one, so what it holds was filtered for the view's audience.
+    pub fn outline(&self) -> Outline {
+        let meetings = self.meetings.iter().map(|m| MeetingView { doc: m.doc.clone(), reports: Vec::new(), has_exempt: m.has_exempt }).collect();
+        Outline { audience: self.audience, meetings }
+    }
+
+    /// The site-wide view: this view's site (council, committees, forward plan, logo)
+    /// with the meetings of `outlines` (of the same audience), in date order.
+    pub fn with_outlines(&self, outlines: Vec<Outline>) -> Result<View, crate::diag::Diagnostic> {
+        let mut meetings = Vec::new();
+        for o in outlines {
+            if o.audience != self.audience {
+                return Err(crate::diag::Diagnostic::error(crate::diag::Pos::default(), "meetings of another audience were given to a view")
+                    .hint("this is a bug in agendum; please report it"));
+            }
+            meetings.extend(o.meetings);
+        }
+        meetings.sort_by(|a, b| (&a.doc.date, &a.doc.committee_slug).cmp(&(&b.doc.date, &b.doc.committee_slug)));
+        let site_assets = self.assets.iter().filter(|(p, _)| p.starts_with("static/")).map(|(p, a)| (p.clone(), a.clone())).collect();
+        Ok(View {
+            audience: self.audience,
+            meetings,
+            assets: site_assets,
+            council: self.council.clone(),
+            base_url: self.base_url.clone(),
+            language: self.language.clone(),
+            theme_name: self.theme_name.clone(),
+            logo: self.logo.clone(),
+            committees: self.committees.clone(),
+            forward_plan: self.forward_plan.clone(),
+        })
+    }
+}
+
+/// A view's meetings without their reports (`View::outline`).
+pub struct Outline {
+    audience: Audience,
+    meetings: Vec<MeetingView>,
 }
 
 /// The view of `site` for `audience`.

@@ -88,6 +88,22 @@ pub fn read_config(root: &Path) -> Result<SiteConfig, Diagnostics> {
 
 /// Everything under `content/`, for a site whose configuration is already read.
 pub fn load_content(root: &Path, config: SiteConfig) -> Result<LoadedSite, Diagnostics> {
+    load_content_of(root, config, &meeting_dirs(root))
+}
+
+/// The meeting folders under content/meetings, in name order.
+pub fn meeting_dirs(root: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = match fs::read_dir(root.join("content/meetings")) {
+        Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect(),
+        Err(_) => Vec::new(),
+    };
+    dirs.sort();
+    dirs
+}
+
+/// The site's committees and forward plan, and the meetings in `dirs` only: a build of
+/// a large archive loads its meetings a batch at a time.
+pub fn load_content_of(root: &Path, config: SiteConfig, dirs: &[PathBuf]) -> Result<LoadedSite, Diagnostics> {
     let mut diags = Diagnostics::new();
     let content = root.join("content");
     let mut committees = BTreeMap::new();
@@ -123,12 +139,6 @@ pub fn load_content(root: &Path, config: SiteConfig) -> Result<LoadedSite, Diagn
     };
 
     let mut meetings = Vec::new();
-    let meetings_dir = content.join("meetings");
-    let mut dirs: Vec<PathBuf> = match fs::read_dir(&meetings_dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect(),
-        Err(_) => Vec::new(),
-    };
-    dirs.sort();
     // Each meeting folder loads on its own: read them in parallel, keep folder order.
     use rayon::prelude::*;
     let loaded: Vec<(Option<LoadedMeeting>, Vec<Diagnostic>)> = dirs.par_iter().map(|dir| load_meeting(root, dir)).collect();

@@ -36,6 +36,16 @@ impl Site {
         crate::load::load_content(&self.root, self.config.clone())
     }
 
+    /// The meeting folders, in name order.
+    pub fn meeting_dirs(&self) -> Vec<PathBuf> {
+        crate::load::meeting_dirs(&self.root)
+    }
+
+    /// The front for some meetings only (with the site's committees and forward plan).
+    pub fn load_meetings(&self, dirs: &[PathBuf]) -> Result<LoadedSite, Diagnostics> {
+        crate::load::load_content_of(&self.root, self.config.clone(), dirs)
+    }
+
     /// The front, to the one site document.
     pub fn resolve(&self) -> Result<ResolvedSite, Diagnostics> {
         crate::resolve::resolve_site(&self.load()?, &self.theme)

@@ -102,6 +102,13 @@ impl HtmlRenderer {
     /// Every page of the site, each handed to `out` as soon as it is made (to be
     /// written), so that a ten-year archive is never held in memory at once.
     pub fn render_site(&self, site: &View, out: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
+        self.render_meetings(site, out)?;
+        self.render_site_pages(site, out)?;
+        super::search::index(site, out)
+    }
+
+    /// Each meeting's own pages (its page and its reports').
+    pub fn render_meetings(&self, site: &View, out: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
         // Meetings are independent: render a batch of them on every core, hand their
         // pages on in order, then the next batch.
         use rayon::prelude::*;
@@ -113,6 +120,12 @@ impl HtmlRenderer {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// The site-wide pages: home, committees, archive, forward plan and the search page.
+    /// They list meetings only, so `site` may be a view of outlines (`View::with_outlines`).
+    pub fn render_site_pages(&self, site: &View, out: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
         let today = self.today.as_str();
         let summaries: Vec<(&MeetingView, Value)> = site.meetings().iter().map(|m| (m, self.meeting_summary(m))).collect();
         let upcoming = |filter: &dyn Fn(&MeetingView) -> bool| -> Vec<&Value> {
@@ -171,8 +184,7 @@ impl HtmlRenderer {
         }
 
         let ctx = self.page_context(site, "search.html");
-        out("search.html".into(), self.render("search.html", &ctx)?.into_bytes())?;
-        super::search::index(site, out)
+        out("search.html".into(), self.render("search.html", &ctx)?.into_bytes())
     }
 
     /// A meeting as listed on the home, committee and archive pages; hrefs are relative

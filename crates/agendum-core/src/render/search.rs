@@ -173,68 +173,89 @@ fn script_text(call: &str, args: &str) -> Vec<u8> {
 /// all are read (they are the only thing held: a document number and a count per word
 /// and document).
 pub fn index(site: &View, out: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
-    let committees: Vec<(&str, &str)> = site.committees.iter().map(|c| (c.slug.as_str(), c.name.as_str())).collect();
-    // Per document: its committee (an index into `committees`), year and key-decision
-    // flag, for the filters; its title, address and kind go in chunks of META_CHUNK.
-    let mut facets: Vec<Value> = Vec::new();
-    let mut meta: Vec<Value> = Vec::new();
-    // word -> (document, count) pairs, flat, in document order.
-    let mut postings: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    documents(site, &mut |d| {
-        let n = facets.len();
-        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
-        // The title counts three times: a word in it says more than one in the text.
-        for w in words(&d.title).chain(words(&d.title)).chain(words(&d.title)).chain(words(&d.text)) {
-            *counts.entry(w).or_default() += 1;
+    let mut index = SearchIndex::default();
+    index.add(site, out)?;
+    index.finish(site, out)
+}
+
+/// The search index being made: documents are added a view at a time (a build of a
+/// large archive adds each batch of meetings), their texts written as they come.
+#[derive(Default)]
+pub struct SearchIndex {
+    /// Per document: its committee's slug, year and key-decision flag, for the filters.
+    facets: Vec<(String, u32, bool)>,
+    /// Titles, addresses and kinds not yet written (the last, unfinished chunk).
+    meta: Vec<Value>,
+    /// word -> (document, count) pairs, flat, in document order.
+    postings: BTreeMap<String, Vec<u32>>,
+}
+
+impl SearchIndex {
+    /// Index every document of `site`: each meeting's agenda and its reports.
+    pub fn add(&mut self, site: &View, out: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
+        documents(site, &mut |d| {
+            let n = self.facets.len();
+            let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+            // The title counts three times: a word in it says more than one in the text.
+            for w in words(&d.title).chain(words(&d.title)).chain(words(&d.title)).chain(words(&d.text)) {
+                *counts.entry(w).or_default() += 1;
+            }
+            for (w, c) in counts {
+                self.postings.entry(w).or_default().extend([n as u32, c]);
+            }
+            let text = d.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            out(format!("search/text/{n}.js"), script("text", &[json!(n), json!(text)]))?;
+            self.facets.push((d.committee.clone(), d.year.parse::<u32>().unwrap_or(0), d.key));
+            self.meta.push(json!([d.title, d.url, d.kind]));
+            if self.meta.len() == META_CHUNK {
+                let chunk = n / META_CHUNK;
+                out(format!("search/meta/{chunk}.js"), script("meta", &[json!(chunk), Value::Array(std::mem::take(&mut self.meta))]))?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Write what is left: the last chunk of titles, the word lists and `docs.js`.
+    /// `site` gives the committees for the filter.
+    pub fn finish(self, site: &View, out: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
+        let SearchIndex { facets, meta, postings } = self;
+        if !meta.is_empty() {
+            let chunk = (facets.len() - 1) / META_CHUNK;
+            out(format!("search/meta/{chunk}.js"), script("meta", &[json!(chunk), Value::Array(meta)]))?;
         }
-        for (w, c) in counts {
-            postings.entry(w).or_default().extend([n as u32, c]);
+        let committees: Vec<(&str, &str)> = site.committees.iter().map(|c| (c.slug.as_str(), c.name.as_str())).collect();
+        let facets: Vec<Value> = facets.iter().map(|(slug, year, key)| json!([committees.iter().position(|(s, _)| s == slug), year, u8::from(*key)])).collect();
+        // Each word's entry, its documents as gaps from the one before (mostly one or two
+        // digits, where document numbers run to five), grouped by the first two letters.
+        let mut by_head: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        for (w, list) in postings {
+            let mut entry = serde_json::to_string(&w).unwrap_or_default();
+            entry.push_str(":[");
+            let mut prev = 0;
+            for (i, pair) in list.chunks(2).enumerate() {
+                if i > 0 {
+                    entry.push(',');
+                }
+                entry.push_str(&format!("{},{}", pair[0] - prev, pair[1]));
+                prev = pair[0];
+            }
+            entry.push(']');
+            by_head.entry(w.chars().take(2).collect()).or_default().push((w, entry));
         }
-        let text = d.text.split_whitespace().collect::<Vec<_>>().join(" ");
-        out(format!("search/text/{n}.js"), script("text", &[json!(n), json!(text)]))?;
-        let committee = committees.iter().position(|(slug, _)| *slug == d.committee);
-        facets.push(json!([committee, d.year.parse::<u32>().unwrap_or(0), u8::from(d.key)]));
-        meta.push(json!([d.title, d.url, d.kind]));
-        if meta.len() == META_CHUNK {
-            let chunk = n / META_CHUNK;
-            out(format!("search/meta/{chunk}.js"), script("meta", &[json!(chunk), Value::Array(std::mem::take(&mut meta))]))?;
+        let mut shards = Vec::new();
+        for (head, entries) in by_head {
+            split_shards(head, 2, entries, &mut shards);
+        }
+        let prefixes: Vec<&str> = shards.iter().map(|(p, _)| p.as_str()).collect();
+        out("search/docs.js".into(), script("docs", &[Value::Array(facets), json!(committees), json!(prefixes)]))?;
+        for (prefix, entries) in &shards {
+            let name = shard_name(prefix);
+            let body: Vec<&str> = entries.iter().map(|(_, e)| e.as_str()).collect();
+            let args = format!("{},{{{}}}", serde_json::to_string(&name).unwrap_or_default(), body.join(","));
+            out(format!("search/terms/{name}.js"), script_text("terms", &args))?;
         }
         Ok(())
-    })?;
-    if !meta.is_empty() {
-        let chunk = facets.len() / META_CHUNK;
-        out(format!("search/meta/{chunk}.js"), script("meta", &[json!(chunk), Value::Array(meta)]))?;
     }
-    // Each word's entry, its documents as gaps from the one before (mostly one or two
-    // digits, where document numbers run to five), grouped by the first two letters.
-    let mut by_head: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for (w, list) in postings {
-        let mut entry = serde_json::to_string(&w).unwrap_or_default();
-        entry.push_str(":[");
-        let mut prev = 0;
-        for (i, pair) in list.chunks(2).enumerate() {
-            if i > 0 {
-                entry.push(',');
-            }
-            entry.push_str(&format!("{},{}", pair[0] - prev, pair[1]));
-            prev = pair[0];
-        }
-        entry.push(']');
-        by_head.entry(w.chars().take(2).collect()).or_default().push((w, entry));
-    }
-    let mut shards = Vec::new();
-    for (head, entries) in by_head {
-        split_shards(head, 2, entries, &mut shards);
-    }
-    let prefixes: Vec<&str> = shards.iter().map(|(p, _)| p.as_str()).collect();
-    out("search/docs.js".into(), script("docs", &[Value::Array(facets), json!(committees), json!(prefixes)]))?;
-    for (prefix, entries) in &shards {
-        let name = shard_name(prefix);
-        let body: Vec<&str> = entries.iter().map(|(_, e)| e.as_str()).collect();
-        let args = format!("{},{{{}}}", serde_json::to_string(&name).unwrap_or_default(), body.join(","));
-        out(format!("search/terms/{name}.js"), script_text("terms", &args))?;
-    }
-    Ok(())
 }
 
 /// Documents per file of titles, addresses and kinds (`search/meta/<k>.js`): a search

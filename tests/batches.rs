@@ -1,0 +1,61 @@
+//! A large archive is built a batch of meetings at a time (so that memory is one
+//! batch's). The batches are invisible in what is published: a build in batches of one
+//! meeting writes exactly what a build in one batch writes, public and members' folders
+//! alike, and what one batch cannot see alone (the same meeting twice) is still refused.
+
+mod common;
+use common::*;
+
+use std::path::Path;
+
+fn build_in_batches(site: &Path, out: &Path, members: &Path, batch: &str) {
+    let res = agendum_env(
+        &["build", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap(), "--restricted", members.to_str().unwrap()],
+        &[("AGENDUM_BATCH_REPORTS", batch)],
+    );
+    assert!(res.status.success(), "{}", stderr(&res));
+}
+
+fn same_files(a: &Path, b: &Path) {
+    let (fa, fb) = (files_under(a), files_under(b));
+    let rel = |d: &Path, f: &[std::path::PathBuf]| f.iter().map(|p| p.strip_prefix(d).unwrap().to_path_buf()).collect::<Vec<_>>();
+    assert_eq!(rel(a, &fa), rel(b, &fb));
+    for (x, y) in fa.iter().zip(&fb) {
+        assert!(std::fs::read(x).unwrap() == std::fs::read(y).unwrap(), "{} differs", x.display());
+    }
+}
+
+#[test]
+fn batches_of_one_meeting_publish_what_one_batch_publishes() {
+    // Three meetings: the Part 2 fixture's, and copies a month and two months later.
+    let site = copy_site(&fixture("part2"), "batches");
+    let june = site.join("content/meetings/2025-06-17-cabinet");
+    for (dir, date, published) in [("2025-07-15-cabinet", "2025-07-15", "2025-07-07"), ("2025-09-16-cabinet", "2025-09-16", "2025-09-08")] {
+        let to = site.join("content/meetings").join(dir);
+        copy_dir(&june, &to);
+        edit(&to.join("meeting.yaml"), "date: 2025-06-17", &format!("date: {date}"));
+        edit(&to.join("meeting.yaml"), "published: 2025-06-09", &format!("published: {published}"));
+    }
+    let root = site.parent().unwrap();
+    build_in_batches(&site, &root.join("one"), &root.join("one-members"), "100000");
+    build_in_batches(&site, &root.join("many"), &root.join("many-members"), "1");
+    same_files(&root.join("one"), &root.join("many"));
+    same_files(&root.join("one-members"), &root.join("many-members"));
+    // Every meeting is on the site-wide pages and in the search index.
+    let home = read(&root.join("many/cabinet/index.html"));
+    for date in ["2025-06-17", "2025-07-15", "2025-09-16"] {
+        assert!(home.contains(&format!("{date}/index.html")), "{date} listed");
+    }
+    let titles = read(&root.join("many/search/meta/0.js"));
+    for title in ["Cabinet, 17 June 2025", "Cabinet, 15 July 2025", "Cabinet, 16 September 2025"] {
+        assert!(titles.contains(title), "{title} is indexed: {titles}");
+    }
+
+    // The same meeting twice, in two batches: refused as in one.
+    let twice = site.join("content/meetings/2025-09-16-cabinet-again");
+    copy_dir(&site.join("content/meetings/2025-09-16-cabinet"), &twice);
+    let res = agendum_env(&["build", "--site", site.to_str().unwrap(), "--output", root.join("twice").to_str().unwrap()], &[("AGENDUM_BATCH_REPORTS", "1")]);
+    assert!(!res.status.success());
+    assert!(stderr(&res).contains("two meetings of the same committee on 2025-09-16"), "{}", stderr(&res));
+    assert!(!root.join("twice").exists(), "a refused build writes nothing");
+}
