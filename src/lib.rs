@@ -131,8 +131,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     if let Some(report) = inputs.as_deref().and_then(|i| unchanged::unchanged(i, &targets.output, targets.restricted.as_deref())) {
         return Ok(report);
     }
-    // The previous output's PDFs, as recorded, before the record is forgotten.
-    let previous = unchanged::previous_pdfs(&targets.output);
+    // The previous output's files, as recorded, before the record is forgotten.
+    let previous = unchanged::previous_files(&targets.output);
     unchanged::forget(&targets.output);
     let folder = Site::open(&opts.site)?;
     let theme = &folder.theme;
@@ -143,7 +143,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     };
 
     // Files are written into a staging folder beside the output as they are made.
-    let mut out = publish::Publication::new(&targets.output)?;
+    // A file the previous output holds as it is, untouched, is linked from there.
+    let output_dir = targets.output.clone();
+    let mut out = publish::Publication::new(&targets.output)?.reusing(Box::new(move |path, sha256| unchanged::untouched(&previous, &output_dir, path, sha256)));
     let mut members = match &targets.restricted {
         Some(dir) => Some(publish::Publication::new(dir)?),
         None => None,
@@ -276,11 +278,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // Stage everything, then swap in: a failure in either leaves both folders as they were.
     let members_len = members.as_ref().map(publish::Publication::len).unwrap_or(0);
     let files = out.len() + members_len;
-    let pdf_digests: Vec<(String, String)> =
-        out.paths().into_iter().filter(|p| p.ends_with(".pdf")).filter_map(|p| Some((p.to_string(), out.digest(p)?.0))).collect();
-    let staged = out.stage(&|path, sha256| unchanged::untouched(&previous, &targets.output, path, sha256))?;
+    let written: Vec<(String, String)> = out.paths().into_iter().filter_map(|p| Some((p.to_string(), out.digest(p)?.0))).collect();
+    let staged = out.stage()?;
     let staged_members = match members {
-        Some(m) => match m.stage(&|_, _| None) {
+        Some(m) => match m.stage() {
             Ok(s) => Some(s),
             Err(e) => {
                 staged.discard();
@@ -309,7 +310,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     warnings.0.dedup_by(|a, b| a.render(false) == b.render(false));
     let report = BuildReport { meetings, reports, files, pdfs, compiled, warnings, frozen, unchanged: false };
     if let Some(inputs) = inputs {
-        unchanged::record(inputs, &targets.output, targets.restricted.as_deref(), &report, &pdf_digests);
+        unchanged::record(inputs, &targets.output, targets.restricted.as_deref(), &report, &written);
     }
     Ok(report)
 }

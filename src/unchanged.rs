@@ -8,10 +8,11 @@
 //! Any difference, a file added, removed, edited or touched in the site or in either
 //! output, means a full build: the record only ever skips work, never decides content.
 //!
-//! The record also lists each public PDF with its size, modification time and SHA-256.
-//! A build that finds the same PDF at the same path of the previous output, untouched
-//! since (same size and time), links it into the new output instead of copying it again
-//! from the cache: the previous output's copy, never the cache's own file.
+//! The record also lists each public file with its size, modification time and SHA-256.
+//! A build that makes a file the previous output holds at the same path, untouched since
+//! (same size and time), links the previous output's copy into the new output instead of
+//! writing or copying it again (never the cache's own file): an archive where one report
+//! changed rewrites little more than that report's files.
 
 use std::path::{Path, PathBuf};
 
@@ -29,28 +30,28 @@ struct Record {
     files: usize,
     pdfs: usize,
     warnings: Vec<Diagnostic>,
-    /// Public PDFs as written: path, size, modification time (ns), SHA-256.
+    /// Public files as written: path, size, modification time (ns), SHA-256.
     #[serde(default)]
-    pdf_files: Vec<(String, u64, u128, String)>,
+    files_written: Vec<(String, u64, u128, String)>,
 }
 
-/// The previous output's PDFs, by path: (size, modification time, SHA-256) as recorded.
-pub type PreviousPdfs = std::collections::HashMap<String, (u64, u128, String)>;
+/// The previous output's files, by path: (size, modification time, SHA-256) as recorded.
+pub type PreviousFiles = std::collections::HashMap<String, (u64, u128, String)>;
 
 fn mtime_ns(meta: &std::fs::Metadata) -> Option<u128> {
     Some(meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos())
 }
 
-/// The PDFs the last build recorded (empty without a record).
-pub fn previous_pdfs(output: &Path) -> PreviousPdfs {
-    let Ok(text) = std::fs::read_to_string(record_path(output)) else { return PreviousPdfs::new() };
-    let Ok(r) = serde_json::from_str::<Record>(&text) else { return PreviousPdfs::new() };
-    r.pdf_files.into_iter().map(|(p, len, t, sha)| (p, (len, t, sha))).collect()
+/// The files the last build recorded (empty without a record).
+pub fn previous_files(output: &Path) -> PreviousFiles {
+    let Ok(text) = std::fs::read_to_string(record_path(output)) else { return PreviousFiles::new() };
+    let Ok(r) = serde_json::from_str::<Record>(&text) else { return PreviousFiles::new() };
+    r.files_written.into_iter().map(|(p, len, t, sha)| (p, (len, t, sha))).collect()
 }
 
 /// The previous output's copy of `path`, if it is the file with `sha256` and untouched
 /// since it was recorded.
-pub fn untouched(previous: &PreviousPdfs, output: &Path, path: &str, sha256: &str) -> Option<PathBuf> {
+pub fn untouched(previous: &PreviousFiles, output: &Path, path: &str, sha256: &str) -> Option<PathBuf> {
     let (len, t, sha) = previous.get(path)?;
     if sha != sha256 {
         return None;
@@ -147,10 +148,10 @@ pub fn unchanged(inputs: &str, output: &Path, restricted: Option<&Path>) -> Opti
 
 /// Note what this build was made from and what it wrote. Best effort: without the
 /// record the next build simply runs in full.
-/// `digests` gives each public PDF's SHA-256, by path.
-pub fn record(inputs: String, output: &Path, restricted: Option<&Path>, report: &BuildReport, pdfs: &[(String, String)]) {
+/// `written` gives each public file's SHA-256, by path.
+pub fn record(inputs: String, output: &Path, restricted: Option<&Path>, report: &BuildReport, written: &[(String, String)]) {
     let Some(outputs) = outputs(output, restricted) else { return };
-    let pdf_files = pdfs
+    let files_written = written
         .iter()
         .filter_map(|(path, sha)| {
             let meta = std::fs::symlink_metadata(output.join(path)).ok()?;
@@ -165,7 +166,7 @@ pub fn record(inputs: String, output: &Path, restricted: Option<&Path>, report: 
         files: report.files,
         pdfs: report.pdfs,
         warnings: report.warnings.0.clone(),
-        pdf_files,
+        files_written,
     };
     let path = record_path(output);
     if let (Some(dir), Ok(text)) = (path.parent(), serde_json::to_string(&r)) {

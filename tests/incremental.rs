@@ -49,11 +49,17 @@ fn rebuilds_compile_only_what_changed_and_match_a_clean_build() {
     use std::os::unix::fs::MetadataExt;
     let june_pdf = out.join("cabinet/2025-06-17/03-leisure-contract-award.pdf");
     let inode = std::fs::metadata(&june_pdf).unwrap().ino();
+    let june_page = out.join("cabinet/2025-06-17/index.html");
+    let page_inode = std::fs::metadata(&june_page).unwrap().ino();
     edit(&july.join("03-leisure-contract-award.md"), "## Background and commentary", "## Background and commentary\n\nA sentence added in July.\n");
     assert_eq!(build_counting(&site, &out), 2);
     // June's PDFs were taken from the previous output (the same file, not a new copy),
     // and every PDF is an ordinary writable file of the output alone.
     assert_eq!(std::fs::metadata(&june_pdf).unwrap().ino(), inode, "the unchanged PDF is linked from the previous output");
+    assert_eq!(std::fs::metadata(&june_page).unwrap().ino(), page_inode, "so is an unchanged page");
+    for f in files_under(&out) {
+        assert_eq!(std::fs::metadata(&f).unwrap().nlink(), 1, "{} shares its file", f.display());
+    }
     for pdf in pdfs_under(&out, true) {
         let meta = std::fs::metadata(&pdf).unwrap();
         assert_eq!(meta.nlink(), 1, "{} shares its file", pdf.display());

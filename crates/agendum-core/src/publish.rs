@@ -148,7 +148,13 @@ pub struct Publication {
     written: std::collections::BTreeMap<String, (String, u64)>,
     pub stored: StoredFiles,
     staged: bool,
+    /// The previous output's copy of a file (by path and SHA-256), when it is that very
+    /// file, untouched since it was written: linked instead of written or copied again.
+    previous: Option<Previous>,
 }
+
+/// Finds the previous output's own copy of a file: `(path, sha256) -> its location`.
+pub type Previous = Box<dyn Fn(&str, &str) -> Option<PathBuf>>;
 
 fn write_err(what: &str, p: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(Pos::file(p), format!("{what}: {e}")).hint("check that the output folder's parent exists and is writable, and that the disk has room")
@@ -163,9 +169,26 @@ impl Publication {
         let staging = side_name(target, "staging", std::process::id());
         let _ = fs::remove_dir_all(&staging);
         fs::create_dir_all(&staging).map_err(|e| write_err("cannot create folder", &staging, e))?;
-        let mut p = Publication { target: target.to_path_buf(), staging, written: Default::default(), stored: StoredFiles::new(), staged: false };
+        let mut p =
+            Publication { target: target.to_path_buf(), staging, written: Default::default(), stored: StoredFiles::new(), staged: false, previous: None };
         p.add(MARKER.to_string(), MARKER_TEXT.as_bytes().to_vec())?;
         Ok(p)
+    }
+
+    /// Link files the previous output already holds as they are (see `Previous`). The
+    /// previous output is removed once this one is in place, so each such file is again
+    /// an ordinary one of this output alone, and the previous output is whole until then.
+    pub fn reusing(mut self, previous: Previous) -> Publication {
+        self.previous = Some(previous);
+        self
+    }
+
+    /// The previous output's copy of `path`, linked at `dest`, if it is the same file.
+    fn link_previous(&self, path: &str, sha256: &str, dest: &Path) -> bool {
+        match self.previous.as_ref().and_then(|f| f(path, sha256)) {
+            Some(old) => fs::hard_link(old, dest).is_ok(),
+            None => false,
+        }
     }
 
     pub fn add(&mut self, path: String, bytes: Vec<u8>) -> Result<(), Diagnostic> {
@@ -183,8 +206,10 @@ impl Publication {
         if let Some(dir) = file.parent() {
             fs::create_dir_all(dir).map_err(|e| write_err("cannot create folder", dir, e))?;
         }
-        let mut f = fs::File::create(&file).map_err(|e| write_err("cannot write", &file, e))?;
-        f.write_all(&bytes).map_err(|e| write_err("cannot write", &file, e))?;
+        if !self.link_previous(&path, &sha, &file) {
+            let mut f = fs::File::create(&file).map_err(|e| write_err("cannot write", &file, e))?;
+            f.write_all(&bytes).map_err(|e| write_err("cannot write", &file, e))?;
+        }
         self.written.insert(path, (sha, bytes.len() as u64));
         Ok(())
     }
@@ -257,20 +282,15 @@ impl Publication {
 
     /// Finish the staging folder: the cached files are copied in (a reflink where the
     /// file system can), so `output/` holds ordinary writable files that a web team may
-    /// touch without reaching the cache. `previous(path, sha256)` names the previous
-    /// output's own copy of that very file, untouched since it was written: it is linked
-    /// in instead (the previous output is removed once this one is in place, so the file
-    /// is again an ordinary one, and the previous output is whole until then).
-    pub fn stage(mut self, previous: &dyn Fn(&str, &str) -> Option<PathBuf>) -> Result<Staged, Diagnostic> {
+    /// touch without reaching the cache; or linked from the previous output, as above.
+    pub fn stage(mut self) -> Result<Staged, Diagnostic> {
         for (rel, s) in &self.stored {
             let path = self.staging.join(safe_rel(rel)?);
             if let Some(dir) = path.parent() {
                 fs::create_dir_all(dir).map_err(|e| write_err("cannot create folder", dir, e))?;
             }
-            if let Some(old) = previous(rel, &s.sha256) {
-                if fs::hard_link(&old, &path).is_ok() {
-                    continue;
-                }
+            if self.link_previous(rel, &s.sha256, &path) {
+                continue;
             }
             fs::copy(&s.path, &path).map_err(|e| write_err("cannot copy from the build cache", &s.path, e))?;
             let mut perms = fs::metadata(&path).map_err(|e| write_err("cannot read", &path, e))?.permissions();
@@ -401,10 +421,10 @@ mod tests {
         let out = dir.join("output");
         let mut p = Publication::new(&out).unwrap();
         p.add("a/stale.html".into(), b"old".to_vec()).unwrap();
-        p.stage(&|_, _| None).unwrap().swap_in().unwrap();
+        p.stage().unwrap().swap_in().unwrap();
         let mut p = Publication::new(&out).unwrap();
         p.add("a/new.html".into(), b"new".to_vec()).unwrap();
-        p.stage(&|_, _| None).unwrap().swap_in().unwrap();
+        p.stage().unwrap().swap_in().unwrap();
         assert!(out.join("a/new.html").is_file());
         assert!(out.join(MARKER).is_file());
         assert!(!out.join("a/stale.html").exists());
@@ -418,7 +438,7 @@ mod tests {
     fn an_empty_publication_still_makes_the_folder() {
         let dir = tmp("empty");
         let out = dir.join("members");
-        Publication::new(&out).unwrap().stage(&|_, _| None).unwrap().swap_in().unwrap();
+        Publication::new(&out).unwrap().stage().unwrap().swap_in().unwrap();
         assert!(out.join(MARKER).is_file());
         let _ = fs::remove_dir_all(&dir);
     }
@@ -448,7 +468,7 @@ mod tests {
         fs::create_dir_all(&dead_old).unwrap();
         let other = dir.join("keep-me");
         fs::create_dir_all(&other).unwrap();
-        Publication::new(&out).unwrap().stage(&|_, _| None).unwrap().swap_in().unwrap();
+        Publication::new(&out).unwrap().stage().unwrap().swap_in().unwrap();
         assert!(!dead.exists() && !dead_old.exists());
         assert!(other.exists());
         let _ = fs::remove_dir_all(&dir);

@@ -162,7 +162,13 @@ fn script(call: &str, args: &[Value]) -> Vec<u8> {
 
 /// `agendumSearch.<call>(<args>)` from arguments already written as JSON.
 fn script_text(call: &str, args: &str) -> Vec<u8> {
-    format!("agendumSearch.{call}({args});\n").replace("</", "<\\/").replace("<!--", "<\\u0021--").into_bytes()
+    let s = format!("agendumSearch.{call}({args});\n");
+    // Most texts have no `<` at all: then there is nothing to escape (and no need to copy
+    // a report's whole text twice more).
+    if !s.contains('<') {
+        return s.into_bytes();
+    }
+    s.replace("</", "<\\/").replace("<!--", "<\\u0021--").into_bytes()
 }
 
 /// The search files: `search/docs.js` (each document's title, address, kind, committee,
