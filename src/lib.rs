@@ -13,7 +13,7 @@ pub mod guide;
 pub mod serve;
 pub mod unchanged;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use agendum_core::diag::{Diagnostic, Diagnostics, Pos};
 
@@ -100,27 +100,6 @@ pub fn check_theme_pdf(folder: &Site, site: &resolve::ResolvedSite) -> Diagnosti
     out
 }
 
-/// The meeting folders in batches of about `AGENDUM_BATCH_REPORTS` reports (default a
-/// thousand; a meeting is never split), in folder order. A site without meetings is one
-/// empty batch: its committee pages, calendars and search page are still made.
-fn meeting_batches(folder: &Site) -> Vec<Vec<PathBuf>> {
-    let limit: usize = std::env::var("AGENDUM_BATCH_REPORTS").ok().and_then(|v| v.parse().ok()).filter(|&n| n > 0).unwrap_or(1000);
-    let mut batches = vec![Vec::new()];
-    let mut in_batch = 0;
-    for dir in folder.meeting_dirs() {
-        let reports = std::fs::read_dir(&dir).map(|rd| rd.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "md")).count()).unwrap_or(0);
-        if in_batch > 0 && in_batch + reports > limit {
-            batches.push(Vec::new());
-            in_batch = 0;
-        }
-        in_batch += reports.max(1);
-        if let Some(b) = batches.last_mut() {
-            b.push(dir);
-        }
-    }
-    batches
-}
-
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // Where to write is settled before anything else: a refused target costs nothing.
     let targets = publish::Targets::check(&opts.site, &opts.output, opts.restricted.as_deref())?;
@@ -177,22 +156,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // loaded, resolved, checked, filtered, and its PDFs and pages made and written; then
     // only its meetings' outlines are kept, for the site-wide pages. Memory is one
     // batch's, whatever the size of the archive.
-    for batch in meeting_batches(&folder) {
+    for batch in load::meeting_batches(&folder.root) {
         let loaded = folder.load_meetings(&batch)?;
         let site = resolve::resolve_site(&loaded, theme)?;
         // Two meetings of one committee on one day, in different batches.
-        let mut clash = Diagnostics::new();
-        for m in &site.meetings {
-            if let Some(prev) = seen_urls.insert(m.doc.url.clone(), m.dir_name.clone()) {
-                clash.push(
-                    Diagnostic::error(
-                        Pos::file(Path::new("content/meetings").join(&m.dir_name).join("meeting.yaml")),
-                        format!("two meetings of the same committee on {}", m.doc.date),
-                    )
-                    .hint(format!("the other is content/meetings/{prev}/meeting.yaml; merge them or correct the date")),
-                );
-            }
-        }
+        let clash = load::repeated_meetings(&mut seen_urls, &site.meetings);
         if clash.has_errors() {
             return Err(clash);
         }

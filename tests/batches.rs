@@ -51,6 +51,15 @@ fn batches_of_one_meeting_publish_what_one_batch_publishes() {
         assert!(titles.contains(title), "{title} is indexed: {titles}");
     }
 
+    // `check` takes the site in batches too, and says the same either way.
+    let check = |batch: &str| {
+        let res = agendum_env(&["check", "--site", site.to_str().unwrap(), "--format", "json"], &[("AGENDUM_BATCH_REPORTS", batch)]);
+        (res.status.code(), String::from_utf8_lossy(&res.stdout).into_owned())
+    };
+    let one = check("100000");
+    assert_eq!(one, check("1"));
+    assert!(one.1.contains("warning"), "{}", one.1);
+
     // The same meeting twice, in two batches: refused as in one.
     let twice = site.join("content/meetings/2025-09-16-cabinet-again");
     copy_dir(&site.join("content/meetings/2025-09-16-cabinet"), &twice);
@@ -58,4 +67,9 @@ fn batches_of_one_meeting_publish_what_one_batch_publishes() {
     assert!(!res.status.success());
     assert!(stderr(&res).contains("two meetings of the same committee on 2025-09-16"), "{}", stderr(&res));
     assert!(!root.join("twice").exists(), "a refused build writes nothing");
+    for batch in ["1", "100000"] {
+        let (code, json) = check(batch);
+        assert_eq!(code, Some(1), "check fails with batches of {batch}");
+        assert_eq!(json.matches("two meetings of the same committee on 2025-09-16").count(), 1, "{json}");
+    }
 }

@@ -127,38 +127,56 @@ fn author_pdfs(site: &LoadedSite) -> Diagnostics {
     out
 }
 
+/// The site's content checked a batch of meetings at a time, as `build` takes it (so
+/// `check` of a large archive needs no more memory than its build). Returns the first
+/// batch's site document when every batch resolved, for the theme's PDF check.
 fn check_content(site: &crate::Site) -> (Diagnostics, Option<crate::resolve::ResolvedSite>) {
     let root = site.root.as_path();
     let theme = &site.theme;
-    let loaded = match site.load() {
-        Ok(l) => l,
-        Err(mut d) => {
-            // Files that failed to load are still read for leftovers, so one pass shows all.
-            for path in report_files(root) {
-                if let Ok(text) = crate::load::read_text(root, &path) {
-                    let body_line = crate::load::split_front_matter(&text).map(|(_, _, l)| l).unwrap_or(1);
-                    hygiene_text(&crate::diag::rel(root, &path), &text, body_line, None, &mut d);
+    let mut all = Diagnostics::new();
+    let mut first = None;
+    let mut failed = false;
+    let mut seen = std::collections::BTreeMap::new();
+    for batch in crate::load::meeting_batches(root) {
+        let loaded = match site.load_meetings(&batch) {
+            Ok(l) => l,
+            Err(d) => {
+                // Files that failed to load are still read for leftovers, so one pass shows all.
+                all.extend(d);
+                for path in report_files(root).into_iter().filter(|p| batch.iter().any(|b| p.starts_with(b))) {
+                    if let Ok(text) = crate::load::read_text(root, &path) {
+                        let body_line = crate::load::split_front_matter(&text).map(|(_, _, l)| l).unwrap_or(1);
+                        hygiene_text(&crate::diag::rel(root, &path), &text, body_line, None, &mut all);
+                    }
                 }
+                failed = true;
+                continue;
             }
-            d.sort();
-            return (d, None);
-        }
-    };
-    let resolved = match crate::resolve::resolve_site(&loaded, theme) {
-        Ok(r) => r,
-        Err(d) => {
-            // Hygiene rules still run on what loaded, so one pass shows everything.
-            let mut all = d;
-            for m in &loaded.meetings {
-                for r in &m.reports {
-                    hygiene(root, r, &mut all);
+        };
+        let resolved = match crate::resolve::resolve_site(&loaded, theme) {
+            Ok(r) => r,
+            Err(d) => {
+                // Hygiene rules still run on what loaded, so one pass shows everything.
+                all.extend(d);
+                for m in &loaded.meetings {
+                    for r in &m.reports {
+                        hygiene(root, r, &mut all);
+                    }
                 }
+                failed = true;
+                continue;
             }
-            all.sort();
-            return (all, None);
+        };
+        all.extend(crate::load::repeated_meetings(&mut seen, &resolved.meetings));
+        all.extend(check_resolved(&loaded, &resolved, theme));
+        if first.is_none() {
+            first = Some(resolved);
         }
-    };
-    (check_resolved(&loaded, &resolved, theme), Some(resolved))
+    }
+    // What concerns the whole site (its calendar, its forward plan) is said once.
+    all.sort();
+    all.0.dedup();
+    (all, if failed { None } else { first })
 }
 
 /// What `check` says of a site that loaded and resolved: its rules and the resolver's

@@ -101,6 +101,46 @@ pub fn meeting_dirs(root: &Path) -> Vec<PathBuf> {
     dirs
 }
 
+/// The meeting folders in batches of about `AGENDUM_BATCH_REPORTS` reports (default a
+/// thousand; a meeting is never split), in folder order: `build` and `check` take a large
+/// archive a batch at a time, so their memory is one batch's. A site without meetings is
+/// one empty batch (its committee pages and calendars are still made).
+pub fn meeting_batches(root: &Path) -> Vec<Vec<PathBuf>> {
+    let limit: usize = std::env::var("AGENDUM_BATCH_REPORTS").ok().and_then(|v| v.parse().ok()).filter(|&n| n > 0).unwrap_or(1000);
+    let mut batches = vec![Vec::new()];
+    let mut in_batch = 0;
+    for dir in meeting_dirs(root) {
+        let reports = fs::read_dir(&dir).map(|rd| rd.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "md")).count()).unwrap_or(0);
+        if in_batch > 0 && in_batch + reports > limit {
+            batches.push(Vec::new());
+            in_batch = 0;
+        }
+        in_batch += reports.max(1);
+        if let Some(b) = batches.last_mut() {
+            b.push(dir);
+        }
+    }
+    batches
+}
+
+/// Two meetings of one committee on one day, found across batches (within one batch
+/// `resolve_site` finds them): `seen` maps each meeting's address to its folder.
+pub fn repeated_meetings(seen: &mut BTreeMap<String, String>, meetings: &[crate::resolve::ResolvedMeeting]) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    for m in meetings {
+        if let Some(prev) = seen.insert(m.doc.url.clone(), m.dir_name.clone()) {
+            out.push(
+                Diagnostic::error(
+                    Pos::file(Path::new("content/meetings").join(&m.dir_name).join("meeting.yaml")),
+                    format!("two meetings of the same committee on {}", m.doc.date),
+                )
+                .hint(format!("the other is content/meetings/{prev}/meeting.yaml; merge them or correct the date")),
+            );
+        }
+    }
+    out
+}
+
 /// The site's committees and forward plan, and the meetings in `dirs` only: a build of
 /// a large archive loads its meetings a batch at a time.
 pub fn load_content_of(root: &Path, config: SiteConfig, dirs: &[PathBuf]) -> Result<LoadedSite, Diagnostics> {
