@@ -115,6 +115,31 @@ fn check_structure(pack: &Path) {
         }
     }
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    // Named destinations: each name once, each pointing at a page of the pack.
+    let mut names: Vec<Vec<u8>> = Vec::new();
+    if let Ok(dests) = catalog
+        .get(b"Names")
+        .and_then(|n| match n {
+            Object::Reference(r) => doc.get_dictionary(*r),
+            Object::Dictionary(d) => Ok(d),
+            _ => Err(lopdf::Error::DictKey("Names".into())),
+        })
+        .and_then(|n| n.get(b"Dests"))
+        .and_then(Object::as_dict)
+    {
+        for pair in dests.get(b"Names").and_then(Object::as_array).map(|a| a.chunks(2).collect::<Vec<_>>()).unwrap_or_default() {
+            let name = pair[0].as_str().unwrap().to_vec();
+            let dest = match &pair[1] {
+                Object::Reference(r) => doc.get_object(*r).unwrap().clone(),
+                d => d.clone(),
+            };
+            let page = dest.as_array().unwrap()[0].as_reference().unwrap();
+            assert!(pages.contains(&page), "{}: destination {} is not on a page of the pack", pack.display(), String::from_utf8_lossy(&name));
+            names.push(name);
+        }
+    }
+    let distinct: BTreeSet<&Vec<u8>> = names.iter().collect();
+    assert_eq!(distinct.len(), names.len(), "{}: a destination name twice", pack.display());
     let mut used = BTreeSet::new();
     for &p in &pages {
         let d = doc.get_dictionary(p).unwrap();
@@ -132,8 +157,11 @@ fn check_structure(pack: &Path) {
                     assert!(!uri.starts_with(b"agendum-item:"), "{}: a placeholder link is left", pack.display());
                 }
             }
-            if let Ok(Object::Array(dest)) = a.get(b"Dest") {
-                assert!(pages.contains(&dest[0].as_reference().unwrap()), "{}: a link to a page outside the pack", pack.display());
+            match a.get(b"Dest") {
+                Ok(Object::Array(dest)) => assert!(pages.contains(&dest[0].as_reference().unwrap()), "{}: a link to a page outside the pack", pack.display()),
+                // A named destination must be one the pack has.
+                Ok(Object::String(n, _)) => assert!(distinct.contains(n), "{}: a link to a missing destination {}", pack.display(), String::from_utf8_lossy(n)),
+                _ => {}
             }
         }
     }
