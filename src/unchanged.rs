@@ -70,13 +70,17 @@ fn hex(h: Sha256) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Every file under `dir` in a stable order, skipping `skip` and hidden folders (a
-/// version-control folder, agendum's caches and staging folders).
+/// Every file under `dir` in a stable order, skipping `skip`, hidden folders (a
+/// version-control folder, agendum's caches and staging folders) and folders tagged as
+/// caches (`CACHEDIR.TAG`, the cache-directory convention: a Cargo `target/` beside an
+/// example site, say), none of which a build reads.
 fn files(dir: &Path, skip: &[&Path]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let walk = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
-        let hidden_dir = e.depth() > 0 && e.file_type().is_dir() && e.file_name().to_string_lossy().starts_with('.');
-        !hidden_dir && !skip.iter().any(|s| e.path() == *s)
+        let is_dir = e.depth() > 0 && e.file_type().is_dir();
+        let hidden_dir = is_dir && e.file_name().to_string_lossy().starts_with('.');
+        let cache_dir = is_dir && e.path().join("CACHEDIR.TAG").is_file();
+        !hidden_dir && !cache_dir && !skip.iter().any(|s| e.path() == *s)
     });
     for e in walk {
         match e {

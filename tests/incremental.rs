@@ -159,4 +159,16 @@ fn a_rebuild_with_nothing_changed_writes_nothing_and_anything_touched_rebuilds()
     std::fs::write(site.join("content/notes.txt"), "not used by the site").unwrap();
     run();
     assert_ne!(before, mtimes(&out), "a file added to the site means a build");
+    // A folder tagged as a cache (a Cargo target/ beside an example site) is not read by
+    // a build, so what changes in it changes nothing; a logo folder is read.
+    let target = site.join("target");
+    std::fs::create_dir_all(&target).unwrap();
+    std::fs::write(target.join("CACHEDIR.TAG"), "Signature: 8a477f597d28d172789f06886806bc55\n").unwrap();
+    std::fs::write(target.join("build.bin"), "one").unwrap();
+    run();
+    std::fs::write(target.join("build.bin"), "two").unwrap();
+    assert!(run().contains("up to date"), "a cache folder's files are not inputs");
+    std::fs::create_dir_all(site.join("images")).unwrap();
+    std::fs::write(site.join("images/logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    assert!(!run().contains("up to date"), "any other folder's files are");
 }
