@@ -60,7 +60,8 @@ fn number_tree(doc: &Document, node: &lopdf::Dictionary, out: &mut Vec<(i64, Obj
     }
 }
 
-fn check_structure(pack: &Path) {
+/// Checks one pack; returns how many table cells name their headers (checked above).
+fn check_structure(pack: &Path) -> usize {
     let doc = load(pack);
     let catalog = doc.catalog().unwrap();
     let tree_id = catalog.get(b"StructTreeRoot").unwrap().as_reference().unwrap();
@@ -87,6 +88,44 @@ fn check_structure(pack: &Path) {
         stack.extend(kids.into_iter().map(|k| (k, e)));
     }
     assert!(elements.len() > 10, "{}: a tag tree", pack.display());
+    // A table cell's headers (`/Headers` ids) are cells of its own table, not of another
+    // part's table that happens to use the same ids.
+    let by_id: std::collections::HashMap<Vec<u8>, ObjectId> = elements
+        .iter()
+        .filter_map(|&e| match doc.get_dictionary(e).ok()?.get(b"ID") {
+            Ok(Object::String(id, _)) => Some((id.clone(), e)),
+            _ => None,
+        })
+        .collect();
+    let table_of = |mut e: ObjectId| -> Option<ObjectId> {
+        for _ in 0..64 {
+            let d = doc.get_dictionary(e).ok()?;
+            if d.get(b"S").and_then(Object::as_name).ok() == Some(b"Table".as_slice()) {
+                return Some(e);
+            }
+            e = d.get(b"P").ok()?.as_reference().ok()?;
+        }
+        None
+    };
+    let mut headed = 0;
+    for &e in &elements {
+        let d = doc.get_dictionary(e).unwrap();
+        let attrs: Vec<&lopdf::Dictionary> = match d.get(b"A") {
+            Ok(Object::Dictionary(a)) => vec![a],
+            Ok(Object::Array(list)) => list.iter().filter_map(|o| o.as_dict().ok()).collect(),
+            Ok(Object::Reference(r)) => doc.get_dictionary(*r).into_iter().collect(),
+            _ => vec![],
+        };
+        for a in attrs {
+            for h in a.get(b"Headers").and_then(Object::as_array).map(|v| v.as_slice()).unwrap_or(&[]) {
+                let id = h.as_str().unwrap().to_vec();
+                let header = *by_id.get(&id).unwrap_or_else(|| panic!("{}: a header id {} no element has", pack.display(), String::from_utf8_lossy(&id)));
+                assert_eq!(table_of(header), table_of(e), "{}: a cell's header {} is in another table", pack.display(), String::from_utf8_lossy(&id));
+                headed += 1;
+            }
+        }
+    }
+
     // The parent tree: unique keys, below ParentTreeNextKey, naming reachable elements;
     // every page's and annotation's key is in it.
     let mut nums = Vec::new();
@@ -169,6 +208,7 @@ fn check_structure(pack: &Path) {
     let xmp = doc.get_object(catalog.get(b"Metadata").unwrap().as_reference().unwrap()).unwrap().as_stream().unwrap();
     let xmp = String::from_utf8_lossy(&xmp.content).into_owned();
     assert!(xmp.contains(&format!("<xmpTPg:NPages>{}</xmpTPg:NPages>", pages.len())), "{}: NPages", pack.display());
+    headed
 }
 
 /// The public pack's pages after its front sheet are the item PDFs' pages, in agenda order.
@@ -203,7 +243,7 @@ fn check_reuse(folder: &Path) {
 
 #[test]
 fn packs_are_composed_from_the_item_pdfs_with_a_consistent_tag_tree() {
-    let mut packs = 0;
+    let (mut packs, mut headed) = (0, 0);
     for (name, folder) in [
         ("haringey", "corporate-committee/2011-07-21"),
         ("part2", "cabinet/2025-06-17"),
@@ -219,10 +259,11 @@ fn packs_are_composed_from_the_item_pdfs_with_a_consistent_tag_tree() {
         check_reuse(&out.join(folder));
         for pack in pdfs_under(&out, false).into_iter().chain(if members.exists() { pdfs_under(&members, false) } else { vec![] }) {
             if pack.file_name().is_some_and(|n| n.to_string_lossy().contains("pack") || n.to_string_lossy().contains("supplementary")) {
-                check_structure(&pack);
+                headed += check_structure(&pack);
                 packs += 1;
             }
         }
     }
     assert!(packs >= 7, "{packs} packs checked");
+    assert!(headed > 10, "table cells naming their headers were checked ({headed})");
 }

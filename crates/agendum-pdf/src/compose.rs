@@ -270,6 +270,21 @@ fn relabel(obj: &mut Object, offset: i64, prefix: &[u8]) {
         if let Ok(Object::String(id, _)) = d.get_mut(b"ID") {
             *id = prefixed(prefix, id);
         }
+        // A table cell names its header cells by their ids (`/A << /O /Table /Headers [...] >>`):
+        // they are renamed with the ids, or a cell would point at another part's headers.
+        if let Ok(a) = d.get_mut(b"A") {
+            rename_headers(a, prefix);
+        }
+    }
+    // Attributes held as objects of their own.
+    if d.get(b"O").and_then(Object::as_name).ok() == Some(b"Table") {
+        if let Ok(Object::Array(headers)) = d.get_mut(b"Headers") {
+            for h in headers {
+                if let Object::String(id, _) = h {
+                    *id = prefixed(prefix, id);
+                }
+            }
+        }
     }
     // Named destinations: of a link, a bookmark or a go-to action.
     let rename = |o: &mut Object| match o {
@@ -290,6 +305,24 @@ fn relabel(obj: &mut Object, offset: i64, prefix: &[u8]) {
         if let Ok(dest) = d.get_mut(b"D") {
             rename(dest);
         }
+    }
+}
+
+/// The `/Headers` ids of table attributes held directly in a structure element's `/A`
+/// (a dictionary, or an array of them with revision numbers).
+fn rename_headers(a: &mut Object, prefix: &[u8]) {
+    match a {
+        Object::Dictionary(d) if d.get(b"O").and_then(Object::as_name).ok() == Some(b"Table") => {
+            if let Ok(Object::Array(headers)) = d.get_mut(b"Headers") {
+                for h in headers {
+                    if let Object::String(id, _) = h {
+                        *id = prefixed(prefix, id);
+                    }
+                }
+            }
+        }
+        Object::Array(items) => items.iter_mut().for_each(|i| rename_headers(i, prefix)),
+        _ => {}
     }
 }
 
