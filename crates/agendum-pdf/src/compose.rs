@@ -277,15 +277,7 @@ fn relabel(obj: &mut Object, offset: i64, prefix: &[u8]) {
         }
     }
     // Attributes held as objects of their own.
-    if d.get(b"O").and_then(Object::as_name).ok() == Some(b"Table") {
-        if let Ok(Object::Array(headers)) = d.get_mut(b"Headers") {
-            for h in headers {
-                if let Object::String(id, _) = h {
-                    *id = prefixed(prefix, id);
-                }
-            }
-        }
-    }
+    table_headers(d, prefix);
     // Named destinations: of a link, a bookmark or a go-to action.
     let rename = |o: &mut Object| match o {
         Object::String(n, _) | Object::Name(n) => *n = prefixed(prefix, n),
@@ -312,17 +304,23 @@ fn relabel(obj: &mut Object, offset: i64, prefix: &[u8]) {
 /// (a dictionary, or an array of them with revision numbers).
 fn rename_headers(a: &mut Object, prefix: &[u8]) {
     match a {
-        Object::Dictionary(d) if d.get(b"O").and_then(Object::as_name).ok() == Some(b"Table") => {
-            if let Ok(Object::Array(headers)) = d.get_mut(b"Headers") {
-                for h in headers {
-                    if let Object::String(id, _) = h {
-                        *id = prefixed(prefix, id);
-                    }
-                }
-            }
-        }
+        Object::Dictionary(d) => table_headers(d, prefix),
         Object::Array(items) => items.iter_mut().for_each(|i| rename_headers(i, prefix)),
         _ => {}
+    }
+}
+
+/// A table attribute dictionary's `/Headers` ids, prefixed.
+fn table_headers(d: &mut Dictionary, prefix: &[u8]) {
+    if d.get(b"O").and_then(Object::as_name).ok() != Some(b"Table") {
+        return;
+    }
+    if let Ok(Object::Array(headers)) = d.get_mut(b"Headers") {
+        for h in headers {
+            if let Object::String(id, _) = h {
+                *id = prefixed(prefix, id);
+            }
+        }
     }
 }
 
