@@ -23,18 +23,22 @@ pub struct Part {
 
 impl Part {
     pub fn read(item: &str, pdf: &[u8]) -> Res<Part> {
-        let doc = Document::load_mem(pdf).map_err(|e| format!("item {item}'s PDF: {e}"))?;
-        Ok(Part { item: item.to_string(), doc })
+        Ok(Part { item: item.to_string(), doc: read(&format!("item {item}'s PDF"), pdf)? })
     }
 
     pub fn pages(&self) -> usize {
-        self.doc.get_pages().len()
+        pages(&self.doc)
     }
 }
 
-/// The number of pages of a PDF.
-pub fn page_count(pdf: &[u8]) -> Res<usize> {
-    Ok(Document::load_mem(pdf).map_err(bad("reading a PDF"))?.get_pages().len())
+/// A PDF read for composing (the front sheet, a part); `what` names it in errors.
+pub fn read(what: &str, pdf: &[u8]) -> Res<Document> {
+    Document::load_mem(pdf).map_err(|e| format!("{what}: {e}"))
+}
+
+/// The number of pages of a PDF read.
+pub fn pages(doc: &Document) -> usize {
+    doc.get_pages().len()
 }
 
 type Res<T> = Result<T, String>;
@@ -355,7 +359,7 @@ fn link_items(doc: &mut Document, front_pages: &[ObjectId], starts: &HashMap<Str
 
 /// Draw each furniture page over the matching pack page, as a pagination artifact.
 fn stamp(doc: &mut Document, pages: &[ObjectId], furniture: &[u8]) -> Res<()> {
-    let mut fur = Document::load_mem(furniture).map_err(bad("page numbers"))?;
+    let mut fur = read("page numbers", furniture)?;
     fur.renumber_objects_with(doc.max_id + 1);
     doc.max_id = fur.max_id;
     let fur_pages: Vec<ObjectId> = fur.get_pages().into_values().collect();
@@ -423,10 +427,10 @@ fn set_xmp_pages(doc: &mut Document, total: usize) -> Res<()> {
     Ok(())
 }
 
-/// The pack: `front` (its front sheet, whose catalog and metadata the pack keeps), then
+/// The pack: `front` (its front sheet, read; the pack keeps its catalog and metadata), then
 /// each part's pages, with the page numbers of `furniture` drawn over every page.
-pub fn compose_pack(front: &[u8], parts: Vec<Part>, furniture: &[u8]) -> Res<Vec<u8>> {
-    let mut doc = Document::load_mem(front).map_err(bad("front sheet"))?;
+pub fn compose_pack(front: Document, parts: Vec<Part>, furniture: &[u8]) -> Res<Vec<u8>> {
+    let mut doc = front;
     let catalog = doc.catalog().map_err(bad("front sheet"))?.clone();
     let pages_id = catalog.get(b"Pages").and_then(Object::as_reference).map_err(bad("front sheet pages"))?;
     let tree_id = catalog.get(b"StructTreeRoot").and_then(Object::as_reference).map_err(bad("front sheet tag tree"))?;
@@ -440,12 +444,13 @@ pub fn compose_pack(front: &[u8], parts: Vec<Part>, furniture: &[u8]) -> Res<Vec
     let mut pages = front_tree.pages.clone();
     let mut starts: HashMap<String, ObjectId> = HashMap::new();
     let mut bookmarks: Vec<ObjectId> = Vec::new();
-    let mut elements: Vec<Object> =
-        doc.get_dictionary(root_elem).ok().map(|d| refs(d.get(b"K").ok()).into_iter().map(Object::Reference).collect()).unwrap_or_default();
-    if let Ok(Object::Array(k)) = doc.get_dictionary(root_elem).and_then(|d| d.get(b"K")) {
-        // Keep marked-content ids and object references held directly by the root too.
-        elements = k.clone();
-    }
+    // The front sheet's root element's children as it holds them (elements, and any
+    // marked-content ids or object references held directly); the parts follow them.
+    let mut elements: Vec<Object> = match doc.get_dictionary(root_elem).and_then(|d| d.get(b"K")) {
+        Ok(Object::Array(k)) => k.clone(),
+        Ok(k) => vec![k.clone()],
+        Err(_) => Vec::new(),
+    };
 
     for part in parts {
         let mut seg = part.doc;

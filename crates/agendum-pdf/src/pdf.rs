@@ -225,10 +225,10 @@ impl PdfRenderer {
         }
         front.set_data("starts", Value::Object(starts));
         let date = front.date;
-        let front_pdf = self.compile(front)?;
-        let total = crate::compose::page_count(&front_pdf).map_err(unreadable)? + after;
+        let front = crate::compose::read("the front sheet", &self.compile(front)?).map_err(unreadable)?;
+        let total = crate::compose::pages(&front) + after;
         let furniture = self.furniture(total, date)?;
-        crate::compose::compose_pack(&front_pdf, made, &furniture).map_err(|e| {
+        crate::compose::compose_pack(front, made, &furniture).map_err(|e| {
             Diagnostic::error(Pos::file("templates/pdf/pack.typ"), format!("composing the agenda pack: {e}")).hint("this is a bug in agendum; please report it")
         })
     }
@@ -242,7 +242,8 @@ impl PdfRenderer {
         })
     }
 
-    /// The pack's page numbers: `total` pages, each carrying only its number.
+    /// The pack's page numbers: `total` pages, each carrying only its number. Untagged:
+    /// only its pages' drawing is used, marked as an artifact where it is drawn.
     fn furniture(&self, total: usize, date: Datetime) -> Result<Vec<u8>, Diagnostic> {
         let main = file_id("/pdf/furniture.typ");
         if !self.sources.contains_key(&main) {
@@ -250,18 +251,8 @@ impl PdfRenderer {
         }
         let mut files = HashMap::new();
         files.insert(file_id("/data.json"), Bytes::new(serde_json::to_vec(&json!({ "total": total })).unwrap_or_default()));
-        let world = DocWorld { r: self, main, files, today: date };
-        let document = typst::compile::<PagedDocument>(&world).output.map_err(|errors| typst_error(&world, &self.origins, errors.as_slice()))?;
-        let options = PdfOptions {
-            ident: typst::foundations::Smart::Custom("agendum-pack-page-numbers".into()),
-            creator: typst::foundations::Smart::Custom(None),
-            timestamp: Some(Timestamp::new_utc(date)),
-            page_ranges: None,
-            standards: PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| Diagnostic::error(Pos::default(), format!("PDF standards: {e:?}")))?,
-            tagged: false,
-            pretty: false,
-        };
-        typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &self.origins, errors.as_slice()))
+        let job = PdfJob { main, files, date, ident: "agendum-pack-page-numbers".into(), key: String::new() };
+        self.lay_out(job, &[PdfStandard::A_2b], false)
     }
 
     fn prepare_with(
@@ -378,6 +369,11 @@ impl PdfRenderer {
 
     /// Lay out and write one PDF.
     pub fn compile(&self, job: PdfJob) -> Result<Vec<u8>, Diagnostic> {
+        self.lay_out(job, &[PdfStandard::A_2b, PdfStandard::Ua_1], true).map(open_with_bookmarks)
+    }
+
+    /// Lay out `job` with Typst and write it as PDF to `standards`, tagged or not.
+    fn lay_out(&self, job: PdfJob, standards: &[PdfStandard], tagged: bool) -> Result<Vec<u8>, Diagnostic> {
         let PdfJob { main, files, date, ident, .. } = job;
         let world = DocWorld { r: self, main, files, today: date };
         let warned = typst::compile::<PagedDocument>(&world);
@@ -387,12 +383,11 @@ impl PdfRenderer {
             creator: typst::foundations::Smart::Custom(Some(concat!("agendum ", env!("CARGO_PKG_VERSION"), " (Typst)").to_string())),
             timestamp: Some(Timestamp::new_utc(date)),
             page_ranges: None,
-            standards: PdfStandards::new(&[PdfStandard::A_2b, PdfStandard::Ua_1])
-                .map_err(|e| Diagnostic::error(Pos::default(), format!("PDF standards: {e:?}")))?,
-            tagged: true,
+            standards: PdfStandards::new(standards).map_err(|e| Diagnostic::error(Pos::default(), format!("PDF standards: {e:?}")))?,
+            tagged,
             pretty: false,
         };
-        let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &self.origins, errors.as_slice())).map(open_with_bookmarks);
+        let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &self.origins, errors.as_slice()));
         // Typst memoises across compilations. Entries unused for the last two documents
         // are dropped so that memory stays bounded on archive-sized builds, while what
         // documents share (fonts, shaping, the templates) stays warm. Two is also the
