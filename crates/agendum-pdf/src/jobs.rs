@@ -120,20 +120,19 @@ pub fn render(
     type Outcome = Result<(String, String, Made), Diagnostic>;
     // Item PDFs made without a cache (the members' ones), by key, for their packs.
     let made_here: std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>> = Default::default();
-    // Parts of packs that are not published themselves (procedural documents): their
-    // keys, so that the cache keeps them.
+    // Every pack's parts' keys, so that the cache keeps them (a procedural document's
+    // PDF is a part only: nothing else names it).
     let part_keys: std::sync::Mutex<std::collections::BTreeSet<String>> = Default::default();
-    // A pack's part: the item PDF made a moment ago (from the cache or from memory), else
-    // compiled now and cached.
     // Each item PDF's cache key, by its output path, as its job prepared it: a pack
     // names its parts by these instead of preparing them again.
     let item_keys: std::sync::Mutex<std::collections::HashMap<String, String>> = Default::default();
+    // A pack's part: the item PDF made a moment ago (from the cache or from memory), else
+    // compiled now and cached.
     let part = |key: &str, job: Option<PdfJob>| -> Result<Vec<u8>, Diagnostic> {
         if let Some(bytes) = made_here.lock().unwrap_or_else(|e| e.into_inner()).get(key) {
             return Ok(bytes.clone());
         }
         if let Some(c) = cache {
-            part_keys.lock().unwrap_or_else(|e| e.into_inner()).insert(key.to_string());
             if let Some(stored) = c.get(key) {
                 if let Ok(bytes) = std::fs::read(&stored.path) {
                     return Ok(bytes);
@@ -148,41 +147,36 @@ pub fn render(
         }
         Ok(bytes)
     };
+    // The PDF under `key`: from the cache, else made and cached; without a cache, made.
+    fn keep(cache: Option<&PdfCache>, key: &str, make: impl FnOnce() -> Result<Vec<u8>, Diagnostic>) -> Result<Made, Diagnostic> {
+        Ok(match cache {
+            Some(c) => match c.get(key) {
+                Some(stored) => Made::Stored(stored, false),
+                None => Made::Stored(c.put(key, &make()?)?, true),
+            },
+            None => Made::Bytes(make()?),
+        })
+    }
     let work = |j: &Job| -> Outcome {
         let (key, made) = match j.kind {
             PdfKind::Report => {
                 let job = pdf.prepare(view, j.meeting, &j.reports, PdfKind::Report)?;
                 let key = job.key.clone();
                 item_keys.lock().unwrap_or_else(|e| e.into_inner()).insert(j.path.clone(), key.clone());
-                let made = match cache {
-                    Some(c) => match c.get(&key) {
-                        Some(stored) => Made::Stored(stored, false),
-                        None => Made::Stored(c.put(&key, &pdf.compile(job)?)?, true),
-                    },
-                    None => {
-                        let bytes = pdf.compile(job)?;
-                        made_here.lock().unwrap_or_else(|e| e.into_inner()).insert(key.clone(), bytes.clone());
-                        Made::Bytes(bytes)
-                    }
-                };
+                let made = keep(cache, &key, || pdf.compile(job))?;
+                // Without a cache, its pack takes it from memory.
+                if let Made::Bytes(bytes) = &made {
+                    made_here.lock().unwrap_or_else(|e| e.into_inner()).insert(key.clone(), bytes.clone());
+                }
                 (key, made)
             }
             PdfKind::Pack => {
                 let known = |r: &ReportDoc| item_keys.lock().unwrap_or_else(|e| e.into_inner()).get(&r.pdf_url).cloned();
                 let job = pdf.prepare_pack(view, j.meeting, j.shown.as_ref().unwrap_or(j.meeting), &j.reports, &known)?;
                 let key = job.key.clone();
-                let made = match cache {
-                    Some(c) => match c.get(&key) {
-                        Some(stored) => {
-                            // The parts stay cached beside their pack.
-                            part_keys.lock().unwrap_or_else(|e| e.into_inner()).extend(job.parts.iter().map(|p| p.key.clone()));
-                            Made::Stored(stored, false)
-                        }
-                        None => Made::Stored(c.put(&key, &pdf.compose(job, &part)?)?, true),
-                    },
-                    None => Made::Bytes(pdf.compose(job, &part)?),
-                };
-                (key, made)
+                // The parts stay cached beside their pack, whether it is made now or was before.
+                part_keys.lock().unwrap_or_else(|e| e.into_inner()).extend(job.parts.iter().map(|p| p.key.clone()));
+                (key.clone(), keep(cache, &key, || pdf.compose(job, &part))?)
             }
         };
         progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
