@@ -148,6 +148,8 @@ pub struct Publication {
     written: std::collections::BTreeMap<String, (String, u64)>,
     pub stored: StoredFiles,
     staged: bool,
+    /// Folders made in the staging folder so far (each is made once, not per file).
+    folders: std::collections::HashSet<PathBuf>,
     /// The previous output's copy of a file (by path and SHA-256), when it is that very
     /// file, untouched since it was written: linked instead of written or copied again.
     previous: Option<Previous>,
@@ -169,8 +171,15 @@ impl Publication {
         let staging = side_name(target, "staging", std::process::id());
         let _ = fs::remove_dir_all(&staging);
         fs::create_dir_all(&staging).map_err(|e| write_err("cannot create folder", &staging, e))?;
-        let mut p =
-            Publication { target: target.to_path_buf(), staging, written: Default::default(), stored: StoredFiles::new(), staged: false, previous: None };
+        let mut p = Publication {
+            target: target.to_path_buf(),
+            staging,
+            written: Default::default(),
+            stored: StoredFiles::new(),
+            staged: false,
+            folders: Default::default(),
+            previous: None,
+        };
         p.add(MARKER.to_string(), MARKER_TEXT.as_bytes().to_vec())?;
         Ok(p)
     }
@@ -181,6 +190,18 @@ impl Publication {
     pub fn reusing(mut self, previous: Previous) -> Publication {
         self.previous = Some(previous);
         self
+    }
+
+    /// Where `rel` goes in the staging folder, its folder made.
+    fn place(&mut self, rel: &str) -> Result<PathBuf, Diagnostic> {
+        let file = self.staging.join(safe_rel(rel)?);
+        if let Some(dir) = file.parent() {
+            if !self.folders.contains(dir) {
+                fs::create_dir_all(dir).map_err(|e| write_err("cannot create folder", dir, e))?;
+                self.folders.insert(dir.to_path_buf());
+            }
+        }
+        Ok(file)
     }
 
     /// The previous output's copy of `path`, linked at `dest`, if it is the same file.
@@ -202,10 +223,7 @@ impl Publication {
         if self.stored.contains_key(&path) || (path == MARKER && bytes != MARKER_TEXT.as_bytes()) {
             return Err(collision(&path));
         }
-        let file = self.staging.join(safe_rel(&path)?);
-        if let Some(dir) = file.parent() {
-            fs::create_dir_all(dir).map_err(|e| write_err("cannot create folder", dir, e))?;
-        }
+        let file = self.place(&path)?;
         if !self.link_previous(&path, &sha, &file) {
             let mut f = fs::File::create(&file).map_err(|e| write_err("cannot write", &file, e))?;
             f.write_all(&bytes).map_err(|e| write_err("cannot write", &file, e))?;
@@ -284,12 +302,9 @@ impl Publication {
     /// file system can), so `output/` holds ordinary writable files that a web team may
     /// touch without reaching the cache; or linked from the previous output, as above.
     pub fn stage(mut self) -> Result<Staged, Diagnostic> {
-        for (rel, s) in &self.stored {
-            let path = self.staging.join(safe_rel(rel)?);
-            if let Some(dir) = path.parent() {
-                fs::create_dir_all(dir).map_err(|e| write_err("cannot create folder", dir, e))?;
-            }
-            if self.link_previous(rel, &s.sha256, &path) {
+        for (rel, s) in std::mem::take(&mut self.stored) {
+            let path = self.place(&rel)?;
+            if self.link_previous(&rel, &s.sha256, &path) {
                 continue;
             }
             fs::copy(&s.path, &path).map_err(|e| write_err("cannot copy from the build cache", &s.path, e))?;
