@@ -56,8 +56,6 @@ pub struct BuildReport {
     pub unchanged: bool,
 }
 
-/// The whole build: front (load, resolve) -> one site document -> audience views ->
-/// back (render, publish). Nothing is written unless every stage succeeds.
 /// The first `n` bytes of a file (fewer if it is shorter; none if it cannot be read).
 fn read_head(path: &std::path::Path, n: u64) -> Vec<u8> {
     use std::io::Read;
@@ -100,6 +98,9 @@ pub fn check_theme_pdf(folder: &Site, site: &resolve::ResolvedSite) -> Diagnosti
     out
 }
 
+/// The whole build: front (load, resolve) -> one site document -> audience views ->
+/// back (render, publish), a batch of meetings at a time. Nothing is written unless
+/// every stage succeeds.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // Where to write is settled before anything else: a refused target costs nothing.
     let targets = publish::Targets::check(&opts.site, &opts.output, opts.restricted.as_deref())?;
@@ -107,11 +108,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // Nothing changed since the last build, in the site or in its output: nothing to do.
     // (`--freeze` always runs: it is asked for to write the lock.)
     let inputs = if opts.freeze { None } else { unchanged::inputs(opts, &targets.output, targets.restricted.as_deref(), &today) };
-    if let Some(report) = inputs.as_deref().and_then(|i| unchanged::unchanged(i, &targets.output, targets.restricted.as_deref())) {
+    let last = unchanged::last_build(&targets.output);
+    if let Some(report) =
+        inputs.as_deref().zip(last.as_ref()).and_then(|(i, last)| unchanged::unchanged(last, i, &targets.output, targets.restricted.as_deref()))
+    {
         return Ok(report);
     }
     // The previous output's files, as recorded, before the record is forgotten.
-    let previous = unchanged::previous_files(&targets.output);
+    let previous = unchanged::previous_files(last);
     unchanged::forget(&targets.output);
     let folder = Site::open(&opts.site)?;
     let theme = &folder.theme;

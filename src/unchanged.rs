@@ -21,8 +21,9 @@ use sha2::{Digest, Sha256};
 
 use crate::{BuildOptions, BuildReport};
 
+/// What the last build was made from and wrote (`last-build.json` beside the cache).
 #[derive(serde::Serialize, serde::Deserialize)]
-struct Record {
+pub struct Record {
     inputs: String,
     outputs: String,
     meetings: usize,
@@ -42,11 +43,14 @@ fn mtime_ns(meta: &std::fs::Metadata) -> Option<u128> {
     Some(meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos())
 }
 
-/// The files the last build recorded (empty without a record).
-pub fn previous_files(output: &Path) -> PreviousFiles {
-    let Ok(text) = std::fs::read_to_string(record_path(output)) else { return PreviousFiles::new() };
-    let Ok(r) = serde_json::from_str::<Record>(&text) else { return PreviousFiles::new() };
-    r.files_written.into_iter().map(|(p, len, t, sha)| (p, (len, t, sha))).collect()
+/// The record of the last build into `output`, if there is one.
+pub fn last_build(output: &Path) -> Option<Record> {
+    serde_json::from_str(&std::fs::read_to_string(record_path(output)).ok()?).ok()
+}
+
+/// The files the last build recorded (none without a record).
+pub fn previous_files(last: Option<Record>) -> PreviousFiles {
+    last.map(|r| r.files_written.into_iter().map(|(p, len, t, sha)| (p, (len, t, sha))).collect()).unwrap_or_default()
 }
 
 /// The previous output's copy of `path`, if it is the file with `sha256` and untouched
@@ -97,8 +101,7 @@ fn files(dir: &Path, skip: &[&Path]) -> Vec<PathBuf> {
 pub fn inputs(opts: &BuildOptions, output: &Path, restricted: Option<&Path>, today: &str) -> Option<String> {
     let mut h = Sha256::new();
     let exe = std::env::current_exe().ok().and_then(|p| std::fs::metadata(p).ok())?;
-    let mtime = exe.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-    h.update(format!("agendum {} exe {} {}\n", env!("CARGO_PKG_VERSION"), exe.len(), mtime.as_nanos()));
+    h.update(format!("agendum {} exe {} {}\n", env!("CARGO_PKG_VERSION"), exe.len(), mtime_ns(&exe)?));
     h.update(format!("html-only {} today {today} output {} restricted {:?}\n", opts.html_only, output.display(), restricted));
     h.update(format!("SOURCE_DATE_EPOCH {:?}\n", std::env::var("SOURCE_DATE_EPOCH").ok()));
     let site = std::fs::canonicalize(&opts.site).ok()?;
@@ -113,38 +116,40 @@ pub fn inputs(opts: &BuildOptions, output: &Path, restricted: Option<&Path>, tod
     Some(hex(h))
 }
 
-/// What the last build left in the output folders, as the file system sees it.
-fn outputs(output: &Path, restricted: Option<&Path>) -> Option<String> {
+/// What the last build left in the output folders, as the file system sees it. `each`
+/// is given every file of the public output: its path, size and modification time.
+fn outputs(output: &Path, restricted: Option<&Path>, each: &mut dyn FnMut(&str, u64, u128)) -> Option<String> {
     let mut h = Sha256::new();
-    for dir in std::iter::once(output).chain(restricted) {
+    for (n, dir) in std::iter::once(output).chain(restricted).enumerate() {
         if !dir.is_dir() {
             return None;
         }
         h.update(dir.to_string_lossy().as_bytes());
         for f in files(dir, &[]) {
             let meta = std::fs::symlink_metadata(&f).ok()?;
-            let mtime = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-            h.update(f.strip_prefix(dir).unwrap_or(&f).to_string_lossy().as_bytes());
-            h.update(format!(" {} {}\n", meta.len(), mtime.as_nanos()));
+            let (rel, mtime) = (f.strip_prefix(dir).unwrap_or(&f).to_string_lossy(), mtime_ns(&meta)?);
+            h.update(rel.as_bytes());
+            h.update(format!(" {} {mtime}\n", meta.len()));
+            if n == 0 {
+                each(&rel, meta.len(), mtime);
+            }
         }
     }
     Some(hex(h))
 }
 
 /// The last build's report, when its inputs are `inputs` and its output is untouched.
-pub fn unchanged(inputs: &str, output: &Path, restricted: Option<&Path>) -> Option<BuildReport> {
-    let text = std::fs::read_to_string(record_path(output)).ok()?;
-    let r: Record = serde_json::from_str(&text).ok()?;
-    if r.inputs != inputs || Some(r.outputs) != outputs(output, restricted) {
+pub fn unchanged(last: &Record, inputs: &str, output: &Path, restricted: Option<&Path>) -> Option<BuildReport> {
+    if last.inputs != inputs || Some(&last.outputs) != outputs(output, restricted, &mut |_, _, _| {}).as_ref() {
         return None;
     }
     Some(BuildReport {
-        meetings: r.meetings,
-        reports: r.reports,
-        files: r.files,
-        pdfs: r.pdfs,
+        meetings: last.meetings,
+        reports: last.reports,
+        files: last.files,
+        pdfs: last.pdfs,
         compiled: 0,
-        warnings: agendum_core::diag::Diagnostics(r.warnings),
+        warnings: agendum_core::diag::Diagnostics(last.warnings.clone()),
         frozen: vec![],
         unchanged: true,
     })
@@ -154,14 +159,15 @@ pub fn unchanged(inputs: &str, output: &Path, restricted: Option<&Path>) -> Opti
 /// record the next build simply runs in full.
 /// `written` gives each public file's SHA-256, by path.
 pub fn record(inputs: String, output: &Path, restricted: Option<&Path>, report: &BuildReport, written: &[(String, String)]) {
-    let Some(outputs) = outputs(output, restricted) else { return };
-    let files_written = written
-        .iter()
-        .filter_map(|(path, sha)| {
-            let meta = std::fs::symlink_metadata(output.join(path)).ok()?;
-            Some((path.clone(), meta.len(), mtime_ns(&meta)?, sha.clone()))
-        })
-        .collect();
+    let shas: std::collections::HashMap<&str, &str> = written.iter().map(|(p, sha)| (p.as_str(), sha.as_str())).collect();
+    let mut files_written = Vec::new();
+    let Some(outputs) = outputs(output, restricted, &mut |path, len, mtime| {
+        if let Some(sha) = shas.get(path) {
+            files_written.push((path.to_string(), len, mtime, sha.to_string()));
+        }
+    }) else {
+        return;
+    };
     let r = Record {
         inputs,
         outputs,
