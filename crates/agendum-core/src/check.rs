@@ -143,7 +143,7 @@ fn check_content(site: &crate::Site) -> (Diagnostics, Option<crate::resolve::Res
             Err(d) => {
                 // Files that failed to load are still read for leftovers, so one pass shows all.
                 all.extend(d);
-                for path in report_files(root).into_iter().filter(|p| batch.iter().any(|b| p.starts_with(b))) {
+                for path in report_files(&batch) {
                     if let Ok(text) = crate::load::read_text(root, &path) {
                         let body_line = crate::load::split_front_matter(&text).map(|(_, _, l)| l).unwrap_or(1);
                         hygiene_text(&crate::diag::rel(root, &path), &text, body_line, None, &mut all);
@@ -513,8 +513,9 @@ fn hygiene_text(path: &Path, text: &str, body_line: u32, ids: Option<&[&str]>, o
     }
 }
 
-fn report_files(root: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = crate::load::sorted_files(&root.join("content/meetings"), 2);
+/// The reports (Markdown files) in these meeting folders.
+fn report_files(meetings: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<std::path::PathBuf> = meetings.iter().flat_map(|dir| crate::load::sorted_files(dir, 1)).collect();
     files.retain(|p| p.extension().is_some_and(|x| x == "md"));
     files
 }
