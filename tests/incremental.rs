@@ -64,6 +64,8 @@ fn rebuilds_compile_only_what_changed_and_match_a_clean_build() {
         let meta = std::fs::metadata(&pdf).unwrap();
         assert_eq!(meta.nlink(), 1, "{} shares its file", pdf.display());
         assert!(!meta.permissions().readonly(), "{} is writable", pdf.display());
+        #[cfg(unix)]
+        assert_eq!(std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o022, 0, "{} is writable by others", pdf.display());
     }
     let clean = site.parent().unwrap().join("clean");
     assert_eq!(build_counting(&site, &clean), 4);
@@ -148,6 +150,8 @@ fn a_rebuild_with_nothing_changed_writes_nothing_and_anything_touched_rebuilds()
         let meta = std::fs::metadata(&pdf).unwrap();
         assert_eq!(meta.nlink(), 1, "{} shares its file", pdf.display());
         assert!(!meta.permissions().readonly(), "{} is writable", pdf.display());
+        #[cfg(unix)]
+        assert_eq!(std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o022, 0, "{} is writable by others", pdf.display());
     }
     assert_eq!(std::fs::read(&mou).unwrap(), before);
     let clean3 = site.parent().unwrap().join("clean3");

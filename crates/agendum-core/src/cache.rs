@@ -61,8 +61,7 @@ impl PdfCache {
             if fs::metadata(&pdf).is_ok() {
                 let mut perms = fs::metadata(&pdf).map(|m| m.permissions()).ok();
                 if let Some(p) = perms.as_mut() {
-                    #[allow(clippy::permissions_set_readonly_false)]
-                    p.set_readonly(false);
+                    owner_writable(p);
                     let _ = fs::set_permissions(&pdf, p.clone());
                 }
                 let _ = fs::remove_file(&pdf);
@@ -82,12 +81,26 @@ impl PdfCache {
                 let p = e.path();
                 if let Ok(meta) = fs::metadata(&p) {
                     let mut perms = meta.permissions();
-                    #[allow(clippy::permissions_set_readonly_false)]
-                    perms.set_readonly(false);
+                    owner_writable(&mut perms);
                     let _ = fs::set_permissions(&p, perms);
                 }
                 let _ = fs::remove_file(p);
             }
         }
+    }
+}
+
+/// Writable by its owner, as a file the user made would be: `set_readonly(false)` would
+/// also make it writable by everyone (mode 0666 from 0444) on Unix.
+pub fn owner_writable(perms: &mut fs::Permissions) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        perms.set_mode(perms.mode() | 0o200);
+    }
+    #[cfg(not(unix))]
+    {
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
     }
 }

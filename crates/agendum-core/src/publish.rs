@@ -309,8 +309,7 @@ impl Publication {
             }
             fs::copy(&s.path, &path).map_err(|e| write_err("cannot copy from the build cache", &s.path, e))?;
             let mut perms = fs::metadata(&path).map_err(|e| write_err("cannot read", &path, e))?.permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            perms.set_readonly(false);
+            crate::cache::owner_writable(&mut perms);
             fs::set_permissions(&path, perms).map_err(|e| write_err("cannot make writable", &path, e))?;
         }
         self.staged = true;
