@@ -30,7 +30,16 @@ const RELOAD: &str = r#"<script>(function(){var g=null;function poll(){fetch("/_
 pub fn serve(opts: ServeOptions, on_event: impl Fn(&str) + Send + Sync + 'static) -> Result<(), Diagnostic> {
     let listener = TcpListener::bind(("127.0.0.1", opts.port))
         .map_err(|e| Diagnostic::error(Pos::default(), format!("cannot listen on 127.0.0.1:{}: {e}", opts.port)).hint("choose another port with --port"))?;
-    let out = std::env::temp_dir().join(format!("agendum-serve-{}", std::process::id()));
+    // One preview folder per site and port, reused by the next `serve` of that site (its
+    // builds are then incremental), rather than one per process left behind in the temp
+    // folder each time the server is stopped.
+    let site_key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        std::fs::canonicalize(&opts.site).unwrap_or_else(|_| opts.site.clone()).hash(&mut h);
+        h.finish()
+    };
+    let out = std::env::temp_dir().join(format!("agendum-serve-{site_key:016x}-{}", opts.port));
     let state = Arc::new(Mutex::new(State { generation: 0, errors: None }));
     let on_event = Arc::new(on_event);
     let build = {
