@@ -14,8 +14,8 @@ use serde_json::Value;
 
 use agendum_core::builtin;
 use agendum_core::diag::Diagnostics;
-use agendum_core::document::{MeetingDoc, ReportDoc};
-use agendum_core::model::{CommitteeFile, ForwardPlanFile, MeetingFile, ReportFront, SiteConfig};
+use agendum_core::document::{MeetingDoc, MinutesDoc, ReportDoc};
+use agendum_core::model::{CommitteeFile, ForwardPlanFile, MeetingFile, MinutesFile, ReportFront, SiteConfig};
 use agendum_core::render::html::{HtmlRenderer, COMPUTED_KEYS, PAGE_KEYS, TEMPLATE_KEYS};
 use agendum_core::theme::{HeaderKey, ListStyle, ThemeScheme};
 
@@ -31,6 +31,7 @@ pub fn schemas() -> Vec<(&'static str, &'static str, &'static str, Value)> {
         ("agendum.schema.json", "the site's settings", "agendum.yaml", schema_of::<SiteConfig>()),
         ("committee.schema.json", "a committee", "content/committees/*.yaml", schema_of::<CommitteeFile>()),
         ("meeting.schema.json", "a meeting and its agenda", "content/meetings/*/meeting.yaml", schema_of::<MeetingFile>()),
+        ("minutes.schema.json", "a meeting's minutes", "content/meetings/*/minutes.yaml", schema_of::<MinutesFile>()),
         ("report.schema.json", "a report's front matter", "content/meetings/*/*.md (between the --- lines)", schema_of::<ReportFront>()),
         ("forward-plan.schema.json", "the forward plan of key decisions", "content/forward-plan.yaml", schema_of::<ForwardPlanFile>()),
         ("theme.schema.json", "a theme's report scheme", "themes/*/theme.yaml", schema_of::<ThemeScheme>()),
@@ -192,6 +193,7 @@ pub fn theme_guide(recorded: &Recorded, pdf_data: Option<&Value>) -> String {
     g.push_str("## The documents\n\nA report (`report` in `report.html`, each of `reports` in the PDFs) and a meeting (`meeting`), field by field.\n\n");
     describe_schema(&mut g, &schema_of::<ReportDoc>(), "ReportDoc");
     describe_schema(&mut g, &schema_of::<MeetingDoc>(), "MeetingDoc");
+    describe_schema(&mut g, &schema_of::<MinutesDoc>(), "MinutesDoc");
     g
 }
 

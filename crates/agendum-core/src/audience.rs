@@ -26,6 +26,9 @@ pub struct MeetingView {
     pub doc: MeetingDoc,
     /// The reports this audience may read, in agenda order.
     pub reports: Vec<ReportDoc>,
+    /// The minutes as this audience may read them: in the public view an exempt minute
+    /// keeps its number, heading, statement and public summary only.
+    pub minutes: Option<MinutesDoc>,
     /// The meeting has Part 2 content (exempt reports or appendices). In the public view
     /// this says only that something was withheld, which the agenda states anyway.
     pub has_exempt: bool,
@@ -62,7 +65,7 @@ impl View {
     /// archive keeps these while it makes each batch of meetings' own pages and drops the
     /// rest. Only a view makes one, so what it holds was filtered for the view's audience.
     pub fn outline(&self) -> Outline {
-        let meetings = self.meetings.iter().map(|m| MeetingView { doc: m.doc.clone(), reports: Vec::new(), has_exempt: m.has_exempt }).collect();
+        let meetings = self.meetings.iter().map(|m| MeetingView { doc: m.doc.clone(), reports: Vec::new(), minutes: None, has_exempt: m.has_exempt }).collect();
         Outline { audience: self.audience, meetings }
     }
 
@@ -108,10 +111,11 @@ pub fn view(site: &ResolvedSite, audience: Audience) -> View {
         .map(|m| {
             let has_exempt = m.reports.iter().any(has_part2);
             match audience {
-                Audience::Members => MeetingView { doc: m.doc.clone(), reports: m.reports.clone(), has_exempt },
+                Audience::Members => MeetingView { doc: m.doc.clone(), reports: m.reports.clone(), minutes: m.minutes.clone(), has_exempt },
                 Audience::Public => MeetingView {
                     doc: public_meeting(&m.doc),
                     reports: m.reports.iter().filter(|r| r.exempt.is_none()).map(public_report).collect(),
+                    minutes: m.minutes.as_ref().map(public_minutes),
                     has_exempt,
                 },
             }
@@ -189,6 +193,24 @@ fn public_meeting(doc: &MeetingDoc) -> MeetingDoc {
         }
     }
     doc
+}
+
+/// The public minutes: an exempt minute keeps its number, heading, the Schedule 12A
+/// statement and the public summary the clerk wrote for it, and nothing else (its text,
+/// resolution, mover, seconder, votes and webcast time are withheld).
+fn public_minutes(m: &MinutesDoc) -> MinutesDoc {
+    let mut m = m.clone();
+    for e in m.entries.iter_mut().filter(|e| e.exempt.is_some()) {
+        e.blocks.clear();
+        e.resolution.clear();
+        e.proposer = None;
+        e.seconder = None;
+        e.votes = None;
+        e.webcast_at = None;
+        e.webcast_url = None;
+        e.withheld = true;
+    }
+    m
 }
 
 /// A public report: each exempt appendix becomes a withheld notice (label, title, anchor),

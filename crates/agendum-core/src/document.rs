@@ -339,6 +339,110 @@ pub struct MeetingDoc {
     pub data_url: String,
     /// UTC offset in force in London at the start ("+01:00" in summer time).
     pub utc_offset: String,
+    /// `scheduled`, `held`, `cancelled`, `postponed` or `rescheduled`.
+    pub status: String,
+    /// What the meeting page says of a meeting not held as planned ("Cancelled").
+    pub status_display: Option<String>,
+    pub status_reason: Option<String>,
+    /// A rescheduled meeting's first date (ISO).
+    pub previous_date: Option<String>,
+    pub previous_date_display: Option<String>,
+    /// The minutes' page and PDF, once written; `draft` or `approved`.
+    pub minutes_url: Option<String>,
+    pub minutes_pdf_url: Option<String>,
+    pub minutes_status: Option<String>,
+}
+
+/// The minutes of a meeting: its record, resolved. Exempt minutes are here in full;
+/// the public view (`crate::audience`) keeps only their heading and statement.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct MinutesDoc {
+    /// `committee/date/minutes.html` and `.pdf`.
+    pub url: String,
+    pub pdf_url: String,
+    /// "Minutes of the meeting of the Cabinet held on 18 April 2012"
+    pub title: String,
+    pub approved: Option<String>,
+    pub approved_display: Option<String>,
+    pub signed_by: Option<String>,
+    /// "Draft minutes: not yet approved as a correct record" or "Approved as a correct
+    /// record at the meeting of 20 June 2012".
+    pub status_line: String,
+    pub present: Vec<PersonDoc>,
+    pub apologies: Vec<String>,
+    pub substitutes: Vec<SubstituteDoc>,
+    pub absent: Vec<String>,
+    pub also_present: Vec<PersonDoc>,
+    pub officers: Vec<PersonDoc>,
+    pub declarations: Vec<DeclarationDoc>,
+    pub exclusion: Option<Exemption>,
+    pub exclusion_items: Vec<String>,
+    pub webcast: Option<String>,
+    pub entries: Vec<MinuteDoc>,
+    /// Its source file, relative to the site.
+    #[serde(skip)]
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct PersonDoc {
+    pub name: String,
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct SubstituteDoc {
+    pub name: String,
+    /// The member substituted for.
+    pub for_member: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct DeclarationDoc {
+    pub member: String,
+    pub item: String,
+    pub kind: String,
+    pub kind_display: String,
+    pub nature: String,
+    pub left_room: bool,
+    pub dispensation: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct MinuteDoc {
+    /// The minute's number as printed ("3", "2747").
+    pub number: String,
+    /// The agenda item it minutes.
+    pub item: String,
+    pub title: String,
+    /// Its anchor on the minutes page: `minute-3`.
+    pub id: String,
+    pub blocks: Vec<Block>,
+    pub resolution: Vec<Block>,
+    pub proposer: Option<String>,
+    pub seconder: Option<String>,
+    pub votes: Option<VotesDoc>,
+    /// "00:12:30", and the webcast's address at that time.
+    pub webcast_at: Option<String>,
+    pub webcast_url: Option<String>,
+    pub exempt: Option<Exemption>,
+    /// An exempt minute's public text (the only part of it the public view keeps).
+    pub public_summary: Vec<Block>,
+    /// Set by the public view: the minute's content was withheld.
+    pub withheld: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct VotesDoc {
+    pub for_count: u32,
+    pub against_count: u32,
+    pub abstain_count: u32,
+    /// Names where the vote was recorded by name (empty otherwise).
+    pub for_names: Vec<String>,
+    pub against_names: Vec<String>,
+    pub abstain_names: Vec<String>,
+    /// `carried` or `lost` (a tie is lost unless the chair's casting vote is recorded).
+    pub result: String,
 }
 
 /// The forward plan of key decisions, when the site has one.
@@ -530,4 +634,66 @@ pub fn packs(m: &MeetingDoc) -> Vec<(MeetingDoc, Vec<String>)> {
         out.push((doc, s.items.clone()));
     }
     out
+}
+
+impl MinuteDoc {
+    /// What prints under the minute's heading, in order, in every renderer: the exempt
+    /// statement, the text (or, withheld, the public summary), "RESOLVED:" and the
+    /// resolution, mover and seconder, the vote, and the webcast link.
+    pub fn body(&self) -> Vec<Block> {
+        let para = |content: Vec<Inline>| Block::Para { number: None, id: None, content };
+        let strong = |t: &str| Inline::Strong { content: vec![Inline::text(t)] };
+        let mut out = Vec::new();
+        if let Some(e) = &self.exempt {
+            out.push(para(vec![Inline::Emph { content: vec![Inline::text(format!("{}.", e.statement))] }]));
+        }
+        if self.withheld {
+            out.extend(self.public_summary.iter().cloned());
+            return out;
+        }
+        out.extend(self.blocks.iter().cloned());
+        match self.resolution.as_slice() {
+            [] => {}
+            [Block::Para { content, id, .. }] => {
+                let mut c = vec![strong("RESOLVED: ")];
+                c.extend(content.iter().cloned());
+                out.push(Block::Para { number: None, id: id.clone(), content: c });
+            }
+            many => {
+                out.push(para(vec![strong("RESOLVED:")]));
+                out.extend(many.iter().cloned());
+            }
+        }
+        let moved = match (&self.proposer, &self.seconder) {
+            (Some(p), Some(s)) => Some(format!("Proposed by {p}, seconded by {s}.")),
+            (Some(p), None) => Some(format!("Proposed by {p}.")),
+            (None, Some(s)) => Some(format!("Seconded by {s}.")),
+            (None, None) => None,
+        };
+        if let Some(m) = moved {
+            out.push(para(vec![Inline::text(m)]));
+        }
+        if let Some(v) = &self.votes {
+            let plural = |n: u32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+            out.push(para(vec![Inline::text(format!(
+                "Votes: {} for, {} against, {}. The motion was {}.",
+                v.for_count,
+                v.against_count,
+                plural(v.abstain_count, "abstention", "abstentions"),
+                v.result
+            ))]));
+            let named: Vec<ListItem> = [("For", &v.for_names), ("Against", &v.against_names), ("Abstained", &v.abstain_names)]
+                .into_iter()
+                .filter(|(_, names)| !names.is_empty())
+                .map(|(side, names)| ListItem { marker: None, id: None, blocks: vec![para(vec![Inline::text(format!("{side}: {}", names.join(", ")))])] })
+                .collect();
+            if !named.is_empty() {
+                out.push(Block::List { ordered: false, items: named });
+            }
+        }
+        if let (Some(url), Some(at)) = (&self.webcast_url, &self.webcast_at) {
+            out.push(para(vec![Inline::Link { href: url.clone(), content: vec![Inline::text(format!("Watch this item in the webcast (from {at})"))] }]));
+        }
+        out
+    }
 }

@@ -33,6 +33,8 @@ pub struct LoadedMeeting {
     pub file: MeetingFile,
     /// Reports beside `meeting.yaml`, sorted by file name.
     pub reports: Vec<ReportSource>,
+    /// `minutes.yaml` beside it (relative to the site), once the clerk has written it.
+    pub minutes: Option<(PathBuf, crate::model::MinutesFile)>,
 }
 
 /// Read a text file: refuses oversized, non-UTF-8 and symlinked files with a clear message.
@@ -226,7 +228,20 @@ fn load_meeting(root: &Path, dir: &Path) -> (Option<LoadedMeeting>, Vec<Diagnost
             Err(d) => diags.push(d),
         }
     }
-    let meeting = LoadedMeeting { dir_name: dir.file_name().unwrap_or_default().to_string_lossy().into_owned(), path: rel(root, &meeting_path), file, reports };
+    let minutes_path = dir.join("minutes.yaml");
+    let minutes = if minutes_path.is_file() {
+        match read_yaml::<crate::model::MinutesFile>(root, &minutes_path) {
+            Ok(f) => Some((rel(root, &minutes_path), f)),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let meeting =
+        LoadedMeeting { dir_name: dir.file_name().unwrap_or_default().to_string_lossy().into_owned(), path: rel(root, &meeting_path), file, reports, minutes };
     (Some(meeting), diags)
 }
 

@@ -244,6 +244,227 @@ pub struct MeetingFile {
     #[serde(default)]
     #[schemars(with = "Vec<Reissue>")]
     pub reissued: Vec<Spanned<Reissue>>,
+    /// Whether the meeting takes (or took) place as planned. Absent: scheduled, or held
+    /// once its minutes are written.
+    #[serde(default)]
+    #[schemars(with = "Option<MeetingStatus>")]
+    pub status: Option<Spanned<MeetingStatus>>,
+    /// Why it was cancelled, postponed or rescheduled (the meeting page says it).
+    #[serde(default)]
+    pub status_reason: Option<String>,
+    /// A rescheduled meeting: the date it was first called for (its folder and `date:`
+    /// are the new date).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub previous_date: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum MeetingStatus {
+    Scheduled,
+    Held,
+    Cancelled,
+    /// Put off to a date not yet fixed.
+    Postponed,
+    /// Moved to this folder's date from `previous_date`.
+    Rescheduled,
+}
+
+/// `minutes.yaml` beside `meeting.yaml`: the record of what happened, written by the
+/// clerk after the meeting. Draft until `approved` says when the committee approved it
+/// as a correct record.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MinutesFile {
+    #[serde(default)]
+    #[schemars(with = "Option<Approval>")]
+    pub approved: Option<Spanned<Approval>>,
+    /// Minutes numbered continuously across meetings (parish and town councils): the
+    /// number of this meeting's first minute. Absent: each minute takes its item's number.
+    #[serde(default)]
+    #[schemars(with = "Option<u32>")]
+    pub first_number: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub attendance: Attendance,
+    #[serde(default)]
+    #[schemars(with = "Vec<Declaration>")]
+    pub declarations: Vec<Spanned<Declaration>>,
+    /// The resolution to exclude the press and public (s100A(4) Local Government Act 1972).
+    #[serde(default)]
+    #[schemars(with = "Option<ExclusionResolution>")]
+    pub exclusion: Option<Spanned<ExclusionResolution>>,
+    /// The meeting's webcast or recording: an https:// address.
+    #[serde(default)]
+    pub webcast: Option<String>,
+    /// One entry per agenda item minuted, in agenda order.
+    #[schemars(with = "Vec<Minute>")]
+    pub minutes: Vec<Spanned<Minute>>,
+}
+
+#[derive(Debug, Deserialize, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// The date of the meeting at which the minutes were approved: YYYY-MM-DD.
+    pub date: String,
+    /// Who signed them (the chair at that meeting).
+    #[serde(default)]
+    pub signed_by: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attendance {
+    /// Members present: a name, or `{name, role}` ("Chairman").
+    #[serde(default)]
+    pub present: Vec<Person>,
+    #[serde(default)]
+    pub apologies: Vec<String>,
+    #[serde(default)]
+    pub substitutes: Vec<Substitute>,
+    /// Members absent without apologies.
+    #[serde(default)]
+    pub absent: Vec<String>,
+    /// Other councillors who attended (not members of the committee).
+    #[serde(default)]
+    pub also_present: Vec<Person>,
+    #[serde(default)]
+    pub officers: Vec<Person>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, PartialEq, JsonSchema)]
+#[serde(untagged)]
+pub enum Person {
+    Name(String),
+    Full {
+        name: String,
+        #[serde(default)]
+        role: Option<String>,
+    },
+}
+
+impl Person {
+    pub fn name(&self) -> &str {
+        match self {
+            Person::Name(n) | Person::Full { name: n, .. } => n,
+        }
+    }
+    pub fn role(&self) -> Option<&str> {
+        match self {
+            Person::Name(_) => None,
+            Person::Full { role, .. } => role.as_deref(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Substitute {
+    pub name: String,
+    /// The member substituted for.
+    #[serde(rename = "for")]
+    pub for_member: String,
+}
+
+#[derive(Debug, Deserialize, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Declaration {
+    pub member: String,
+    /// The agenda item number the interest is in.
+    pub item: String,
+    pub kind: InterestKind,
+    /// What the interest is, as declared.
+    pub nature: String,
+    /// The member left the room for the item.
+    #[serde(default)]
+    pub left_room: bool,
+    /// A dispensation granted, and by whom.
+    #[serde(default)]
+    pub dispensation: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum InterestKind {
+    DisclosablePecuniary,
+    OtherRegistrable,
+    NonRegistrable,
+}
+
+impl InterestKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            InterestKind::DisclosablePecuniary => "Disclosable pecuniary interest",
+            InterestKind::OtherRegistrable => "Other registrable interest",
+            InterestKind::NonRegistrable => "Non-registrable interest",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExclusionResolution {
+    /// The agenda items the public is excluded for.
+    pub items: Vec<String>,
+    /// The paragraphs of Part 1 of Schedule 12A the business falls under.
+    pub paragraphs: Vec<u8>,
+}
+
+#[derive(Debug, Deserialize, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Minute {
+    /// The agenda item minuted: its number.
+    pub item: String,
+    /// The minute's heading; absent: the item's title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// What was considered and said: Markdown.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// The decision, as resolved ("That ..."): Markdown. Printed after "RESOLVED:".
+    #[serde(default)]
+    pub resolved: Option<String>,
+    #[serde(default)]
+    pub proposer: Option<String>,
+    #[serde(default)]
+    pub seconder: Option<String>,
+    #[serde(default)]
+    pub votes: Option<Votes>,
+    /// Where in the webcast the item starts: "hh:mm:ss".
+    #[serde(default)]
+    pub webcast_at: Option<String>,
+    /// Exempt under these Schedule 12A paragraphs. A minute of an exempt item is exempt
+    /// without this.
+    #[serde(default)]
+    pub exempt: Option<Vec<u8>>,
+    /// For an exempt minute: what may be published of it (the public sees only this).
+    #[serde(default)]
+    pub public_summary: Option<String>,
+}
+
+/// A recorded vote: each side a count, or the names of those who voted so.
+#[derive(Debug, Deserialize, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Votes {
+    #[serde(rename = "for", default)]
+    pub for_: VoteSide,
+    #[serde(default)]
+    pub against: VoteSide,
+    #[serde(default)]
+    pub abstain: VoteSide,
+}
+
+#[derive(Debug, Deserialize, Clone, JsonSchema)]
+#[serde(untagged)]
+pub enum VoteSide {
+    Count(u32),
+    Names(Vec<String>),
+}
+
+impl Default for VoteSide {
+    fn default() -> Self {
+        VoteSide::Count(0)
+    }
 }
 
 #[derive(Debug, Deserialize, Serialize, Clone, JsonSchema)]

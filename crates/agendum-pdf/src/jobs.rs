@@ -72,6 +72,8 @@ struct Job<'a> {
     shown: Option<MeetingDoc>,
     reports: Vec<&'a ReportDoc>,
     kind: PdfKind,
+    /// A minutes PDF's record.
+    minutes: Option<&'a agendum_core::document::MinutesDoc>,
 }
 
 /// Item PDFs and packs for every meeting of the view, compiled in parallel; the
@@ -96,13 +98,19 @@ pub fn render(
         }
         for r in &m.reports {
             if !members || agendum_core::audience::has_part2(r) {
-                jobs.push(Job { path: r.pdf_url.clone(), meeting: &m.doc, shown: None, reports: vec![r], kind: PdfKind::Report });
+                jobs.push(Job { path: r.pdf_url.clone(), meeting: &m.doc, shown: None, reports: vec![r], kind: PdfKind::Report, minutes: None });
             }
         }
         for (doc, numbers) in packs(&m.doc) {
             let in_pack: Vec<&ReportDoc> = m.reports.iter().filter(|r| numbers.contains(&r.item_number)).collect();
             if !skip(&doc.pack_url) {
-                jobs.push(Job { path: doc.pack_url.clone(), meeting: &m.doc, shown: Some(doc), reports: in_pack, kind: PdfKind::Pack });
+                jobs.push(Job { path: doc.pack_url.clone(), meeting: &m.doc, shown: Some(doc), reports: in_pack, kind: PdfKind::Pack, minutes: None });
+            }
+        }
+        // The minutes: the members' folder has its own copy where a minute is exempt.
+        if let Some(minutes) = &m.minutes {
+            if !members || minutes.entries.iter().any(|e| e.exempt.is_some()) {
+                jobs.push(Job { path: minutes.pdf_url.clone(), meeting: &m.doc, shown: None, reports: vec![], kind: PdfKind::Minutes, minutes: Some(minutes) });
             }
         }
     }
@@ -169,6 +177,14 @@ pub fn render(
                     made_here.lock().unwrap_or_else(|e| e.into_inner()).insert(key.clone(), bytes.clone());
                 }
                 (key, made)
+            }
+            PdfKind::Minutes => {
+                let minutes = j
+                    .minutes
+                    .ok_or_else(|| Diagnostic::error(Pos::default(), "minutes without their record").hint("this is a bug in agendum; please report it"))?;
+                let job = pdf.prepare_minutes(view, j.meeting, minutes)?;
+                let key = job.key.clone();
+                (key.clone(), keep(cache, &key, || pdf.compile(job))?)
             }
             PdfKind::Pack => {
                 let known = |r: &ReportDoc| item_keys.lock().unwrap_or_else(|e| e.into_inner()).get(&r.pdf_url).cloned();

@@ -52,6 +52,8 @@ pub struct PdfJob {
 pub enum PdfKind {
     Report,
     Pack,
+    /// A meeting's minutes (`prepare_minutes`).
+    Minutes,
 }
 
 /// One part of a pack: its agenda item number, its cache key, and (unless it was made
@@ -165,7 +167,35 @@ impl PdfRenderer {
             }
             // The front sheet needs the agenda, not the reports: their pages are the parts.
             PdfKind::Pack => self.prepare_with(site, meeting, &[], "/pdf/pack.typ", meeting.pack_url.clone(), None),
+            PdfKind::Minutes => {
+                Err(Diagnostic::error(Pos::default(), "minutes are prepared with their record").hint("this is a bug in agendum; please report it"))
+            }
         }
+    }
+
+    /// A meeting's minutes as a PDF: `minutes` as the view gives them (exempt minutes
+    /// withheld in the public view), each minute's body as the HTML page prints it.
+    pub fn prepare_minutes(&self, site: &View, meeting: &MeetingDoc, minutes: &agendum_core::document::MinutesDoc) -> Result<PdfJob, Diagnostic> {
+        let mut job = self.prepare_with(site, meeting, &[], "/pdf/minutes.typ", minutes.pdf_url.clone(), None)?;
+        let mut v = serde_json::to_value(minutes).unwrap_or(Value::Null);
+        if let Some(entries) = v.get_mut("entries").and_then(Value::as_array_mut) {
+            for (e, src) in entries.iter_mut().zip(&minutes.entries) {
+                e["body"] = serde_json::to_value(src.body()).unwrap_or(Value::Null);
+            }
+        }
+        job.set_data("minutes", v);
+        job.key = {
+            use sha2::{Digest, Sha256};
+            let mut h = Sha256::new();
+            h.update(b"minutes");
+            h.update(&job.key);
+            for (path, bytes) in job.inputs() {
+                h.update(path.as_bytes());
+                h.update(bytes);
+            }
+            h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        };
+        Ok(job)
     }
 
     /// A pack's front sheet and parts. `meeting` is the whole meeting (as its item PDFs

@@ -60,6 +60,13 @@ fn open_data(site: &View, d: &MeetingDoc, files: &dyn Fn(&str) -> Option<(String
     for s in &d.supplements {
         documents.extend(document(site, files, &format!("Supplementary agenda, {}", s.date_display), Some(&s.date), &s.pack_url, "application/pdf"));
     }
+    let minutes_note = if d.minutes_status.as_deref() == Some("approved") { "Minutes" } else { "Draft minutes" };
+    if let Some(u) = &d.minutes_url {
+        documents.extend(document(site, files, &format!("{minutes_note} (web page)"), None, u, "text/html"));
+    }
+    if let Some(u) = &d.minutes_pdf_url {
+        documents.extend(document(site, files, &format!("{minutes_note} (PDF)"), None, u, "application/pdf"));
+    }
     let agenda: Vec<Value> = d
         .items
         .iter()
@@ -100,7 +107,12 @@ fn open_data(site: &View, d: &MeetingDoc, files: &dyn Fn(&str) -> Option<(String
         "start_date": match &d.time { Some(t) => format!("{}T{t}:00{}", d.date, d.utc_offset), None => d.date.clone() },
         "timezone": "Europe/London",
         "all_day": d.time.is_none(),
-        "status": "confirmed",
+        // Open Civic Data's event statuses: confirmed, tentative, cancelled, passed.
+        "status": match d.status.as_str() {
+            "cancelled" | "postponed" => "cancelled",
+            "held" => "passed",
+            _ => "confirmed",
+        },
         "location": { "name": d.venue.as_deref().unwrap_or(""), "note": "" },
         // A joint committee names each of its councils beside itself.
         "participants": std::iter::once(json!({ "entity_type": "organization", "name": d.committee, "note": "host" }))
@@ -114,6 +126,10 @@ fn open_data(site: &View, d: &MeetingDoc, files: &dyn Fn(&str) -> Option<(String
             "council": site.council,
             "published": published,
             "reissues": d.reissues,
+            "meeting_status": d.status,
+            "status_reason": d.status_reason,
+            "previous_date": d.previous_date,
+            "minutes_status": d.minutes_status,
         },
     });
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
@@ -191,24 +207,35 @@ fn icalendar(site: &View, name: &str, meetings: &[&MeetingDoc]) -> String {
         // agenda's publication, else the meeting date. Never the clock.
         let stamp = d.reissues.last().map(|r| r.date.as_str()).or(d.published.as_deref()).unwrap_or(&d.date);
         ics_line(&mut out, "BEGIN:VEVENT");
-        ics_line(&mut out, &format!("UID:{}-{}@{}", d.date, d.committee_slug, host));
+        // A rescheduled meeting keeps the identity of the event first called, so that a
+        // calendar that holds it moves it rather than adding another.
+        ics_line(&mut out, &format!("UID:{}-{}@{}", d.previous_date.as_deref().unwrap_or(&d.date), d.committee_slug, host));
         ics_line(&mut out, &format!("DTSTAMP:{}T000000Z", compact(stamp)));
         // A meeting without a published time is a day's event (RFC 5545 3.6.1).
         match &d.time {
             Some(t) => ics_line(&mut out, &format!("DTSTART;TZID=Europe/London:{}T{}00", compact(&d.date), t.replace(':', ""))),
             None => ics_line(&mut out, &format!("DTSTART;VALUE=DATE:{}", compact(&d.date))),
         }
-        ics_line(&mut out, &format!("SEQUENCE:{}", d.reissues.len()));
+        // Each change a subscriber must see counts: a re-issue, a cancellation, a move.
+        let changed = usize::from(matches!(d.status.as_str(), "cancelled" | "postponed" | "rescheduled"));
+        ics_line(&mut out, &format!("SEQUENCE:{}", d.reissues.len() + changed));
         ics_line(&mut out, &format!("SUMMARY:{}", ics_text(&d.committee)));
         if let Some(venue) = &d.venue {
             ics_line(&mut out, &format!("LOCATION:{}", ics_text(venue)));
         }
         let agenda: Vec<String> = d.items.iter().map(|i| format!("{}. {}", i.number, i.title)).collect();
-        ics_line(&mut out, &format!("DESCRIPTION:{}", ics_text(&format!("Agenda:\n{}", agenda.join("\n")))));
+        let status = match (&d.status_display, &d.status_reason) {
+            (Some(s), Some(r)) => format!("{s}: {r}\n\n"),
+            (Some(s), None) => format!("{s}.\n\n"),
+            _ => String::new(),
+        };
+        ics_line(&mut out, &format!("DESCRIPTION:{}", ics_text(&format!("{status}Agenda:\n{}", agenda.join("\n")))));
         if site.base_url.is_some() {
             ics_line(&mut out, &format!("URL:{}", url(site, &d.url)));
         }
-        ics_line(&mut out, "STATUS:CONFIRMED");
+        // RFC 5545 has no "postponed": the meeting is not on this date, so it is cancelled
+        // here; the description says why.
+        ics_line(&mut out, if matches!(d.status.as_str(), "cancelled" | "postponed") { "STATUS:CANCELLED" } else { "STATUS:CONFIRMED" });
         ics_line(&mut out, "END:VEVENT");
     }
     ics_line(&mut out, "END:VCALENDAR");

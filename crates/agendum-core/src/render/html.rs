@@ -43,24 +43,30 @@ pub const TEMPLATE_KEYS: &[(&str, &str)] = &[
     ("report", "the report document (see ReportDoc below), with the computed names below"),
     ("meeting", "the meeting document (see MeetingDoc below), with the computed names below"),
     ("json_ld", "schema.org Event data for the meeting, ready for a `<script type=\"application/ld+json\">`"),
+    ("minutes", "the minutes (see MinutesDoc below), exempt minutes withheld in the public view, with the computed names below"),
 ];
 
 const DOWNLOAD: &str = "what the PDF link fetches: `name` to save it under (`cabinet-2025-06-17-agenda-pack.pdf`), `size` (\"312 KB\"), `pages`, and `meta` (\"PDF, 312 KB, 14 pages\"); null when PDFs are not built";
 
 /// Names made for the HTML templates beside a document's own fields: (name, where, what).
 pub const COMPUTED_KEYS: &[(&str, &str, &str)] = &[
-    ("html", "report.sections[], report.appendices[], report.footnotes[], meeting.items[]", "the blocks as HTML, author text escaped"),
+    (
+        "html",
+        "report.sections[], report.appendices[], report.footnotes[], meeting.items[], minutes.entries[]",
+        "the blocks as HTML, author text escaped (a minute's: its body, as its PDF prints it)",
+    ),
     ("parts_html", "report.header[]", "each part of the row's value as HTML"),
     ("value_html", "report.header[]", "the row's value as HTML: stacked parts on lines, others side by side"),
     ("title_in_header", "report", "the theme's header has a Title row, which then holds the page's `<h1>`"),
-    ("pdf_href", "report, report.appendices[], meeting.items[]", "the PDF's file name beside the page, or null when PDFs are not built"),
+    ("pdf_href", "report, report.appendices[], meeting.items[], minutes", "the PDF's file name beside the page, or null when PDFs are not built"),
+    ("minutes_href", "meeting", "the minutes page's file name beside the meeting page, or null before they are written"),
     ("withheld_appendices", "report", "exempt appendices this page may not show: label, title, anchor"),
     ("href", "meeting.items[], meeting.supplements[]", "the item's page or the supplement's PDF, relative to the meeting's folder"),
     ("supplement_display", "meeting.items[]", "the date of the supplementary agenda an item went out in"),
     ("contact_html", "meeting, meeting.councils[]", "a contact as one line of HTML: name, role, phones, e-mail links"),
     ("pack_href", "meeting", "the agenda pack's file name, or null"),
     ("document_href", "meeting.items[]", "a procedural item's PDF document (the draft minutes), its file name beside the page"),
-    ("pdf_download", "report, report.appendices[], meeting.items[]", DOWNLOAD),
+    ("pdf_download", "report, report.appendices[], meeting.items[], minutes", DOWNLOAD),
     ("pack_download", "meeting, listed meetings", DOWNLOAD),
     ("document_download", "meeting.items[]", DOWNLOAD),
     ("download", "meeting.supplements[]", DOWNLOAD),
@@ -281,11 +287,26 @@ impl HtmlRenderer {
                 }
             }
         }
+        doc["minutes_href"] = json!(m.doc.minutes_url.as_deref().map(file_name));
         doc["pack_href"] = if self.link_pdfs { Value::String(file_name(&m.doc.pack_url)) } else { Value::Null };
         doc["pack_download"] = self.download(&m.doc.pack_url);
         ctx.insert("meeting", &doc);
         ctx.insert("json_ld", &json_ld(site, m));
         files.insert(m.doc.url.clone(), self.render("meeting.html", &ctx)?.into_bytes());
+        if let Some(minutes) = &m.minutes {
+            let mut ctx = self.page_context(site, &minutes.url);
+            let mut v = serde_json::to_value(minutes).unwrap_or(Value::Null);
+            if let Some(entries) = v.get_mut("entries").and_then(Value::as_array_mut) {
+                for (e, src) in entries.iter_mut().zip(&minutes.entries) {
+                    e["html"] = Value::String(blocks_html(&src.body()));
+                }
+            }
+            v["pdf_href"] = if self.link_pdfs { Value::String(file_name(&minutes.pdf_url)) } else { Value::Null };
+            v["pdf_download"] = self.download(&minutes.pdf_url);
+            ctx.insert("minutes", &v);
+            ctx.insert("meeting", &doc);
+            files.insert(minutes.url.clone(), self.render("minutes.html", &ctx)?.into_bytes());
+        }
         Ok(files)
     }
 }
@@ -346,13 +367,21 @@ fn json_ld(site: &View, m: &MeetingView) -> String {
         "@type": "Event",
         "name": format!("{}, {}", d.committee, d.date_display),
         "startDate": match &d.time { Some(t) => format!("{}T{t}:00{}", d.date, d.utc_offset), None => d.date.clone() },
-        "eventStatus": "https://schema.org/EventScheduled",
+        "eventStatus": match d.status.as_str() {
+            "cancelled" => "https://schema.org/EventCancelled",
+            "postponed" => "https://schema.org/EventPostponed",
+            "rescheduled" => "https://schema.org/EventRescheduled",
+            _ => "https://schema.org/EventScheduled",
+        },
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "location": {"@type": "Place", "name": d.venue.as_deref().unwrap_or("To be confirmed"), "address": d.venue.as_deref().unwrap_or("To be confirmed")},
         "organizer": {"@type": "GovernmentOrganization", "name": site.council},
         "inLanguage": d.language,
         "description": format!("Meeting of the {}. Agenda: {}.", d.committee, d.items.iter().map(|i| format!("{}. {}", i.number, i.title)).collect::<Vec<_>>().join("; ")),
     });
+    if let Some(previous) = &d.previous_date {
+        v["previousStartDate"] = json!(previous);
+    }
     if let Some(base) = &site.base_url {
         v["url"] = json!(absolute_url(base, &d.url));
         v["organizer"]["url"] = json!(base);

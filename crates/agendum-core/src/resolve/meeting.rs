@@ -277,7 +277,16 @@ pub(super) fn resolve_meeting(
             items: numbers,
         })
         .collect();
-    let doc = MeetingDoc {
+    let status = meeting_status(path, f, date, &mut diags);
+    let mut doc = MeetingDoc {
+        status: status.status,
+        status_display: status.display,
+        status_reason: f.status_reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string),
+        previous_date: status.previous.map(|d| d.format("%Y-%m-%d").to_string()),
+        previous_date_display: status.previous.map(display_date),
+        minutes_url: None,
+        minutes_pdf_url: None,
+        minutes_status: None,
         pack_title: "Agenda".into(),
         supplements,
         reissues,
@@ -304,7 +313,25 @@ pub(super) fn resolve_meeting(
         pack_url: format!("{base}/agenda-pack.pdf"),
         language: site.config.language.clone(),
     };
-    Ok(ResolvedMeeting { source_index: 0, doc, reports, assets, dir_name: m.dir_name.clone(), warnings })
+    let minutes = match &m.minutes {
+        None => None,
+        Some((file, minutes)) => {
+            let made = resolve_minutes(file, minutes, &doc, theme, &mut warnings, &mut diags);
+            if diags.has_errors() {
+                return Err(diags);
+            }
+            made
+        }
+    };
+    if let Some(mins) = &minutes {
+        doc.minutes_url = Some(mins.url.clone());
+        doc.minutes_pdf_url = Some(mins.pdf_url.clone());
+        doc.minutes_status = Some(if mins.approved.is_some() { "approved" } else { "draft" }.into());
+        if doc.status == "scheduled" {
+            doc.status = "held".into();
+        }
+    }
+    Ok(ResolvedMeeting { source_index: 0, doc, reports, assets, minutes, dir_name: m.dir_name.clone(), warnings })
 }
 
 /// A procedural item's document: Markdown read into blocks, or a PDF registered as an

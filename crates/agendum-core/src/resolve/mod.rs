@@ -11,6 +11,7 @@ mod assets;
 mod forward_plan;
 mod ids;
 mod meeting;
+mod minutes;
 mod numbering;
 mod references;
 mod report;
@@ -22,6 +23,7 @@ use assets::*;
 use forward_plan::*;
 use ids::*;
 use meeting::*;
+use minutes::*;
 use numbering::*;
 use references::*;
 use report::*;
@@ -88,6 +90,8 @@ pub struct ResolvedMeeting {
     pub reports: Vec<ReportDoc>,
     /// The images and PDF appendices of its reports, by output path.
     pub assets: Assets,
+    /// Its minutes, once written: exempt minutes in full (see `crate::audience`).
+    pub minutes: Option<MinutesDoc>,
     /// Its folder's name under content/meetings.
     pub dir_name: String,
     pub warnings: Diagnostics,
