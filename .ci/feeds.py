@@ -28,8 +28,18 @@ for root in map(pathlib.Path, sys.argv[1:]):
                 print(f"{ics_path}: {e['UID']} has no Europe/London time"); failures += 1
             # The same instant as the open data's start_date.
             iso = start.isoformat()
-            if not any(m["start_date"] == iso for m in meetings):
+            same = [m for m in meetings if m["start_date"] == iso]
+            if not same:
                 print(f"{ics_path}: {e['UID']} starts {iso}, which no meeting.json gives"); failures += 1
+            # A cancelled (or postponed) meeting is CANCELLED in the calendar, any other
+            # CONFIRMED; a rescheduled one keeps the identity of its first date.
+            for m in same:
+                want = "CANCELLED" if m["status"] == "cancelled" else "CONFIRMED"
+                if str(e.get("STATUS")) != want:
+                    print(f"{ics_path}: {e['UID']} is {e.get('STATUS')}, the meeting is {m['status']}"); failures += 1
+                previous = m["extras"].get("previous_date")
+                if previous and not str(e["UID"]).startswith(previous + "-"):
+                    print(f"{ics_path}: {e['UID']} was moved from {previous} but has a new identity"); failures += 1
         print(f"{ics_path}: {len(events)} event(s) parse")
     feed = feedparser.parse((root / "feed.xml").read_bytes())
     if feed.bozo:

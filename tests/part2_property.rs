@@ -2,7 +2,9 @@
 //!
 //! Each case writes a whole random site: meetings with public and exempt reports, exempt
 //! appendices (Markdown and tables), images whose names clash between public and exempt
-//! use, and labels inside exempt appendices referenced from public text. Every exempt
+//! use, labels inside exempt appendices referenced from public text, and minutes whose
+//! exempt minutes (of exempt items, or marked exempt by the clerk) carry text,
+//! resolutions and movers of their own. Every exempt
 //! thing carries a unique marker. For every site:
 //! - no marker in any public file or file name (HTML, JSON, JS, XML, ICS, manifest,
 //!   images), nor in any input of any public PDF (its data, images, appendix pages);
@@ -90,6 +92,9 @@ fn run_case(root: &Path, site: &Site) -> Result<(), TestCaseError> {
             let in_pack: Vec<&agendum::document::ReportDoc> = m.reports.iter().filter(|r| numbers.contains(&r.item_number)).collect();
             jobs.push(pdf.prepare(&public, &doc, &in_pack, PdfKind::Pack));
         }
+        if let Some(minutes) = &m.minutes {
+            jobs.push(pdf.prepare_minutes(&public, &m.doc, minutes));
+        }
         for job in jobs {
             let job = job.map_err(|d| TestCaseError::fail(d.message))?;
             for (path, bytes) in job.inputs() {
@@ -106,6 +111,7 @@ fn run_case(root: &Path, site: &Site) -> Result<(), TestCaseError> {
     for m in members.meetings() {
         all.extend(serde_json::to_vec(&m.reports).unwrap_or_default());
         all.extend(serde_json::to_vec(&m.doc).unwrap_or_default());
+        all.extend(serde_json::to_vec(&m.minutes).unwrap_or_default());
     }
     for a in members.assets().values() {
         all.extend(a.bytes.iter());

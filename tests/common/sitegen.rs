@@ -18,6 +18,16 @@ pub struct Site {
 pub struct Meeting {
     pub day: u8,
     pub reports: Vec<Report>,
+    /// The meeting's minutes: a minute per report (an exempt report's minute exempt),
+    /// and, if set, one public item's minute marked exempt by the clerk.
+    pub minutes: Option<Minutes>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Minutes {
+    /// The first report's minute is marked `exempt:` with a public summary.
+    pub clerk_exempts_first: bool,
+    pub votes: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -74,14 +84,14 @@ pub fn report() -> impl Strategy<Value = Report> {
 }
 
 pub fn site() -> impl Strategy<Value = Site> {
-    prop::collection::vec((1u8..28, prop::collection::vec(report(), 1..4)).prop_map(|(day, reports)| Meeting { day, reports }), 1..3).prop_map(
-        |mut meetings| {
+    let minutes = prop::option::weighted(0.6, (any::<bool>(), any::<bool>()).prop_map(|(clerk_exempts_first, votes)| Minutes { clerk_exempts_first, votes }));
+    prop::collection::vec((1u8..28, prop::collection::vec(report(), 1..4), minutes).prop_map(|(day, reports, minutes)| Meeting { day, reports, minutes }), 1..3)
+        .prop_map(|mut meetings| {
             // One meeting per date: the committee meets once a day.
             let mut seen = std::collections::BTreeSet::new();
             meetings.retain(|m| seen.insert(m.day));
             Site { meetings }
-        },
-    )
+        })
 }
 
 /// Writes a site and remembers every marker it planted.
@@ -122,12 +132,43 @@ impl Writer {
                 let text = self.report(&dir, i, r);
                 std::fs::write(dir.join(format!("{:02}-{slug}.md", i + 1)), text).unwrap();
             }
+            if let Some(mins) = &m.minutes {
+                let text = self.minutes(m, mins);
+                std::fs::write(dir.join("minutes.yaml"), text).unwrap();
+            }
             std::fs::write(
                 dir.join("meeting.yaml"),
                 format!("committee: planning\ndate: 2030-03-{:02}\ntime: \"18:00\"\nvenue: Town Hall\npublished: 2030-02-20\nitems:\n{items}", m.day),
             )
             .unwrap();
         }
+    }
+
+    /// minutes.yaml for `m`: every exempt minute's text, resolution and mover carry markers.
+    pub fn minutes(&mut self, m: &Meeting, mins: &Minutes) -> String {
+        let mut y = String::from("attendance:\n  present: [Councillor A. Chair, Councillor B. Member, Councillor C. Member]\n");
+        let exempt_items: Vec<usize> =
+            m.reports.iter().enumerate().filter(|(i, r)| r.exempt || (*i == 0 && mins.clerk_exempts_first)).map(|(i, _)| i + 1).collect();
+        if !exempt_items.is_empty() {
+            let items: Vec<String> = exempt_items.iter().map(|i| format!("\"{i}\"")).collect();
+            writeln!(y, "exclusion:\n  items: [{}]\n  paragraphs: [3]", items.join(", ")).unwrap();
+        }
+        y.push_str("minutes:\n");
+        for (i, r) in m.reports.iter().enumerate() {
+            let n = i + 1;
+            let clerk = i == 0 && mins.clerk_exempts_first && !r.exempt;
+            let secret = r.exempt || clerk;
+            let tag = |w: &mut Writer, what: &str| if secret { format!(" {}", w.marker(what)) } else { String::new() };
+            let (text, resolved, proposer) = (tag(self, "minutetext"), tag(self, "resolved"), tag(self, "proposer"));
+            writeln!(y, "  - item: \"{n}\"\n    text: The committee considered the report.{text}\n    resolved: That the recommendations be agreed.{resolved}\n    proposer: Councillor B.{proposer}").unwrap();
+            if clerk {
+                writeln!(y, "    exempt: [3]\n    public_summary: The committee agreed the recommendations.").unwrap();
+            }
+            if mins.votes {
+                writeln!(y, "    votes: {{for: 2, against: 1}}").unwrap();
+            }
+        }
+        y
     }
 
     pub fn svg(title: &str) -> String {

@@ -3,6 +3,7 @@
 //! Access to Information Regulations 2012), Part 2 requirements, and content hygiene.
 //! Every problem is reported at once, each with its file, line and a hint.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -205,18 +206,79 @@ fn calendar(site: &LoadedSite, out: &mut Diagnostics) -> Calendar {
 }
 
 fn rules(site: &LoadedSite, resolved: &ResolvedSite, theme: &Theme, out: &mut Diagnostics) {
+    minutes_rules(site, resolved, out);
     let cal = calendar(site, out);
     let rules = &site.config.publication;
     for rm in &resolved.meetings {
         let lm = &site.meetings[rm.source_index];
         let Ok(date) = parse_date(&rm.doc.date) else { continue };
         let deadline = cal.publication_deadline(date, rules.clear_working_days);
-        publication(lm, date, deadline, rules.clear_working_days, &cal, out);
+        // A meeting called off before its agenda went out has none to publish.
+        let not_held = matches!(rm.doc.status.as_str(), "cancelled" | "postponed");
+        if !(not_held && lm.file.published.is_none()) {
+            publication(lm, date, deadline, rules.clear_working_days, &cal, out);
+        }
         let kind = site.committees.get(&lm.file.committee.value).map(|(_, c)| c.kind);
         private_meeting(lm, rm, kind, date, &cal, out);
         for src in &lm.reports {
             report_rules(src, kind, date, &cal, rules.key_decision_days, theme, out);
             hygiene(&site.root, src, out);
+        }
+    }
+}
+
+/// Each committee's meetings in date order, compared with the one before: minutes
+/// numbered on continuously from it, and its minutes written before the next agenda
+/// (which carries them as draft) is published. Committees with no minutes in agendum
+/// yet are left alone.
+fn minutes_rules(site: &LoadedSite, resolved: &ResolvedSite, out: &mut Diagnostics) {
+    let mut by_committee: BTreeMap<&str, Vec<&ResolvedMeeting>> = BTreeMap::new();
+    for rm in &resolved.meetings {
+        by_committee.entry(rm.doc.committee_slug.as_str()).or_default().push(rm);
+    }
+    for meetings in by_committee.values_mut() {
+        if !meetings.iter().any(|m| m.minutes.is_some()) {
+            continue;
+        }
+        meetings.sort_by(|a, b| a.doc.date.cmp(&b.doc.date));
+        let held: Vec<&&ResolvedMeeting> = meetings.iter().filter(|m| !matches!(m.doc.status.as_str(), "cancelled" | "postponed")).collect();
+        for pair in held.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            match (&a.minutes, &b.minutes) {
+                (Some(ma), Some(mb)) => {
+                    if let (Some(fa), Some(fb)) = (ma.first_number, mb.first_number) {
+                        let next = fa + ma.entries.len() as u32;
+                        if fb != next {
+                            let lm = &site.meetings[b.source_index];
+                            let pos = lm
+                                .minutes
+                                .as_ref()
+                                .and_then(|(p, f)| f.first_number.as_ref().map(|n| spanned_pos(p, n, 0)))
+                                .unwrap_or_else(|| Pos::file(&mb.source));
+                            out.push(
+                                Diagnostic::warning(
+                                    pos,
+                                    format!("the minutes start at {fb}, but the last meeting's ({}) ended at {}", a.doc.date_display, next - 1),
+                                )
+                                .field("first_number")
+                                .hint(format!("minutes are numbered on from one meeting to the next: `first_number: {next}`")),
+                            );
+                        }
+                    }
+                }
+                (None, _) => {
+                    if let Some(p) = &b.doc.published {
+                        out.push(
+                            Diagnostic::warning(
+                                Pos::file(&site.meetings[a.source_index].path),
+                                format!("this meeting has no minutes, and the next one's agenda ({}) is published on {}", b.doc.date_display, p),
+                            )
+                            .hint("write minutes.yaml beside meeting.yaml: the next agenda carries the draft minutes for approval"),
+                        );
+                    }
+                }
+                _ => {}
+            }
         }
     }
 }

@@ -378,6 +378,8 @@ pub struct MinutesDoc {
     pub exclusion: Option<Exemption>,
     pub exclusion_items: Vec<String>,
     pub webcast: Option<String>,
+    /// Where minutes are numbered on from meeting to meeting: this meeting's first.
+    pub first_number: Option<u32>,
     pub entries: Vec<MinuteDoc>,
     /// Its source file, relative to the site.
     #[serde(skip)]

@@ -40,6 +40,31 @@ pub struct ThemeScheme {
     /// Quotes, dashes and the text printed for "none".
     #[serde(default)]
     pub typography: Typography,
+    /// How minutes are numbered.
+    #[serde(default)]
+    pub minutes: MinutesScheme,
+}
+
+/// How the council numbers its minutes.
+#[derive(Debug, Default, Deserialize, Serialize, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MinutesScheme {
+    #[serde(default)]
+    pub numbering: MinuteNumbering,
+    /// Printed before each minute's number ("CAB", "Min. "); none by default.
+    #[serde(default)]
+    pub prefix: String,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum MinuteNumbering {
+    /// Each minute takes its agenda item's number.
+    #[default]
+    Item,
+    /// Numbered on from the last meeting's minutes (parish and town councils: 2747,
+    /// 2748, ...): each meeting's `minutes.yaml` gives its `first_number`.
+    Continuous,
 }
 
 /// How author text is set: the council's house style, not the author's keyboard.

@@ -242,11 +242,24 @@ pub(super) fn resolve_minutes(
 
     let mut entries = Vec::new();
     let mut minuted: BTreeSet<String> = BTreeSet::new();
+    let scheme = &theme.scheme.minutes;
+    let continuous = scheme.numbering == crate::theme::MinuteNumbering::Continuous;
     let first = f.first_number.as_ref().map(|n| n.value);
-    if let Some(n) = &f.first_number {
-        if n.value == 0 {
-            diags.push(Diagnostic::error(at(n), "minute numbers start at 1").field("first_number").hint("give the number of this meeting's first minute"));
+    match (&f.first_number, continuous) {
+        (Some(n), true) if n.value == 0 => {
+            diags.push(Diagnostic::error(at(n), "minute numbers start at 1").field("first_number").hint("give the number of this meeting's first minute"))
         }
+        (Some(n), false) => diags.push(
+            Diagnostic::error(at(n), "this council's minutes take their items' numbers")
+                .field("first_number")
+                .hint("remove `first_number`, or set `minutes: {numbering: continuous}` in the theme"),
+        ),
+        (None, true) if !f.minutes.is_empty() => diags.push(
+            Diagnostic::error(Pos::file(file), "this council numbers minutes on from the last meeting's, and these give no first number")
+                .field("first_number")
+                .hint("add `first_number:` (one more than the last minute of the previous meeting)"),
+        ),
+        _ => {}
     }
     for (i, m) in f.minutes.iter().enumerate() {
         let v = &m.value;
@@ -267,9 +280,9 @@ pub(super) fn resolve_minutes(
             );
             continue;
         }
-        let number = match first {
-            Some(n) => (n as usize + i).to_string(),
-            None => agenda_item.number.clone(),
+        let number = match first.filter(|_| continuous) {
+            Some(n) => format!("{}{}", scheme.prefix, n as usize + i),
+            None => format!("{}{}", scheme.prefix, agenda_item.number),
         };
         let votes = v.votes.as_ref().map(|votes| {
             let (f_n, f_names) = vote_side(&votes.for_);
@@ -372,7 +385,7 @@ pub(super) fn resolve_minutes(
         let mut resolution = text_of(&v.resolved);
         let mut public_summary = text_of(&v.public_summary);
         // Ids inside a minute are its own.
-        let id = format!("minute-{}", slugify(&number));
+        let id = format!("minute-{}", slugify(&number).trim_matches('-'));
         for b in [&mut blocks, &mut resolution, &mut public_summary] {
             for_each_block_mut(b, &mut |b| {
                 for bid in block_ids_mut(b) {
@@ -416,6 +429,7 @@ pub(super) fn resolve_minutes(
         exclusion,
         exclusion_items,
         webcast: webcast.map(str::to_string),
+        first_number: first.filter(|_| continuous),
         entries,
         source: file.to_string_lossy().replace('\\', "/"),
     })
