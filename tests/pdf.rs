@@ -46,7 +46,8 @@ fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 fn assert_conforms(pdf: &Path) {
     let bytes = std::fs::read(pdf).unwrap();
     let streams = stream_lengths_exact(&bytes).unwrap_or_else(|e| panic!("{}: {e}", pdf.display()));
-    assert!(streams > 10, "{} streams checked", streams);
+    // Even a one-page agenda has its fonts, colour profile, metadata and page contents.
+    assert!(streams > 5, "{}: only {streams} streams checked", pdf.display());
     for profile in [ValidationProfile::PdfA2b, ValidationProfile::PdfUa1] {
         let report = validate_pdf_bytes(&bytes, &ValidationOptions::default().profile(profile)).unwrap_or_else(|e| panic!("{}: {e:?}", pdf.display()));
         let failures: Vec<String> = report
