@@ -183,3 +183,19 @@ fn exempt_minutes_stay_out_of_public_output() {
     assert!(members.join("cabinet/2025-06-17/minutes.pdf").is_file(), "members' minutes PDF");
     assert!(out.join("cabinet/2025-06-17/minutes.pdf").is_file(), "public minutes PDF");
 }
+
+/// The next agenda carries the last meeting's minutes for approval, without the clerk
+/// attaching them: on its page, and in its pack after the front sheet.
+#[test]
+fn the_next_agenda_carries_the_draft_minutes() {
+    let out = build(&fixture("parish"), "minutes-carried");
+    let april = text(&read(&out.join("full-council/2025-04-14/index.html")));
+    assert!(april.contains("Draft minutes of the meeting held on 10 February 2025"), "{april}");
+    assert!(april.contains("2755 Village hall car park resurfacing"));
+    // The cancelled March meeting is skipped; January's agenda has no earlier minutes.
+    let january = text(&read(&out.join("full-council/2025-01-13/index.html")));
+    assert!(!january.contains("Minutes of the meeting held on") && !january.contains("Draft minutes of the meeting held on"), "{january}");
+    // February's agenda carries January's, approved since.
+    let february = text(&read(&out.join("full-council/2025-02-10/index.html")));
+    assert!(february.contains("Minutes of the meeting held on 13 January 2025") && february.contains("2751 Precept for 2025/26"), "{february}");
+}

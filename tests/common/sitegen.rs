@@ -124,7 +124,9 @@ impl Writer {
             let dir = root.join(format!("content/meetings/2030-03-{:02}-planning", m.day));
             std::fs::create_dir_all(dir.join("pub")).unwrap();
             std::fs::create_dir_all(dir.join("sec")).unwrap();
-            let mut items = String::new();
+            // Item 1 confirms the last meeting's minutes: the agenda carries them as a
+            // public paper, exempt minutes withheld. Reports are items 2 onwards.
+            let mut items = String::from("  - procedural: minutes\n");
             for (i, r) in m.reports.iter().enumerate() {
                 // An exempt report's file name is exempt too: it must not become a public URL.
                 let slug = if r.exempt { format!("report-{}-{}", i + 1, self.marker("slug")) } else { format!("report-{}", i + 1) };
@@ -148,14 +150,14 @@ impl Writer {
     pub fn minutes(&mut self, m: &Meeting, mins: &Minutes) -> String {
         let mut y = String::from("attendance:\n  present: [Councillor A. Chair, Councillor B. Member, Councillor C. Member]\n");
         let exempt_items: Vec<usize> =
-            m.reports.iter().enumerate().filter(|(i, r)| r.exempt || (*i == 0 && mins.clerk_exempts_first)).map(|(i, _)| i + 1).collect();
+            m.reports.iter().enumerate().filter(|(i, r)| r.exempt || (*i == 0 && mins.clerk_exempts_first)).map(|(i, _)| i + 2).collect();
         if !exempt_items.is_empty() {
             let items: Vec<String> = exempt_items.iter().map(|i| format!("\"{i}\"")).collect();
             writeln!(y, "exclusion:\n  items: [{}]\n  paragraphs: [3]", items.join(", ")).unwrap();
         }
         y.push_str("minutes:\n");
         for (i, r) in m.reports.iter().enumerate() {
-            let n = i + 1;
+            let n = i + 2;
             let clerk = i == 0 && mins.clerk_exempts_first && !r.exempt;
             let secret = r.exempt || clerk;
             let tag = |w: &mut Writer, what: &str| if secret { format!(" {}", w.marker(what)) } else { String::new() };

@@ -201,7 +201,9 @@ fn pack_content_hashes(
         tail.push(logo.alt.as_bytes().to_vec());
     }
     // Procedural documents (the draft minutes) are part of the pack as published.
-    for d in doc.items.iter().filter_map(|i| i.document.as_ref()) {
+    // (Minutes carried from the last meeting have no source here: they are approved,
+    // and their file changed, at this meeting.)
+    for d in doc.items.iter().filter_map(|i| i.document.as_ref()).filter(|d| !d.source.is_empty()) {
         let bytes = std::fs::read(site_dir.join(&d.source)).map_err(|e| Diagnostic::error(Pos::file(&d.source), format!("cannot read: {e}")))?;
         tail.push(d.source.as_bytes().to_vec());
         tail.push(Sha256::digest(&bytes).to_vec());

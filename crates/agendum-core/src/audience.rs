@@ -198,7 +198,9 @@ fn public_meeting(doc: &MeetingDoc) -> MeetingDoc {
 /// The public minutes: an exempt minute keeps its number, heading, the Schedule 12A
 /// statement and the public summary the clerk wrote for it, and nothing else (its text,
 /// resolution, mover, seconder, votes and webcast time are withheld).
-fn public_minutes(m: &MinutesDoc) -> MinutesDoc {
+/// Resolve uses it once more, for the copy of the minutes the next agenda carries as a
+/// public paper.
+pub(crate) fn public_minutes(m: &MinutesDoc) -> MinutesDoc {
     let mut m = m.clone();
     for e in m.entries.iter_mut().filter(|e| e.exempt.is_some()) {
         e.blocks.clear();

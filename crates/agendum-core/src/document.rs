@@ -638,6 +638,65 @@ pub fn packs(m: &MeetingDoc) -> Vec<(MeetingDoc, Vec<String>)> {
     out
 }
 
+impl MinutesDoc {
+    /// The minutes as one run of blocks, for the next agenda, which carries them as its
+    /// minutes item's document: the status line, attendance, declarations, the exclusion
+    /// resolution and each minute under its number and heading. Headings are at level 3
+    /// (below the item's own).
+    pub fn as_blocks(&self) -> Vec<Block> {
+        let para = |content: Vec<Inline>| Block::Para { number: None, id: None, content };
+        let heading = |t: &str| Block::Heading { level: 3, number: None, id: None, content: vec![Inline::text(t)] };
+        let list = |items: Vec<String>| Block::List {
+            ordered: false,
+            items: items.into_iter().map(|t| ListItem { marker: None, id: None, blocks: vec![para(vec![Inline::text(t)])] }).collect(),
+        };
+        let person = |p: &PersonDoc| match &p.role {
+            Some(r) => format!("{} ({r})", p.name),
+            None => p.name.clone(),
+        };
+        let mut out = vec![para(vec![Inline::Strong { content: vec![Inline::text(format!("{}.", self.status_line))] }])];
+        let present: Vec<String> =
+            self.present.iter().map(person).chain(self.substitutes.iter().map(|s| format!("{} (substituting for {})", s.name, s.for_member))).collect();
+        for (title, names) in [
+            ("Present", present),
+            ("Also present", self.also_present.iter().map(person).collect()),
+            ("Apologies for absence", self.apologies.clone()),
+            ("Absent", self.absent.clone()),
+            ("Officers present", self.officers.iter().map(|p| p.role.as_ref().map(|r| format!("{}, {r}", p.name)).unwrap_or_else(|| p.name.clone())).collect()),
+        ] {
+            if !names.is_empty() {
+                out.push(heading(title));
+                out.push(list(names));
+            }
+        }
+        out.push(heading("Declarations of interest"));
+        if self.declarations.is_empty() {
+            out.push(para(vec![Inline::text("None were declared.")]));
+        } else {
+            out.push(list(
+                self.declarations
+                    .iter()
+                    .map(|d| {
+                        let mut t = format!("{}: item {}, {}: {}.", d.member, d.item, d.kind_display.to_lowercase(), d.nature);
+                        if d.left_room {
+                            t.push_str(" Left the room for the item.");
+                        }
+                        if let Some(x) = &d.dispensation {
+                            t.push_str(&format!(" Dispensation: {x}."));
+                        }
+                        t
+                    })
+                    .collect(),
+            ));
+        }
+        for e in &self.entries {
+            out.push(Block::Heading { level: 3, number: Some(e.number.clone()), id: None, content: vec![Inline::text(&e.title)] });
+            out.extend(e.body());
+        }
+        out
+    }
+}
+
 impl MinuteDoc {
     /// What prints under the minute's heading, in order, in every renderer: the exempt
     /// statement, the text (or, withheld, the public summary), "RESOLVED:" and the

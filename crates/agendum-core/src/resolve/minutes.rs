@@ -435,6 +435,37 @@ pub(super) fn resolve_minutes(
     })
 }
 
+/// The next agenda carries the last meeting's minutes for approval: a `minutes` item
+/// without a document of its own gets the minutes of the committee's meeting before
+/// (in `meetings`, in date order), as the public may read them (exempt minutes
+/// withheld: the agenda's documents are public papers). They are not part of a frozen
+/// pack's record, because approving them at this meeting changes their file.
+pub(super) fn carry_minutes_forward(meetings: &mut [ResolvedMeeting]) {
+    let mut last: BTreeMap<String, usize> = BTreeMap::new();
+    for j in 0..meetings.len() {
+        let slug = meetings[j].doc.committee_slug.clone();
+        if let Some(&i) = last.get(&slug) {
+            if let Some(previous) = meetings[i].minutes.as_ref().map(crate::audience::public_minutes) {
+                let (date_display, approved) = (meetings[i].doc.date_display.clone(), previous.approved.is_some());
+                for item in meetings[j].doc.items.iter_mut().filter(|it| it.kind == "minutes" && it.document.is_none()) {
+                    let mut blocks = previous.as_blocks();
+                    let prefix = format!("item-{}-", slugify(&item.number));
+                    for_each_block_mut(&mut blocks, &mut |b| {
+                        for id in block_ids_mut(b) {
+                            *id = format!("{prefix}{id}");
+                        }
+                    });
+                    let title = format!("{} of the meeting held on {date_display}", if approved { "Minutes" } else { "Draft minutes" });
+                    item.document = Some(ItemDocument { title, blocks, pdf: None, alt: None, source: String::new() });
+                }
+            }
+        }
+        if !matches!(meetings[j].doc.status.as_str(), "cancelled" | "postponed") {
+            last.insert(slug, j);
+        }
+    }
+}
+
 fn people(list: &[Person]) -> Vec<PersonDoc> {
     list.iter().map(|p| PersonDoc { name: p.name().trim().to_string(), role: p.role().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string) }).collect()
 }

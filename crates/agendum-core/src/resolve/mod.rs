@@ -151,6 +151,7 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
         return Err(diags);
     }
     meetings.sort_by(|a, b| (&a.doc.date, &a.doc.committee_slug).cmp(&(&b.doc.date, &b.doc.committee_slug)));
+    carry_minutes_forward(&mut meetings);
     for (name, bytes) in &theme.statics {
         let sha256 = crate::document::sha256_hex(bytes);
         assets.insert(
