@@ -53,4 +53,19 @@ for root in map(pathlib.Path, sys.argv[1:]):
         if not entry.get("id") or not entry.get("link") or not entry.get("updated_parsed"):
             print(f"{root}/feed.xml: incomplete entry {entry}"); failures += 1
     print(f"{root}/feed.xml: {len(feed.entries)} entries parse")
+    # The decisions register's feed: one entry per published notice in its open data.
+    register = root / "decisions" / "decisions.json"
+    if register.exists():
+        notices = [d for d in json.loads(register.read_text())["decisions"] if d["published"]]
+        decisions = feedparser.parse((root / "decisions" / "feed.xml").read_bytes())
+        if decisions.bozo or decisions.version != "atom10":
+            print(f"{root}/decisions/feed.xml: not valid Atom 1.0"); failures += 1
+        if len(decisions.entries) != len(notices):
+            print(f"{root}/decisions/feed.xml: {len(decisions.entries)} entries for {len(notices)} published notices"); failures += 1
+        for d in notices:
+            # Call-in ends after publication, and the decision takes effect after that.
+            ends, effect = d["call_in"]["ends"], d["takes_effect"]
+            if ends and not (d["published"] < ends and (effect is None or ends < effect)):
+                print(f"{register}: {d['reference']} call-in ends {ends}, takes effect {effect}"); failures += 1
+        print(f"{root}/decisions/feed.xml: {len(decisions.entries)} entries parse")
 sys.exit(1 if failures else 0)

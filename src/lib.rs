@@ -160,6 +160,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // loaded, resolved, checked, filtered, and its PDFs and pages made and written; then
     // only its meetings' outlines are kept, for the site-wide pages. Memory is one
     // batch's, whatever the size of the archive.
+    let mut first_batch = true;
     for batch in load::meeting_batches(&folder.root) {
         let loaded = folder.load_meetings(&batch)?;
         let site = resolve::resolve_site(&loaded, theme)?;
@@ -205,6 +206,26 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                     to_freeze.push((pack, published, content, reissues, bytes));
                 }
             }
+            // The decision notices are the site's, not a batch's: made with the first.
+            if first_batch {
+                let made = pdf::jobs::render_decisions(&public, pdf, Some(&cache))?;
+                pdfs += made.stored.len();
+                compiled += made.compiled;
+                used_keys.extend(made.keys);
+                batch_pdfs.extend(made.stored.keys().cloned());
+                for (path, s) in made.stored {
+                    out.add_stored(path, s)?;
+                }
+                if let Some(members) = members.as_mut() {
+                    let view = audience::view(&site, audience::Audience::Members);
+                    let mut made = pdf::jobs::render_decisions(&view, pdf, None)?;
+                    // Only the exempt ones differ from the public notices.
+                    made.files.retain(|path, _| view.decisions.iter().any(|d| d.exempt.is_some() && &d.pdf_url == path));
+                    pdfs += made.files.len();
+                    compiled += made.compiled;
+                    members.add_all(made.files)?;
+                }
+            }
             if let Some(members) = members.as_mut() {
                 let view = audience::view(&site, audience::Audience::Members);
                 let made = pdf::jobs::render(&view, pdf, &|_| false, None, &progress)?;
@@ -234,6 +255,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         outlines.push(public.outline());
         // The site itself (council, committees, forward plan), without this batch's meetings.
         site_view = Some(public.with_outlines(Vec::new()).map_err(|d| Diagnostics(vec![d]))?);
+        first_batch = false;
     }
     // The site-wide pages, from every meeting's outline.
     let Some(last) = site_view else {
@@ -241,6 +263,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     };
     let public = last.with_outlines(outlines).map_err(|d| Diagnostics(vec![d]))?;
     html.render_site_pages(&public, &mut |path, bytes| out.add(path, bytes))?;
+    // The decision notices are the site's: indexed after every batch's meetings, so that
+    // the index is the same however the archive was batched.
+    search.add_decisions(&public, &mut |path, bytes| out.add(path, bytes))?;
     search.finish(&public, &mut |path, bytes| out.add(path, bytes))?;
     // Calendars, feed, sitemap and open data describe the files made above.
     let data = render::data::render(&public, &out.paths(), &|p| out.digest(p));

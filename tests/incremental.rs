@@ -38,8 +38,9 @@ fn rebuilds_compile_only_what_changed_and_match_a_clean_build() {
     edit(&july.join("meeting.yaml"), "published: 2025-06-09", "published: 2025-07-07");
     let out = site.parent().unwrap().join("output");
 
-    // Clean: two public PDFs per meeting (item 3 and the pack).
-    assert_eq!(build_counting(&site, &out), 4);
+    // Clean: two public PDFs per meeting (item 3 and the pack), and the site's three
+    // decision notices.
+    assert_eq!(build_counting(&site, &out), 7);
     // Nothing changed: nothing compiled, same bytes.
     let before = snapshot(&out);
     assert_eq!(build_counting(&site, &out), 0);
@@ -68,26 +69,26 @@ fn rebuilds_compile_only_what_changed_and_match_a_clean_build() {
         assert_eq!(std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o022, 0, "{} is writable by others", pdf.display());
     }
     let clean = site.parent().unwrap().join("clean");
-    assert_eq!(build_counting(&site, &clean), 4);
+    assert_eq!(build_counting(&site, &clean), 7);
     assert_same(&out, &clean);
     assert!(text(&read(&out.join("cabinet/2025-07-15/03-leisure-contract-award.html"))).contains("A sentence added in July."));
 
     // The council's name is on every PDF: a config change recompiles them all.
     edit(&site.join("agendum.yaml"), "council: Example Borough Council", "council: Example Borough Council (test)");
-    assert_eq!(build_counting(&site, &out), 4);
+    assert_eq!(build_counting(&site, &out), 7);
 
     // A site template override reaches every PDF too.
     std::fs::create_dir_all(site.join("templates/pdf")).unwrap();
     let theme = std::fs::read_to_string(repo().join("templates/pdf/theme.typ")).unwrap();
     std::fs::write(site.join("templates/pdf/theme.typ"), format!("{theme}\n// a local change\n")).unwrap();
-    assert_eq!(build_counting(&site, &out), 4);
+    assert_eq!(build_counting(&site, &out), 7);
     let clean2 = site.parent().unwrap().join("clean2");
     build_counting(&site, &clean2);
     assert_same(&out, &clean2);
 
     // The cache lives beside the output, never in it, and holds only this build's PDFs.
     let cache = site.parent().unwrap().join(".output.cache/pdf");
-    assert_eq!(std::fs::read_dir(&cache).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "pdf")).count(), 4);
+    assert_eq!(std::fs::read_dir(&cache).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "pdf")).count(), 7);
     assert!(!files_under(&out).iter().any(|p| p.to_string_lossy().contains(".cache")));
 }
 

@@ -112,11 +112,19 @@ fn part_two_stays_out_of_the_public_output() {
     let (out, restricted) = build_with_restricted(&fixture("part2"), "part2");
     let base = "cabinet/2025-06-17";
     // Public: the pack, the Part 1 item PDF and the published PDF appendix; no exempt item.
-    let public: Vec<String> = pdfs_under(&out, true).iter().map(|p| p.strip_prefix(&out).unwrap().to_string_lossy().into_owned()).collect();
+    let public: Vec<String> =
+        pdfs_under(&out, true).iter().map(|p| p.strip_prefix(&out).unwrap().to_string_lossy().into_owned()).filter(|p| !p.starts_with("decisions/")).collect();
     assert_eq!(
         public,
         vec![format!("{base}/03-leisure-contract-award-appendix-a.pdf"), format!("{base}/03-leisure-contract-award.pdf"), format!("{base}/agenda-pack.pdf"),]
     );
+    // The decision notices: all three in public (the exempt one withheld), and the exempt
+    // one's full notice for members only.
+    for d in ["cab-2025-014", "cab-2025-015", "od-2025-031"] {
+        assert!(out.join(format!("decisions/{d}.pdf")).is_file(), "public notice {d}");
+    }
+    let members_notices: Vec<PathBuf> = pdfs_under(&restricted.join("decisions"), true);
+    assert_eq!(members_notices, vec![restricted.join("decisions/cab-2025-015.pdf")]);
     assert!(!out.join(format!("{base}/05-leisure-tender-evaluation.html")).exists());
     // Members' folder: the exempt report, the full version of the report with the
     // exempt appendix, and the full pack.

@@ -46,6 +46,8 @@ pub struct View {
     pub logo: Option<LogoRef>,
     pub committees: Vec<CommitteeInfo>,
     pub forward_plan: Option<ForwardPlanDoc>,
+    /// The decision notices this audience may read (public: exempt ones withheld).
+    pub decisions: Vec<DecisionDoc>,
 }
 
 impl View {
@@ -93,6 +95,7 @@ impl View {
             logo: self.logo.clone(),
             committees: self.committees.clone(),
             forward_plan: self.forward_plan.clone(),
+            decisions: self.decisions.clone(),
         })
     }
 }
@@ -146,7 +149,27 @@ pub fn view(site: &ResolvedSite, audience: Audience) -> View {
         logo: site.logo.clone(),
         committees: site.committees.clone(),
         forward_plan: site.forward_plan.clone(),
+        decisions: match audience {
+            Audience::Members => site.decisions.clone(),
+            Audience::Public => site.decisions.iter().map(public_decision).collect(),
+        },
     }
+}
+
+/// A public decision notice: an exempt one keeps its reference, title, maker, dates,
+/// call-in, the Schedule 12A statement and its public summary; the decision, reasons,
+/// alternatives, conflicts and dispensation are withheld.
+fn public_decision(d: &DecisionDoc) -> DecisionDoc {
+    let mut d = d.clone();
+    if d.exempt.is_some() {
+        d.decision.clear();
+        d.reasons.clear();
+        d.alternatives.clear();
+        d.conflicts.clear();
+        d.dispensation = None;
+        d.withheld = true;
+    }
+    d
 }
 
 /// A report with Part 2 content: exempt itself, or with an exempt appendix.

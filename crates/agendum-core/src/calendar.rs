@@ -129,6 +129,20 @@ impl Calendar {
         d
     }
 
+    /// The `n`th working day after `from` (call-in: the last day of the period that
+    /// starts the day after a decision notice is published).
+    pub fn working_days_after(&self, from: NaiveDate, n: u32) -> NaiveDate {
+        let mut d = from;
+        let mut counted = 0;
+        while counted < n {
+            d += Duration::days(1);
+            if self.is_working_day(d) {
+                counted += 1;
+            }
+        }
+        d
+    }
+
     /// `days` clear calendar days before `meeting` (notices of key decisions: 28 days).
     pub fn calendar_deadline(meeting: NaiveDate, days: i64) -> NaiveDate {
         meeting - Duration::days(days + 1)
@@ -170,6 +184,22 @@ mod tests {
         assert_eq!(cal.publication_deadline(ymd(2025, 5, 29), 5), ymd(2025, 5, 20));
         assert_eq!(cal.clear_days_between(ymd(2025, 6, 9), ymd(2025, 6, 17)), 5);
         assert_eq!(cal.clear_days_between(ymd(2025, 6, 10), ymd(2025, 6, 17)), 4);
+    }
+
+    #[test]
+    fn call_in_periods_skip_weekends_and_bank_holidays() {
+        let cal = Calendar::new(vec![]);
+        // Published Thursday 17 April 2025: Good Friday and Easter Monday are not working
+        // days, so five clear working days run 22 to 28 April.
+        assert_eq!(cal.working_days_after(ymd(2025, 4, 17), 5), ymd(2025, 4, 28));
+        // Published on a Friday: Monday to Friday of the next week.
+        assert_eq!(cal.working_days_after(ymd(2025, 6, 20), 5), ymd(2025, 6, 27));
+        // Christmas: 25, 26 December and 1 January 2026 are bank holidays.
+        assert_eq!(cal.working_days_after(ymd(2025, 12, 22), 5), ymd(2025, 12, 31));
+        assert_eq!(cal.working_days_after(ymd(2025, 12, 23), 5), ymd(2026, 1, 2));
+        // A council's own closure day counts as no working day.
+        let closed = Calendar::new(vec![ymd(2025, 6, 23)]);
+        assert_eq!(closed.working_days_after(ymd(2025, 6, 20), 5), ymd(2025, 6, 30));
     }
 
     #[test]

@@ -188,6 +188,7 @@ pub fn check_resolved(loaded: &LoadedSite, resolved: &crate::resolve::ResolvedSi
     for m in &resolved.meetings {
         out.extend(m.warnings.clone());
     }
+    out.extend(resolved.decision_warnings.clone());
     rules(loaded, resolved, theme, &mut out);
     out.extend(author_pdfs(loaded));
     out.sort();

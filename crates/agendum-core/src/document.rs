@@ -459,6 +459,9 @@ pub struct ForwardPlanDoc {
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct PlannedDecision {
+    /// The plan's reference ("KD-2025-07") and its anchor on the plan's page.
+    pub reference: Option<String>,
+    pub id: Option<String>,
     pub title: String,
     pub decision_maker: String,
     /// "2025-06" or "2025-06-17", and as printed ("June 2025").
@@ -470,6 +473,67 @@ pub struct PlannedDecision {
     pub exempt: Option<Exemption>,
     pub documents: Vec<String>,
     pub contact: Option<String>,
+}
+
+/// A decision notice: what was decided, by whom, why, what else was considered, and
+/// when it takes effect (after call-in). Exempt ones are whole here; the public view
+/// (`crate::audience`) keeps their reference, title, maker, dates and public summary.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct DecisionDoc {
+    pub reference: String,
+    pub title: String,
+    /// `executive` or `officer`.
+    pub kind: String,
+    /// "Cabinet", or "Councillor A. Smith, Cabinet Member for Leisure".
+    pub decision_maker: String,
+    /// The committee's slug, for a decision taken at a meeting.
+    pub committee_slug: Option<String>,
+    pub meeting_url: Option<String>,
+    pub item: Option<String>,
+    pub date: String,
+    pub date_display: String,
+    pub published: Option<String>,
+    pub published_display: Option<String>,
+    pub key_decision: bool,
+    pub forward_plan_reference: Option<String>,
+    /// The forward plan page's anchor for it: `forward-plan.html#kd-2025-07`.
+    pub forward_plan_url: Option<String>,
+    pub key_criteria: Vec<String>,
+    pub decision: Vec<Block>,
+    pub reasons: Vec<Block>,
+    pub alternatives: Vec<Block>,
+    pub conflicts: Vec<Block>,
+    pub dispensation: Option<String>,
+    /// `awaiting-publication`, `open` (call-in period running or not yet started),
+    /// `called-in`, `not-subject` (urgent, or not an executive decision) or `effective`
+    /// (period ended by the build's date) — set where the register is made.
+    pub call_in_status: String,
+    /// The last day on which it can be called in, and the day it takes effect.
+    pub call_in_ends: Option<String>,
+    pub call_in_ends_display: Option<String>,
+    pub takes_effect: Option<String>,
+    pub takes_effect_display: Option<String>,
+    pub urgency: Option<String>,
+    pub called_in: Option<String>,
+    pub called_in_display: Option<String>,
+    pub called_in_by: Vec<String>,
+    pub call_in_outcome: Option<String>,
+    pub exempt: Option<Exemption>,
+    pub public_summary: Vec<Block>,
+    /// Set by the public view: the record's content was withheld.
+    pub withheld: bool,
+    pub signed: Option<SignatureDoc>,
+    /// `decisions/<reference>.html` and `.pdf`.
+    pub url: String,
+    pub pdf_url: String,
+    pub year: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct SignatureDoc {
+    pub name: String,
+    pub role: Option<String>,
+    pub date_display: String,
 }
 
 /// A source file the output needs (an image, a PDF appendix, the logo), read once by

@@ -23,6 +23,10 @@ pub struct LoadedSite {
     pub meetings: Vec<LoadedMeeting>,
     /// `content/forward-plan.yaml`, if the site publishes one.
     pub forward_plan: Option<(PathBuf, ForwardPlanFile)>,
+    /// `content/decisions/*.yaml`: the decision notices, site-wide (every batch has them).
+    pub decisions: Vec<(PathBuf, crate::model::DecisionFile)>,
+    /// Every meeting folder's name, whatever the batch: what a decision's `meeting:` names.
+    pub meeting_names: Vec<String>,
 }
 
 pub struct LoadedMeeting {
@@ -180,6 +184,18 @@ pub fn load_content_of(root: &Path, config: SiteConfig, dirs: &[PathBuf]) -> Res
         None
     };
 
+    let mut decisions = Vec::new();
+    for path in sorted_files(&content.join("decisions"), 1) {
+        if !is_yaml(&path) {
+            continue;
+        }
+        match read_yaml::<crate::model::DecisionFile>(root, &path) {
+            Ok(d) => decisions.push((rel(root, &path), d)),
+            Err(d) => diags.push(d),
+        }
+    }
+    let meeting_names = meeting_dirs(root).iter().filter_map(|d| d.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+
     let mut meetings = Vec::new();
     // Each meeting folder loads on its own: read them in parallel, keep folder order.
     use rayon::prelude::*;
@@ -197,7 +213,7 @@ pub fn load_content_of(root: &Path, config: SiteConfig, dirs: &[PathBuf]) -> Res
         diags.sort();
         return Err(diags);
     }
-    Ok(LoadedSite { root: root.to_path_buf(), config, committees, meetings, forward_plan })
+    Ok(LoadedSite { root: root.to_path_buf(), config, committees, meetings, forward_plan, decisions, meeting_names })
 }
 
 /// One meeting folder: its meeting.yaml and every report in it.

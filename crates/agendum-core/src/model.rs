@@ -36,6 +36,135 @@ pub struct SiteConfig {
     #[serde(default)]
     #[schemars(with = "Option<Logo>")]
     pub logo: Option<Spanned<Logo>>,
+    /// The constitution's rules for decision records and call-in.
+    #[serde(default)]
+    pub decisions: DecisionRules,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRules {
+    /// Clear working days after a decision notice is published in which it can be called
+    /// in; it takes effect on the next working day (commonly five).
+    #[serde(default = "five")]
+    pub call_in_working_days: u32,
+    /// Working days after a decision within which its record must be published ("as soon
+    /// as reasonably practicable": many constitutions say two or three).
+    #[serde(default = "two")]
+    pub record_within_working_days: u32,
+}
+
+impl Default for DecisionRules {
+    fn default() -> Self {
+        DecisionRules { call_in_working_days: 5, record_within_working_days: 2 }
+    }
+}
+
+fn two() -> u32 {
+    2
+}
+
+/// `content/decisions/<reference>.yaml`: one decision notice, of an executive decision
+/// (taken at a meeting, or by a member or officer alone) or an officer decision, with
+/// what regulations 12-13 of the 2012 Regulations (and regulation 7 of the Openness of
+/// Local Government Bodies Regulations 2014) require it to record.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionFile {
+    /// The council's decision reference ("CAB-2025-014").
+    pub reference: String,
+    pub title: String,
+    /// `executive` (subject to call-in unless urgent) or `officer`.
+    pub kind: DecisionKind,
+    /// Taken at a meeting: its folder under content/meetings ("2025-06-17-cabinet").
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub meeting: Option<Spanned<String>>,
+    /// The agenda item it was taken on.
+    #[serde(default)]
+    pub item: Option<String>,
+    /// Taken by one person (a Cabinet member, an officer under delegation): who.
+    #[serde(default)]
+    pub taken_by: Option<Person>,
+    /// The date the decision was taken: YYYY-MM-DD.
+    #[schemars(with = "String")]
+    pub date: Spanned<String>,
+    /// The date the decision notice was published: YYYY-MM-DD. Absent: not yet.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub published: Option<Spanned<String>>,
+    /// A key decision: its forward plan reference and the criteria it meets.
+    #[serde(default)]
+    #[schemars(with = "Option<KeyDecisionRecord>")]
+    pub key_decision: Option<Spanned<KeyDecisionRecord>>,
+    /// The decision: Markdown.
+    pub decision: String,
+    /// The reasons for it: Markdown.
+    pub reasons: String,
+    /// Alternative options considered and rejected: Markdown.
+    #[serde(default)]
+    pub alternatives: Option<String>,
+    /// Any conflict of interest declared by a member consulted, or the decision maker.
+    #[serde(default)]
+    pub conflicts: Option<String>,
+    /// A dispensation granted for it.
+    #[serde(default)]
+    pub dispensation: Option<String>,
+    #[serde(default)]
+    #[schemars(with = "Option<CallIn>")]
+    pub call_in: Option<Spanned<CallIn>>,
+    /// Exempt under these Schedule 12A paragraphs: the public notice keeps its reference,
+    /// title, maker, dates and `public_summary` only.
+    #[serde(default)]
+    pub exempt: Option<Vec<u8>>,
+    #[serde(default)]
+    pub public_summary: Option<String>,
+    /// The signed-and-dated block of the council's form.
+    #[serde(default)]
+    pub signed: Option<Signature>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DecisionKind {
+    Executive,
+    Officer,
+}
+
+#[derive(Debug, Deserialize, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeyDecisionRecord {
+    /// The forward plan entry's reference ("KD-2025-07").
+    pub reference: String,
+    /// Which of the constitution's key-decision tests it meets.
+    #[serde(default)]
+    pub criteria: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallIn {
+    /// Not subject to call-in: the reason for urgency, as agreed by the chair of scrutiny.
+    #[serde(default)]
+    pub urgent: Option<String>,
+    /// The date it was called in, if it was.
+    #[serde(default)]
+    pub called_in: Option<String>,
+    /// By whom.
+    #[serde(default)]
+    pub called_in_by: Vec<String>,
+    /// What scrutiny decided, once it has.
+    #[serde(default)]
+    pub outcome: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Signature {
+    pub name: String,
+    #[serde(default)]
+    pub role: Option<String>,
+    pub date: String,
 }
 
 #[derive(Debug, Deserialize, Serialize, Clone, PartialEq, JsonSchema)]
@@ -871,6 +1000,9 @@ fn forward_plan_title() -> String {
 #[derive(Debug, Deserialize, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlannedDecision {
+    /// The plan's reference for it ("KD-2025-07"): decision notices name it.
+    #[serde(default)]
+    pub reference: Option<String>,
     pub title: String,
     pub decision_maker: String,
     /// When the decision is expected: a date (YYYY-MM-DD) or a month (YYYY-MM).

@@ -64,6 +64,52 @@ impl Queue {
     }
 }
 
+/// A PDF made: in memory (without a cache), or stored in the cache (and whether it was
+/// compiled now rather than found there).
+enum Made {
+    Bytes(Vec<u8>),
+    Stored(Stored, bool),
+}
+
+/// The PDF under `key`: from the cache, else made and cached; without a cache, made.
+fn keep(cache: Option<&PdfCache>, key: &str, make: impl FnOnce() -> Result<Vec<u8>, Diagnostic>) -> Result<Made, Diagnostic> {
+    Ok(match cache {
+        Some(c) => match c.get(key) {
+            Some(stored) => Made::Stored(stored, false),
+            None => Made::Stored(c.put(key, &make()?)?, true),
+        },
+        None => Made::Bytes(make()?),
+    })
+}
+
+impl RenderedPdfs {
+    fn take(&mut self, path: String, made: Made) {
+        match made {
+            Made::Bytes(bytes) => {
+                self.compiled += 1;
+                self.files.insert(path, bytes);
+            }
+            Made::Stored(stored, compiled) => {
+                self.compiled += compiled as usize;
+                self.stored.insert(path, stored);
+            }
+        }
+    }
+}
+
+/// The view's decision notices as PDFs (a handful a week: one after another).
+pub fn render_decisions(view: &View, pdf: &PdfRenderer, cache: Option<&PdfCache>) -> Result<RenderedPdfs, Diagnostic> {
+    let mut out = RenderedPdfs::default();
+    for d in &view.decisions {
+        let job = pdf.prepare_decision(view, d)?;
+        let key = job.key.clone();
+        let made = keep(cache, &key, || pdf.compile(job))?;
+        out.take(d.pdf_url.clone(), made);
+        out.keys.insert(key);
+    }
+    Ok(out)
+}
+
 /// One PDF to make: where it is published, the meeting as the PDF shows it, its reports.
 struct Job<'a> {
     path: String,
@@ -120,10 +166,6 @@ pub fn render(
     jobs.sort_by_key(|j| (j.kind == PdfKind::Pack, std::cmp::Reverse(size(j))));
     let total = jobs.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    enum Made {
-        Bytes(Vec<u8>),
-        Stored(Stored, bool),
-    }
     // One PDF's outcome: (output path, cache key, the PDF).
     type Outcome = Result<(String, String, Made), Diagnostic>;
     // Item PDFs made without a cache (the members' ones), by key, for their packs.
@@ -155,16 +197,6 @@ pub fn render(
         }
         Ok(bytes)
     };
-    // The PDF under `key`: from the cache, else made and cached; without a cache, made.
-    fn keep(cache: Option<&PdfCache>, key: &str, make: impl FnOnce() -> Result<Vec<u8>, Diagnostic>) -> Result<Made, Diagnostic> {
-        Ok(match cache {
-            Some(c) => match c.get(key) {
-                Some(stored) => Made::Stored(stored, false),
-                None => Made::Stored(c.put(key, &make()?)?, true),
-            },
-            None => Made::Bytes(make()?),
-        })
-    }
     let work = |j: &Job| -> Outcome {
         let (key, made) = match j.kind {
             PdfKind::Report => {
@@ -240,16 +272,7 @@ pub fn render(
     for r in results {
         let (path, key, made) = r?;
         out.keys.insert(key);
-        match made {
-            Made::Bytes(bytes) => {
-                out.compiled += 1;
-                out.files.insert(path, bytes);
-            }
-            Made::Stored(stored, compiled) => {
-                out.compiled += compiled as usize;
-                out.stored.insert(path, stored);
-            }
-        }
+        out.take(path, made);
     }
     Ok(out)
 }

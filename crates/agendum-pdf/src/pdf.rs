@@ -378,6 +378,48 @@ impl PdfRenderer {
         });
         files.insert(file_id("/data.json"), Bytes::new(serde_json::to_vec(&data).unwrap_or_default()));
         let ident = format!("{ident}{}", if restricted { "#restricted" } else { "" });
+        Ok(self.job(main_name, files, date, ident))
+    }
+
+    /// A decision notice as a PDF, from the decision as the view gives it.
+    pub fn prepare_decision(&self, site: &View, d: &agendum_core::document::DecisionDoc) -> Result<PdfJob, Diagnostic> {
+        let main_name = "/pdf/decision.typ";
+        if !self.sources.contains_key(&file_id(main_name)) {
+            return Err(Diagnostic::error(Pos::file("templates/pdf/decision.typ"), "the theme has no decision notice template"));
+        }
+        let mut files: HashMap<FileId, Bytes> = HashMap::new();
+        let mut logos = Vec::new();
+        if let Some(l) = &site.logo {
+            let asset = site.assets().get(&l.path).ok_or_else(|| Diagnostic::error(Pos::file("agendum.yaml"), "logo missing from the build's assets"))?;
+            let path = format!("/{}", l.path);
+            files.insert(file_id(&path), Bytes::new(asset.bytes.as_ref().clone()));
+            logos.push(json!({ "path": path, "alt": l.alt }));
+        }
+        let restricted = site.audience() == agendum_core::audience::Audience::Members;
+        let date = date_of(d.published.as_deref().unwrap_or(&d.date));
+        let data = json!({
+            "logo": logos,
+            "kind": "decision",
+            "restricted": restricted,
+            "council": site.council,
+            "language": site.language,
+            // What the page furniture prints: the decision maker and the date.
+            "meeting": { "committee": d.decision_maker, "date_display": d.date_display },
+            "decision": d,
+            "generator": concat!("agendum ", env!("CARGO_PKG_VERSION")),
+            "date": {
+                "year": date.year(), "month": date.month(), "day": date.day(),
+                "hour": date.hour(), "minute": date.minute(), "second": date.second(),
+            },
+        });
+        files.insert(file_id("/data.json"), Bytes::new(serde_json::to_vec(&data).unwrap_or_default()));
+        let ident = format!("{}{}", d.pdf_url, if restricted { "#restricted" } else { "" });
+        Ok(self.job(main_name, files, date, ident))
+    }
+
+    /// A job and its cache key: every input, agendum's version, templates and fonts.
+    fn job(&self, main_name: &str, files: HashMap<FileId, Bytes>, date: Datetime, ident: String) -> PdfJob {
+        let main = file_id(main_name);
         let key = {
             use sha2::{Digest, Sha256};
             let mut h = Sha256::new();
@@ -394,7 +436,7 @@ impl PdfRenderer {
             }
             h.finalize().iter().map(|b| format!("{b:02x}")).collect()
         };
-        Ok(PdfJob { main, files, date, ident, key })
+        PdfJob { main, files, date, ident, key }
     }
 
     /// Lay out and write one PDF.
@@ -552,6 +594,11 @@ fn anchors(r: &ReportDoc) -> Vec<String> {
 /// The PDF's date: `SOURCE_DATE_EPOCH` when set (reproducible-builds convention), else
 /// the agenda's publication date, else the meeting date. Never the clock.
 fn document_date(m: &MeetingDoc) -> Datetime {
+    date_of(m.published.as_deref().unwrap_or(&m.date))
+}
+
+/// A PDF's date: `iso` (YYYY-MM-DD), or SOURCE_DATE_EPOCH where it is set.
+fn date_of(iso: &str) -> Datetime {
     if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
         if let Some(dt) = chrono::DateTime::from_timestamp(secs, 0) {
             use chrono::{Datelike, Timelike};
@@ -560,7 +607,6 @@ fn document_date(m: &MeetingDoc) -> Datetime {
             }
         }
     }
-    let iso = m.published.as_deref().unwrap_or(&m.date);
     let parts: Vec<i32> = iso.split('-').filter_map(|p| p.parse().ok()).collect();
     let (y, mo, d) = match parts[..] {
         [y, mo, d] => (y, mo as u8, d as u8),

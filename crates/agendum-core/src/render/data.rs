@@ -26,6 +26,10 @@ pub fn render(site: &View, published: &[&str], digest: &dyn Fn(&str) -> Option<(
         out.insert(format!("{}/meetings.ics", c.slug), icalendar(site, &format!("{}: {}", site.council, c.name), &mine).into_bytes());
     }
     out.insert("feed.xml".into(), atom(site, &all).into_bytes());
+    if !site.decisions.is_empty() {
+        out.insert("decisions/feed.xml".into(), decisions_feed(site).into_bytes());
+        out.insert("decisions/decisions.json".into(), decisions_data(site).into_bytes());
+    }
     if let Some(base) = &site.base_url {
         let mut pages: Vec<&str> =
             published.iter().copied().chain(out.keys().map(String::as_str)).filter(|p| p.ends_with(".html") && *p != "search.html").collect();
@@ -247,15 +251,20 @@ fn xml(s: &str) -> String {
 }
 
 /// Atom feed of published agendas and supplements, newest first.
+/// One entry of an Atom feed.
+struct Entry {
+    id: String,
+    title: String,
+    updated: String,
+    link: String,
+    summary: String,
+}
+
+fn tag(site: &View, suffix: &str) -> String {
+    format!("tag:{},2012:{}", uid_host(site), suffix)
+}
+
 fn atom(site: &View, meetings: &[&MeetingDoc]) -> String {
-    struct Entry {
-        id: String,
-        title: String,
-        updated: String,
-        link: String,
-        summary: String,
-    }
-    let tag = |suffix: &str| format!("tag:{},2012:{}", uid_host(site), suffix);
     let mut entries: Vec<Entry> = Vec::new();
     for d in meetings {
         let Some(published) = &d.published else { continue };
@@ -269,7 +278,7 @@ fn atom(site: &View, meetings: &[&MeetingDoc]) -> String {
             summary.push_str(&format!(" Re-issued on {}: {}", r.date_display, r.reason));
         }
         entries.push(Entry {
-            id: tag(&format!("{}/{}", d.committee_slug, d.date)),
+            id: tag(site, &format!("{}/{}", d.committee_slug, d.date)),
             title: format!("Agenda: {}, {}", d.committee, d.date_display),
             updated,
             link: url(site, &d.url),
@@ -277,7 +286,7 @@ fn atom(site: &View, meetings: &[&MeetingDoc]) -> String {
         });
         for s in &d.supplements {
             entries.push(Entry {
-                id: tag(&format!("{}/{}/supplement-{}", d.committee_slug, d.date, s.date)),
+                id: tag(site, &format!("{}/{}/supplement-{}", d.committee_slug, d.date, s.date)),
                 title: format!("Supplementary agenda: {}, {}", d.committee, d.date_display),
                 updated: s.date.clone(),
                 link: url(site, &d.url),
@@ -294,16 +303,98 @@ fn atom(site: &View, meetings: &[&MeetingDoc]) -> String {
             });
         }
     }
+    let fallback = meetings.iter().map(|d| d.date.clone()).max();
+    feed(site, &format!("{}: published agendas", site.council), "agendas", "index.html", "feed.xml", entries, fallback)
+}
+
+/// The decision notices as they are published, newest first (`decisions/feed.xml`).
+fn decisions_feed(site: &View) -> String {
+    let entries = site
+        .decisions
+        .iter()
+        .filter_map(|d| {
+            let published = d.published.clone()?;
+            let mut summary = format!("{}: decision of {} on {}.", d.reference, d.decision_maker, d.date_display);
+            if d.key_decision {
+                summary.push_str(" Key decision.");
+            }
+            if let Some(e) = &d.call_in_ends_display {
+                summary.push_str(&format!(" Open to call-in until {e}."));
+            }
+            if let Some(u) = &d.urgency {
+                summary.push_str(&format!(" Not subject to call-in: {u}"));
+            }
+            Some(Entry { id: tag(site, &format!("decisions/{}", d.reference)), title: d.title.clone(), updated: published, link: url(site, &d.url), summary })
+        })
+        .collect();
+    let fallback = site.decisions.iter().map(|d| d.date.clone()).max();
+    feed(site, &format!("{}: decisions", site.council), "decisions", "decisions/index.html", "decisions/feed.xml", entries, fallback)
+}
+
+/// The register as open data: every notice as the public may read it, with its page and
+/// PDF, the call-in period and the date it takes effect.
+fn decisions_data(site: &View) -> String {
+    let list: Vec<Value> = site
+        .decisions
+        .iter()
+        .map(|d| {
+            let text = |b: &[crate::document::Block]| {
+                let mut s = String::new();
+                crate::render::search::full_text(b, &mut s);
+                s.split_whitespace().collect::<Vec<_>>().join(" ")
+            };
+            json!({
+                "reference": d.reference,
+                "title": d.title,
+                "kind": d.kind,
+                "decision_maker": d.decision_maker,
+                "committee": d.committee_slug,
+                "item": d.item,
+                "date": d.date,
+                "published": d.published,
+                "key_decision": d.key_decision,
+                "forward_plan_reference": d.forward_plan_reference,
+                "key_criteria": d.key_criteria,
+                "decision": text(&d.decision),
+                "reasons": text(&d.reasons),
+                "alternatives": text(&d.alternatives),
+                "conflicts": text(&d.conflicts),
+                "dispensation": d.dispensation,
+                "exempt": d.exempt.as_ref().map(|e| &e.statement),
+                "public_summary": text(&d.public_summary),
+                "call_in": {
+                    "status": d.call_in_status,
+                    "ends": d.call_in_ends,
+                    "urgency": d.urgency,
+                    "called_in": d.called_in,
+                    "called_in_by": d.called_in_by,
+                    "outcome": d.call_in_outcome,
+                },
+                "takes_effect": d.takes_effect,
+                "links": [
+                    { "url": url(site, &d.url), "media_type": "text/html" },
+                    { "url": url(site, &d.pdf_url), "media_type": "application/pdf" },
+                ],
+            })
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&json!({ "council": site.council, "decisions": list })).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// An Atom 1.0 feed (RFC 4287) of `entries`, newest first; `fallback` dates an empty one.
+fn feed(site: &View, title: &str, id: &str, alternate: &str, self_path: &str, mut entries: Vec<Entry>, fallback: Option<String>) -> String {
     entries.sort_by(|a, b| (&b.updated, &b.id).cmp(&(&a.updated, &a.id)));
-    let updated = entries.first().map(|e| e.updated.clone()).or_else(|| meetings.iter().map(|d| d.date.clone()).max()).unwrap_or_else(|| "1970-01-01".into());
+    let updated = entries.first().map(|e| e.updated.clone()).or(fallback).unwrap_or_else(|| "1970-01-01".into());
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    out.push_str(&format!("  <title>{}: published agendas</title>\n", xml(&site.council)));
-    out.push_str(&format!("  <id>{}</id>\n", xml(&tag("agendas"))));
+    out.push_str(&format!("  <title>{}</title>\n", xml(title)));
+    out.push_str(&format!("  <id>{}</id>\n", xml(&tag(site, id))));
     out.push_str(&format!("  <updated>{updated}T00:00:00Z</updated>\n"));
     out.push_str(&format!("  <author><name>{}</name></author>\n", xml(&site.council)));
-    out.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml(&url(site, "index.html"))));
+    out.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml(&url(site, alternate))));
     if site.base_url.is_some() {
-        out.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", xml(&url(site, "feed.xml"))));
+        out.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", xml(&url(site, self_path))));
     }
     out.push_str(concat!("  <generator version=\"", env!("CARGO_PKG_VERSION"), "\">agendum</generator>\n"));
     for e in &entries {

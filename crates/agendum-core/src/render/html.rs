@@ -21,6 +21,7 @@ pub const PAGE_KEYS: &[(&str, &str)] = &[
     ("canonical", "this page's absolute address, when `base_url` is set"),
     ("has_sitemap", "whether a sitemap is published (it needs `base_url`)"),
     ("has_forward_plan", "whether the site has a forward plan page"),
+    ("has_decisions", "whether the site publishes decision notices (a register at `decisions/index.html`)"),
     ("theme", "the theme's name"),
     ("generator", "`agendum <version>`"),
     ("logo", "the council's logo: `src` (from the root) and `alt`, or null"),
@@ -44,6 +45,9 @@ pub const TEMPLATE_KEYS: &[(&str, &str)] = &[
     ("meeting", "the meeting document (see MeetingDoc below), with the computed names below"),
     ("json_ld", "schema.org Event data for the meeting, ready for a `<script type=\"application/ld+json\">`"),
     ("minutes", "the minutes (see MinutesDoc below), exempt minutes withheld in the public view, with the computed names below"),
+    ("decision", "a decision notice (see DecisionDoc below), an exempt one withheld in the public view, with the computed names below"),
+    ("decisions", "the register: every decision notice, newest first, each with `href` and `call_in_now`"),
+    ("filters", "the register's filters: `committees` (slug, name), `years`, `statuses` (value, label)"),
 ];
 
 const DOWNLOAD: &str = "what the PDF link fetches: `name` to save it under (`cabinet-2025-06-17-agenda-pack.pdf`), `size` (\"312 KB\"), `pages`, and `meta` (\"PDF, 312 KB, 14 pages\"); null when PDFs are not built";
@@ -58,15 +62,25 @@ pub const COMPUTED_KEYS: &[(&str, &str, &str)] = &[
     ("parts_html", "report.header[]", "each part of the row's value as HTML"),
     ("value_html", "report.header[]", "the row's value as HTML: stacked parts on lines, others side by side"),
     ("title_in_header", "report", "the theme's header has a Title row, which then holds the page's `<h1>`"),
-    ("pdf_href", "report, report.appendices[], meeting.items[], minutes", "the PDF's file name beside the page, or null when PDFs are not built"),
+    ("pdf_href", "report, report.appendices[], meeting.items[], minutes, decision", "the PDF's file name beside the page, or null when PDFs are not built"),
     ("minutes_href", "meeting", "the minutes page's file name beside the meeting page, or null before they are written"),
+    (
+        "decision_html",
+        "decision",
+        "the decision, reasons, alternatives, conflicts and public summary as HTML: `decision`, `reasons`, `alternatives`, `conflicts`, `public_summary`",
+    ),
+    (
+        "call_in_now",
+        "decision, decisions[]",
+        "the call-in status on the build's date: `effective` once the period has ended, else `call_in_status`; and `call_in_label` in words",
+    ),
     ("withheld_appendices", "report", "exempt appendices this page may not show: label, title, anchor"),
     ("href", "meeting.items[], meeting.supplements[]", "the item's page or the supplement's PDF, relative to the meeting's folder"),
     ("supplement_display", "meeting.items[]", "the date of the supplementary agenda an item went out in"),
     ("contact_html", "meeting, meeting.councils[]", "a contact as one line of HTML: name, role, phones, e-mail links"),
     ("pack_href", "meeting", "the agenda pack's file name, or null"),
     ("document_href", "meeting.items[]", "a procedural item's PDF document (the draft minutes), its file name beside the page"),
-    ("pdf_download", "report, report.appendices[], meeting.items[], minutes", DOWNLOAD),
+    ("pdf_download", "report, report.appendices[], meeting.items[], minutes, decision", DOWNLOAD),
     ("pack_download", "meeting, listed meetings", DOWNLOAD),
     ("document_download", "meeting.items[]", DOWNLOAD),
     ("download", "meeting.supplements[]", DOWNLOAD),
@@ -189,6 +203,9 @@ impl HtmlRenderer {
             out("forward-plan.html".into(), self.render("forward-plan.html", &ctx)?.into_bytes())?;
         }
 
+        if !site.decisions.is_empty() {
+            self.render_decisions(site, out)?;
+        }
         let ctx = self.page_context(site, "search.html");
         out("search.html".into(), self.render("search.html", &ctx)?.into_bytes())
     }
@@ -223,6 +240,69 @@ impl HtmlRenderer {
         json!({ "name": path.replace('/', "-"), "size": size, "pages": pages, "meta": meta })
     }
 
+    /// A decision's call-in status on the build's date, and in words.
+    fn call_in_now(&self, d: &DecisionDoc) -> (String, String) {
+        let ended = d.call_in_ends.as_deref().is_some_and(|e| e < self.today.as_str());
+        let now = if d.call_in_status == "open" && ended { "effective" } else { d.call_in_status.as_str() };
+        let label = match now {
+            "effective" => format!("In effect from {}", d.takes_effect_display.as_deref().unwrap_or("")),
+            "open" => format!("Open to call-in until {}", d.call_in_ends_display.as_deref().unwrap_or("")),
+            "called-in" => "Called in".to_string(),
+            "awaiting-publication" => "Notice not yet published".to_string(),
+            _ => "Not subject to call-in".to_string(),
+        };
+        (now.to_string(), label)
+    }
+
+    /// A page per decision notice, and the register of them all.
+    fn render_decisions(&self, site: &View, out: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
+        let mut rows = Vec::new();
+        for d in &site.decisions {
+            let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
+            let (now, label) = self.call_in_now(d);
+            v["call_in_now"] = json!(now);
+            v["call_in_label"] = json!(label);
+            v["href"] = json!(file_name(&d.url));
+            let mut page = v.clone();
+            page["decision_html"] = json!({
+                "decision": blocks_html(&d.decision),
+                "reasons": blocks_html(&d.reasons),
+                "alternatives": blocks_html(&d.alternatives),
+                "conflicts": blocks_html(&d.conflicts),
+                "public_summary": blocks_html(&d.public_summary),
+            });
+            page["pdf_href"] = if self.link_pdfs { Value::String(file_name(&d.pdf_url)) } else { Value::Null };
+            page["pdf_download"] = self.download(&d.pdf_url);
+            let mut ctx = self.page_context(site, &d.url);
+            ctx.insert("decision", &page);
+            out(d.url.clone(), self.render("decision.html", &ctx)?.into_bytes())?;
+            rows.push(v);
+        }
+        let committees: Vec<Value> = site
+            .committees
+            .iter()
+            .filter(|c| site.decisions.iter().any(|d| d.committee_slug.as_deref() == Some(c.slug.as_str())))
+            .map(|c| json!({ "slug": c.slug, "name": c.name }))
+            .collect();
+        let mut years: Vec<&str> = site.decisions.iter().map(|d| d.year.as_str()).collect();
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        years.dedup();
+        let statuses = [
+            ("open", "Open to call-in"),
+            ("called-in", "Called in"),
+            ("effective", "In effect"),
+            ("not-subject", "Not subject to call-in"),
+            ("awaiting-publication", "Notice not yet published"),
+        ]
+        .iter()
+        .map(|(v, l)| json!({ "value": v, "label": l }))
+        .collect::<Vec<_>>();
+        let mut ctx = self.page_context(site, "decisions/index.html");
+        ctx.insert("decisions", &rows);
+        ctx.insert("filters", &json!({ "committees": committees, "years": years, "statuses": statuses }));
+        out("decisions/index.html".into(), self.render("decisions.html", &ctx)?.into_bytes())
+    }
+
     /// The context every page shares; `path` is the page's place in the output.
     fn page_context(&self, site: &View, path: &str) -> Page {
         let mut ctx = Page::default();
@@ -234,6 +314,7 @@ impl HtmlRenderer {
         ctx.insert("canonical", &site.base_url.as_ref().map(|b| absolute_url(b, path)));
         ctx.insert("has_sitemap", &site.base_url.is_some());
         ctx.insert("has_forward_plan", &site.forward_plan.is_some());
+        ctx.insert("has_decisions", &!site.decisions.is_empty());
         ctx.insert("theme", &site.theme_name);
         ctx.insert("generator", concat!("agendum ", env!("CARGO_PKG_VERSION")));
         ctx.insert("logo", &site.logo.as_ref().map(|l| json!({ "src": l.path, "alt": l.alt })));

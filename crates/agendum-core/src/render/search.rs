@@ -149,6 +149,42 @@ fn documents(site: &View, each: &mut dyn FnMut(Doc) -> Result<(), Diagnostic>) -
                 text,
             })?;
         }
+        if let Some(mins) = &m.minutes {
+            let mut text = String::new();
+            for e in &mins.entries {
+                text.push_str(&format!("{} {} ", e.number, e.title));
+                full_text(&e.body(), &mut text);
+            }
+            each(Doc {
+                title: format!("Minutes: {}, {}", d.committee, d.date_display),
+                url: mins.url.clone(),
+                kind: "Minutes".into(),
+                committee: d.committee_slug.clone(),
+                year: d.date[..4].to_string(),
+                key: false,
+                text,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// The site's decision notices, as search documents.
+fn decision_documents(site: &View, each: &mut dyn FnMut(Doc) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
+    for d in &site.decisions {
+        let mut text = format!("{} {} ", d.reference, d.decision_maker);
+        for b in [&d.decision, &d.reasons, &d.alternatives, &d.public_summary] {
+            full_text(b, &mut text);
+        }
+        each(Doc {
+            title: format!("{}: {}", d.reference, d.title),
+            url: d.url.clone(),
+            kind: "Decision".into(),
+            committee: d.committee_slug.clone().unwrap_or_default(),
+            year: d.year.clone(),
+            key: d.key_decision,
+            text,
+        })?;
     }
     Ok(())
 }
@@ -181,6 +217,7 @@ fn script_text(call: &str, args: &str) -> Vec<u8> {
 pub fn index(site: &View, out: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
     let mut index = SearchIndex::default();
     index.add(site, out)?;
+    index.add_decisions(site, out)?;
     index.finish(site, out)
 }
 
@@ -199,26 +236,33 @@ pub struct SearchIndex {
 impl SearchIndex {
     /// Index every document of `site`: each meeting's agenda and its reports.
     pub fn add(&mut self, site: &View, out: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
-        documents(site, &mut |d| {
-            let n = self.facets.len();
-            let mut counts: BTreeMap<String, u32> = BTreeMap::new();
-            // The title counts three times: a word in it says more than one in the text.
-            for w in words(&d.title).chain(words(&d.title)).chain(words(&d.title)).chain(words(&d.text)) {
-                *counts.entry(w).or_default() += 1;
-            }
-            for (w, c) in counts {
-                self.postings.entry(w).or_default().extend([n as u32, c]);
-            }
-            let text = d.text.split_whitespace().collect::<Vec<_>>().join(" ");
-            out(format!("search/text/{n}.js"), script("text", &[json!(n), json!(text)]))?;
-            self.facets.push((d.committee.clone(), d.year.parse::<u32>().unwrap_or(0), d.key));
-            self.meta.push(json!([d.title, d.url, d.kind]));
-            if self.meta.len() == META_CHUNK {
-                let chunk = n / META_CHUNK;
-                out(format!("search/meta/{chunk}.js"), script("meta", &[json!(chunk), Value::Array(std::mem::take(&mut self.meta))]))?;
-            }
-            Ok(())
-        })
+        documents(site, &mut |d| self.add_doc(d, out))
+    }
+
+    /// The site's decision notices (once: they are the site's, not a batch's).
+    pub fn add_decisions(&mut self, site: &View, out: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
+        decision_documents(site, &mut |d| self.add_doc(d, out))
+    }
+
+    fn add_doc(&mut self, d: Doc, out: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
+        let n = self.facets.len();
+        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+        // The title counts three times: a word in it says more than one in the text.
+        for w in words(&d.title).chain(words(&d.title)).chain(words(&d.title)).chain(words(&d.text)) {
+            *counts.entry(w).or_default() += 1;
+        }
+        for (w, c) in counts {
+            self.postings.entry(w).or_default().extend([n as u32, c]);
+        }
+        let text = d.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        out(format!("search/text/{n}.js"), script("text", &[json!(n), json!(text)]))?;
+        self.facets.push((d.committee.clone(), d.year.parse::<u32>().unwrap_or(0), d.key));
+        self.meta.push(json!([d.title, d.url, d.kind]));
+        if self.meta.len() == META_CHUNK {
+            let chunk = n / META_CHUNK;
+            out(format!("search/meta/{chunk}.js"), script("meta", &[json!(chunk), Value::Array(std::mem::take(&mut self.meta))]))?;
+        }
+        Ok(())
     }
 
     /// Write what is left: the last chunk of titles, the word lists and `docs.js`.

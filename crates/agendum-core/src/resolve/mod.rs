@@ -8,6 +8,7 @@
 //! share `MeetingCtx` and `Labels` below and walk blocks with `crate::document`'s walkers.
 
 mod assets;
+mod decisions;
 mod forward_plan;
 mod ids;
 mod meeting;
@@ -20,6 +21,7 @@ mod tables;
 mod text;
 
 use assets::*;
+use decisions::*;
 use forward_plan::*;
 use ids::*;
 use meeting::*;
@@ -68,6 +70,10 @@ pub struct ResolvedSite {
     pub meetings: Vec<ResolvedMeeting>,
     pub committees: Vec<CommitteeInfo>,
     pub forward_plan: Option<ForwardPlanDoc>,
+    /// The decision notices, newest first: exempt ones whole (see `crate::audience`).
+    pub decisions: Vec<DecisionDoc>,
+    /// What `check` warns of in them (late records).
+    pub decision_warnings: Diagnostics,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -173,6 +179,13 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
         None => None,
         Some((path, f)) => Some(resolve_forward_plan(path, f, theme)?),
     };
+    let mut decision_diags = Diagnostics::new();
+    let decisions = resolve_decisions(site, forward_plan.as_ref(), theme, &mut decision_diags);
+    if decision_diags.has_errors() {
+        decision_diags.sort();
+        return Err(decision_diags);
+    }
+    let decision_warnings = decision_diags;
     Ok(ResolvedSite {
         forward_plan,
         logo,
@@ -183,6 +196,8 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
         theme_name: site.config.theme.value.clone(),
         meetings,
         committees,
+        decisions,
+        decision_warnings,
     })
 }
 
