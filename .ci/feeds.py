@@ -41,6 +41,16 @@ for root in map(pathlib.Path, sys.argv[1:]):
                 if previous and not str(e["UID"]).startswith(previous + "-"):
                     print(f"{ics_path}: {e['UID']} was moved from {previous} but has a new identity"); failures += 1
         print(f"{ics_path}: {len(events)} event(s) parse")
+    # Each committee's feed parses too, and lists only its meetings.
+    for committee_feed in root.glob("*/feed.xml"):
+        if committee_feed.parent.name == "decisions":
+            continue
+        parsed = feedparser.parse(committee_feed.read_bytes())
+        if parsed.bozo or parsed.version != "atom10":
+            print(f"{committee_feed}: not valid Atom 1.0"); failures += 1
+        for entry in parsed.entries:
+            if f"/{committee_feed.parent.name}/" not in "/" + entry.link:
+                print(f"{committee_feed}: entry for another committee {entry.link}"); failures += 1
     feed = feedparser.parse((root / "feed.xml").read_bytes())
     if feed.bozo:
         print(f"{root}/feed.xml: {feed.bozo_exception}"); failures += 1

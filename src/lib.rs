@@ -251,6 +251,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             html.downloads.insert(path.clone(), (len, render::page_count(&read_head(&at, 16 << 10))));
         }
         html.render_meetings(&public, &mut |path, bytes| out.add(path, bytes))?;
+        // Each meeting's open data, with the SHA-256 of the files just made.
+        for m in public.meetings() {
+            let (path, bytes) = render::data::meeting_data(&public, m, &|p| out.digest(p));
+            out.add(path, bytes)?;
+        }
         search.add(&public, &mut |path, bytes| out.add(path, bytes))?;
         outlines.push(public.outline());
         // The site itself (council, committees, forward plan), without this batch's meetings.
@@ -268,7 +273,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     search.add_decisions(&public, &mut |path, bytes| out.add(path, bytes))?;
     search.finish(&public, &mut |path, bytes| out.add(path, bytes))?;
     // Calendars, feed, sitemap and open data describe the files made above.
-    let data = render::data::render(&public, &out.paths(), &|p| out.digest(p));
+    let data = render::data::render(&public, &out.paths());
     out.add_all(data)?;
     out.add_manifest()?;
 

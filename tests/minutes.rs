@@ -43,6 +43,24 @@ fn parish_minutes_number_on_from_meeting_to_meeting_with_named_votes() {
     assert_eq!(data["extras"]["minutes_status"], "draft");
     let notes: Vec<&str> = data["documents"].as_array().unwrap().iter().filter_map(|d| d["note"].as_str()).collect();
     assert!(notes.contains(&"Draft minutes (PDF)") && notes.contains(&"Draft minutes (web page)"), "{notes:?}");
+    // The results as data: who attended, and each vote as a Popolo vote event.
+    let data: serde_json::Value = serde_json::from_str(&read(&out.join("full-council/2025-01-13/meeting.json"))).unwrap();
+    let people: Vec<(&str, &str)> = data["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["entity_type"] == "person")
+        .map(|p| (p["name"].as_str().unwrap(), p["note"].as_str().unwrap()))
+        .collect();
+    assert!(people.contains(&("Cllr T. Ellis", "present")) && people.contains(&("Cllr R. Dunn", "apologies")), "{people:?}");
+    let precept = data["extras"]["results"].as_array().unwrap().iter().find(|r| r["minute"] == "2751").unwrap();
+    assert_eq!(precept["agenda_item"], "5");
+    assert_eq!(precept["vote_event"]["result"], "pass");
+    assert_eq!(precept["vote_event"]["counts"][1], serde_json::json!({"option": "no", "value": 1}));
+    assert_eq!(precept["vote_event"]["votes"][3], serde_json::json!({"option": "no", "voter_name": "Cllr T. Ellis"}));
+    // The committee's own feed, beside its calendar.
+    let feed = read(&out.join("full-council/feed.xml"));
+    assert!(feed.contains("<title>Ashcombe Parish Council: Parish Council agendas</title>") && feed.matches("<entry>").count() == 3, "{feed}");
 }
 
 #[test]

@@ -14,18 +14,21 @@ pub use crate::document::sha256_hex;
 
 /// Everything in this module, keyed by output path. `published` is the public output so far.
 /// `digest` gives the SHA-256 and size of a published file, wherever it is held.
-pub fn render(site: &View, published: &[&str], digest: &dyn Fn(&str) -> Option<(String, u64)>) -> Files {
+pub fn render(site: &View, published: &[&str]) -> Files {
     let mut out = Files::new();
-    for m in site.meetings() {
-        out.insert(m.doc.data_url.clone(), open_data(site, &m.doc, digest).into_bytes());
-    }
     let all: Vec<&MeetingDoc> = site.meetings().iter().map(|m| &m.doc).collect();
     out.insert("meetings.ics".into(), icalendar(site, &format!("{}: committee meetings", site.council), &all).into_bytes());
     for c in &site.committees {
         let mine: Vec<&MeetingDoc> = all.iter().copied().filter(|d| d.committee_slug == c.slug).collect();
         out.insert(format!("{}/meetings.ics", c.slug), icalendar(site, &format!("{}: {}", site.council, c.name), &mine).into_bytes());
     }
-    out.insert("feed.xml".into(), atom(site, &all).into_bytes());
+    out.insert("feed.xml".into(), atom(site, &all, "feed.xml", &format!("{}: published agendas", site.council)).into_bytes());
+    // Each committee's own feed, beside its calendar.
+    for c in &site.committees {
+        let mine: Vec<&MeetingDoc> = all.iter().copied().filter(|d| d.committee_slug == c.slug).collect();
+        let path = format!("{}/feed.xml", c.slug);
+        out.insert(path.clone(), atom(site, &mine, &path, &format!("{}: {} agendas", site.council, c.name)).into_bytes());
+    }
     if !site.decisions.is_empty() {
         out.insert("decisions/feed.xml".into(), decisions_feed(site).into_bytes());
         out.insert("decisions/decisions.json".into(), decisions_data(site).into_bytes());
@@ -57,7 +60,74 @@ fn document(site: &View, digest: &dyn Fn(&str) -> Option<(String, u64)>, note: &
 }
 
 /// One meeting as Open Civic Data event JSON, with SHA-256 for every document.
-fn open_data(site: &View, d: &MeetingDoc, files: &dyn Fn(&str) -> Option<(String, u64)>) -> String {
+/// `meeting.json` for one meeting of a batch, once its files are made (it gives each
+/// one's SHA-256): `(path, bytes)`.
+pub fn meeting_data(site: &View, m: &crate::audience::MeetingView, files: &dyn Fn(&str) -> Option<(String, u64)>) -> (String, Vec<u8>) {
+    (m.doc.data_url.clone(), open_data(site, &m.doc, m.minutes.as_ref(), files).into_bytes())
+}
+
+/// The minutes' results the Open Civic Data and Popolo way: per agenda item its minute,
+/// the resolution, and the vote as a vote event with counts and (where recorded by name)
+/// votes.
+fn results(d: &MeetingDoc, minutes: &crate::document::MinutesDoc) -> (Vec<Value>, Vec<Value>) {
+    let text = |b: &[crate::document::Block]| {
+        let mut s = String::new();
+        crate::render::search::full_text(b, &mut s);
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let mut participants = Vec::new();
+    for p in &minutes.present {
+        participants.push(json!({ "entity_type": "person", "name": p.name, "note": "present", "role": p.role }));
+    }
+    for s in &minutes.substitutes {
+        participants.push(json!({ "entity_type": "person", "name": s.name, "note": format!("substitute for {}", s.for_member) }));
+    }
+    for (list, note) in [(&minutes.apologies, "apologies"), (&minutes.absent, "absent")] {
+        for n in list {
+            participants.push(json!({ "entity_type": "person", "name": n, "note": note }));
+        }
+    }
+    for p in &minutes.officers {
+        participants.push(json!({ "entity_type": "person", "name": p.name, "note": "officer", "role": p.role }));
+    }
+    let events = minutes
+        .entries
+        .iter()
+        .map(|e| {
+            let vote = e.votes.as_ref().map(|v| {
+                let named = |names: &[String], option: &str| names.iter().map(|n| json!({ "option": option, "voter_name": n })).collect::<Vec<_>>();
+                let mut votes = named(&v.for_names, "yes");
+                votes.extend(named(&v.against_names, "no"));
+                votes.extend(named(&v.abstain_names, "abstain"));
+                json!({
+                    "motion_text": text(&e.resolution),
+                    "result": if v.result == "carried" { "pass" } else { "fail" },
+                    "counts": [
+                        { "option": "yes", "value": v.for_count },
+                        { "option": "no", "value": v.against_count },
+                        { "option": "abstain", "value": v.abstain_count },
+                    ],
+                    "votes": votes,
+                })
+            });
+            json!({
+                "agenda_item": e.item,
+                "minute": e.number,
+                "title": e.title,
+                "resolution": text(&e.resolution),
+                "proposer": e.proposer,
+                "seconder": e.seconder,
+                "exempt": e.exempt.as_ref().map(|x| &x.statement),
+                "vote_event": vote,
+                "media_start": e.webcast_at,
+                "start_date": d.date,
+            })
+        })
+        .collect();
+    (participants, events)
+}
+
+fn open_data(site: &View, d: &MeetingDoc, minutes: Option<&crate::document::MinutesDoc>, files: &dyn Fn(&str) -> Option<(String, u64)>) -> String {
     let published = d.published.as_deref();
     let mut documents: Vec<Value> = Vec::new();
     documents.extend(document(site, files, "Agenda pack", published, &d.pack_url, "application/pdf"));
@@ -124,6 +194,7 @@ fn open_data(site: &View, d: &MeetingDoc, files: &dyn Fn(&str) -> Option<(String
             .collect::<Vec<_>>(),
         "agenda": agenda,
         "documents": documents,
+        "media": minutes.and_then(|m| m.webcast.as_ref()).map(|w| vec![json!({ "note": "Webcast", "links": [{ "url": w, "media_type": "video" }] })]).unwrap_or_default(),
         "links": [{ "url": url(site, &d.url), "note": "Meeting page" }],
         "sources": [{ "url": url(site, &d.url), "note": site.council }],
         "extras": {
@@ -136,6 +207,15 @@ fn open_data(site: &View, d: &MeetingDoc, files: &dyn Fn(&str) -> Option<(String
             "minutes_status": d.minutes_status,
         },
     });
+    let mut v = v;
+    if let Some(m) = minutes {
+        let (people, events) = results(d, m);
+        if let Some(list) = v["participants"].as_array_mut() {
+            list.extend(people);
+        }
+        v["extras"]["results"] = Value::Array(events);
+        v["extras"]["declarations"] = json!(m.declarations);
+    }
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     s
@@ -264,7 +344,7 @@ fn tag(site: &View, suffix: &str) -> String {
     format!("tag:{},2012:{}", uid_host(site), suffix)
 }
 
-fn atom(site: &View, meetings: &[&MeetingDoc]) -> String {
+fn atom(site: &View, meetings: &[&MeetingDoc], self_path: &str, title: &str) -> String {
     let mut entries: Vec<Entry> = Vec::new();
     for d in meetings {
         let Some(published) = &d.published else { continue };
@@ -304,7 +384,12 @@ fn atom(site: &View, meetings: &[&MeetingDoc]) -> String {
         }
     }
     let fallback = meetings.iter().map(|d| d.date.clone()).max();
-    feed(site, &format!("{}: published agendas", site.council), "agendas", "index.html", "feed.xml", entries, fallback)
+    // The site's feed keeps its identity; a committee's is its own.
+    let (id, alternate) = match self_path.strip_suffix("/feed.xml") {
+        Some(slug) => (format!("agendas/{slug}"), format!("{slug}/index.html")),
+        None => ("agendas".to_string(), "index.html".to_string()),
+    };
+    feed(site, title, &id, &alternate, self_path, entries, fallback)
 }
 
 /// The decision notices as they are published, newest first (`decisions/feed.xml`).
