@@ -217,3 +217,20 @@ fn the_next_agenda_carries_the_draft_minutes() {
     let february = text(&read(&out.join("full-council/2025-02-10/index.html")));
     assert!(february.contains("Minutes of the meeting held on 13 January 2025") && february.contains("2751 Precept for 2025/26"), "{february}");
 }
+
+/// A councillor's page: committees, ward, the register of interests, and attendance
+/// counted from the published minutes.
+#[test]
+fn councillors_pages_count_attendance_from_the_minutes() {
+    let out = build(&fixture("parish"), "minutes-councillors");
+    let dunn = text(&read(&out.join("councillors/cllr-r-dunn.html")));
+    // January: apologies; February: present; March cancelled; April has no minutes yet.
+    assert!(dunn.contains("Ward Ashcombe South"), "{dunn}");
+    assert!(dunn.contains("Parish Council 2 1 1 0 50%"), "{dunn}");
+    assert!(dunn.contains("Parish Council, 13 January 2025 : Apologies") && dunn.contains("Parish Council, 10 February 2025 : Present"));
+    let arden = read(&out.join("councillors/cllr-j-arden.html"));
+    assert!(arden.contains("href=\"https://ashcombe-pc.example.org/interests/arden.html\""));
+    assert!(text(&arden).contains("Parish Council 2 2 0 0 100%"));
+    let index = text(&read(&out.join("councillors/index.html")));
+    assert!(index.contains("Cllr J. Arden (Independent, Ashcombe North)") && index.contains("Cllr T. Ellis"), "{index}");
+}

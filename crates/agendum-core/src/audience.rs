@@ -67,7 +67,13 @@ impl View {
     /// archive keeps these while it makes each batch of meetings' own pages and drops the
     /// rest. Only a view makes one, so what it holds was filtered for the view's audience.
     pub fn outline(&self) -> Outline {
-        let meetings = self.meetings.iter().map(|m| MeetingView { doc: m.doc.clone(), reports: Vec::new(), minutes: None, has_exempt: m.has_exempt }).collect();
+        // Of the minutes, the attendance only: the councillors' pages count it.
+        let attendance = |m: &MinutesDoc| MinutesDoc { entries: Vec::new(), declarations: Vec::new(), ..m.clone() };
+        let meetings = self
+            .meetings
+            .iter()
+            .map(|m| MeetingView { doc: m.doc.clone(), reports: Vec::new(), minutes: m.minutes.as_ref().map(attendance), has_exempt: m.has_exempt })
+            .collect();
         Outline { audience: self.audience, meetings }
     }
 

@@ -338,6 +338,12 @@ pub struct Member {
     pub role: Option<String>,
     #[serde(default)]
     pub party: Option<String>,
+    /// The ward (or division) the councillor represents.
+    #[serde(default)]
+    pub ward: Option<String>,
+    /// The councillor's register of interests: an https:// address.
+    #[serde(default)]
+    pub interests: Option<String>,
 }
 
 /// `content/meetings/<yyyy-mm-dd>-<committee>/meeting.yaml`.

@@ -22,6 +22,7 @@ pub const PAGE_KEYS: &[(&str, &str)] = &[
     ("has_sitemap", "whether a sitemap is published (it needs `base_url`)"),
     ("has_forward_plan", "whether the site has a forward plan page"),
     ("has_decisions", "whether the site publishes decision notices (a register at `decisions/index.html`)"),
+    ("has_councillors", "whether committees list their members (a page per councillor under `councillors/`)"),
     ("theme", "the theme's name"),
     ("generator", "`agendum <version>`"),
     ("logo", "the council's logo: `src` (from the root) and `alt`, or null"),
@@ -48,6 +49,8 @@ pub const TEMPLATE_KEYS: &[(&str, &str)] = &[
     ("decision", "a decision notice (see DecisionDoc below), an exempt one withheld in the public view, with the computed names below"),
     ("decisions", "the register: every decision notice, newest first, each with `href` and `call_in_now`"),
     ("filters", "the register's filters: `committees` (slug, name), `years`, `statuses` (value, label)"),
+    ("councillor", "one councillor: name, slug, party, ward, interests (address), committees (name, href, role), attendance (per committee: committee, expected, present, apologies, absent, percent), meetings (date_display, committee, href, status)"),
+    ("councillors", "every councillor, by name: name, href, party, ward"),
 ];
 
 const DOWNLOAD: &str = "what the PDF link fetches: `name` to save it under (`cabinet-2025-06-17-agenda-pack.pdf`), `size` (\"312 KB\"), `pages`, and `meta` (\"PDF, 312 KB, 14 pages\"); null when PDFs are not built";
@@ -206,6 +209,7 @@ impl HtmlRenderer {
         if !site.decisions.is_empty() {
             self.render_decisions(site, out)?;
         }
+        self.render_councillors(site, out)?;
         let ctx = self.page_context(site, "search.html");
         out("search.html".into(), self.render("search.html", &ctx)?.into_bytes())
     }
@@ -238,6 +242,91 @@ impl HtmlRenderer {
             meta.push_str(&format!(", {p} page{}", if *p == 1 { "" } else { "s" }));
         }
         json!({ "name": path.replace('/', "-"), "size": size, "pages": pages, "meta": meta })
+    }
+
+    /// A page per councillor (everyone a committee lists): party, ward, committees, the
+    /// register of interests, and attendance counted from the minutes; and their index.
+    fn render_councillors(&self, site: &View, out: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
+        use std::collections::BTreeMap;
+        #[derive(Default)]
+        struct Person {
+            party: Option<String>,
+            ward: Option<String>,
+            interests: Option<String>,
+            committees: Vec<Value>,
+            // Per committee slug: (expected, present, apologies, absent).
+            counts: BTreeMap<String, [u32; 4]>,
+            meetings: Vec<Value>,
+        }
+        let mut people: BTreeMap<String, Person> = BTreeMap::new();
+        for c in &site.committees {
+            for m in &c.members {
+                let p = people.entry(m.name.trim().to_string()).or_default();
+                p.party = p.party.take().or_else(|| m.party.clone());
+                p.ward = p.ward.take().or_else(|| m.ward.clone());
+                // Only web addresses become links.
+                p.interests = p.interests.take().or_else(|| m.interests.clone().filter(|u| u.starts_with("https://") || u.starts_with("http://")));
+                p.committees.push(json!({ "name": c.name, "href": format!("../{}/index.html", c.slug), "role": m.role }));
+                p.counts.entry(c.slug.clone()).or_default();
+            }
+        }
+        if people.is_empty() {
+            return Ok(());
+        }
+        for mv in site.meetings() {
+            let (Some(minutes), Some(c)) = (&mv.minutes, site.committees.iter().find(|c| c.slug == mv.doc.committee_slug)) else { continue };
+            let present = |n: &str| minutes.present.iter().any(|p| p.name == n);
+            for m in &c.members {
+                let name = m.name.trim();
+                let Some(p) = people.get_mut(name) else { continue };
+                let status = if present(name) {
+                    1
+                } else if minutes.apologies.iter().any(|a| a == name) || minutes.substitutes.iter().any(|s| s.for_member == name) {
+                    2
+                } else {
+                    3
+                };
+                let counts = p.counts.entry(c.slug.clone()).or_default();
+                counts[0] += 1;
+                counts[status] += 1;
+                let label = ["", "Present", "Apologies", "Absent"][status];
+                p.meetings.push(json!({ "date": mv.doc.date, "date_display": mv.doc.date_display, "committee": c.name, "href": format!("../{}", minutes.url), "status": label }));
+            }
+            // A councillor substituting on a committee they are not a member of.
+            for s in &minutes.substitutes {
+                if let Some(p) = people.get_mut(s.name.as_str()) {
+                    if !c.members.iter().any(|m| m.name.trim() == s.name) {
+                        p.meetings.push(json!({ "date": mv.doc.date, "date_display": mv.doc.date_display, "committee": c.name, "href": format!("../{}", minutes.url), "status": format!("Substitute for {}", s.for_member) }));
+                    }
+                }
+            }
+        }
+        let mut index = Vec::new();
+        for (name, p) in &people {
+            let slug = crate::numbering::slugify(name);
+            let attendance: Vec<Value> = p
+                .counts
+                .iter()
+                .filter(|(_, n)| n[0] > 0)
+                .map(|(slug, n)| {
+                    let committee = site.committees.iter().find(|c| &c.slug == slug).map(|c| c.name.clone()).unwrap_or_default();
+                    json!({ "committee": committee, "expected": n[0], "present": n[1], "apologies": n[2], "absent": n[3], "percent": (n[1] * 100 + n[0] / 2) / n[0] })
+                })
+                .collect();
+            let mut meetings = p.meetings.clone();
+            meetings.sort_by(|a, b| b["date"].as_str().cmp(&a["date"].as_str()));
+            let path = format!("councillors/{slug}.html");
+            let mut ctx = self.page_context(site, &path);
+            ctx.insert(
+                "councillor",
+                &json!({ "name": name, "slug": slug, "party": p.party, "ward": p.ward, "interests": p.interests, "committees": p.committees, "attendance": attendance, "meetings": meetings }),
+            );
+            out(path, self.render("councillor.html", &ctx)?.into_bytes())?;
+            index.push(json!({ "name": name, "href": format!("{slug}.html"), "party": p.party, "ward": p.ward }));
+        }
+        let mut ctx = self.page_context(site, "councillors/index.html");
+        ctx.insert("councillors", &index);
+        out("councillors/index.html".into(), self.render("councillors.html", &ctx)?.into_bytes())
     }
 
     /// A decision's call-in status on the build's date, and in words.
@@ -315,6 +404,7 @@ impl HtmlRenderer {
         ctx.insert("has_sitemap", &site.base_url.is_some());
         ctx.insert("has_forward_plan", &site.forward_plan.is_some());
         ctx.insert("has_decisions", &!site.decisions.is_empty());
+        ctx.insert("has_councillors", &site.committees.iter().any(|c| !c.members.is_empty()));
         ctx.insert("theme", &site.theme_name);
         ctx.insert("generator", concat!("agendum ", env!("CARGO_PKG_VERSION")));
         ctx.insert("logo", &site.logo.as_ref().map(|l| json!({ "src": l.path, "alt": l.alt })));
