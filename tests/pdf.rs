@@ -86,10 +86,11 @@ fn every_pdf_of_every_site_is_pdfa_2b_and_pdfua_1() {
         let made = |p: &PathBuf| std::fs::read(p).unwrap().windows(9).any(|w| w == b"(agendum ");
         let pdfs: Vec<PathBuf> = pdfs_under(&out, false).into_iter().filter(made).collect();
         // The example site has its meeting's minutes too.
-        // The example site has its meeting's minutes too; the parish council has four
-        // agendas (procedural items only) and two meetings' minutes.
+        // The example site has two meetings (item PDF and pack each), the first's minutes
+        // and two decision notices; the parish council has four agendas (procedural
+        // items only) and two meetings' minutes.
         let expected = match name {
-            "bromley" => 3,
+            "bromley" => 7,
             "parish" => 6,
             _ => 2,
         };
