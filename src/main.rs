@@ -51,8 +51,9 @@ enum Command {
         /// HTML only: skip the PDFs (a quick preview).
         #[arg(long)]
         html_only: bool,
-        /// Freeze the packs of published meetings: record them in agendum.lock and keep
-        /// them under frozen/, so later builds publish them unchanged.
+        /// Freeze the packs of published meetings and the minutes approved as a correct
+        /// record: record them in agendum.lock and keep them under frozen/, so later
+        /// builds publish them unchanged.
         #[arg(long, conflicts_with = "html_only")]
         freeze: bool,
     },

@@ -234,3 +234,33 @@ fn councillors_pages_count_attendance_from_the_minutes() {
     let index = text(&read(&out.join("councillors/index.html")));
     assert!(index.contains("Cllr J. Arden (Independent, Ashcombe North)") && index.contains("Cllr T. Ellis"), "{index}");
 }
+
+/// Approved minutes are the record: `--freeze` keeps them as approved, later builds
+/// publish those bytes, and an edit to them is refused; draft minutes stay open.
+#[test]
+fn approved_minutes_are_frozen_like_a_published_pack() {
+    let site = copy_site(&fixture("parish"), "minutes-frozen");
+    let out = site.with_extension("out");
+    let res = agendum(&["build", "--freeze", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    let lock = read(&site.join("agendum.lock"));
+    assert!(lock.contains("full-council/2025-01-13/minutes.pdf"), "approved minutes frozen: {lock}");
+    assert!(!lock.contains("full-council/2025-02-10/minutes.pdf"), "draft minutes are not: {lock}");
+    let frozen = std::fs::read(site.join("frozen/full-council/2025-01-13/minutes.pdf")).unwrap();
+    assert_eq!(frozen, std::fs::read(out.join("full-council/2025-01-13/minutes.pdf")).unwrap());
+    // A draft may still change.
+    let feb = site.join("content/meetings/2025-02-10-full-council/minutes.yaml");
+    std::fs::write(&feb, read(&feb).replace("Three quotations were considered.", "Three quotations were considered in detail.")).unwrap();
+    assert!(agendum(&["build", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap()]).status.success());
+    // The approved record may not.
+    let jan = site.join("content/meetings/2025-01-13-full-council/minutes.yaml");
+    std::fs::write(&jan, read(&jan).replace("The council considered application", "The council discussed application")).unwrap();
+    let checked = agendum(&["check", "--site", site.to_str().unwrap()]);
+    assert!(!checked.status.success() && String::from_utf8_lossy(&checked.stderr).contains("are frozen"), "check reports it too");
+    let res = agendum(&["build", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&res.stderr);
+    assert!(!res.status.success(), "an edit to approved minutes was published");
+    assert!(said.contains("were approved as a correct record on 2025-02-10 and are frozen"), "{said}");
+    assert!(said.contains("content/meetings/2025-01-13-full-council/minutes.yaml"), "{said}");
+    assert_eq!(std::fs::read(out.join("full-council/2025-01-13/minutes.pdf")).unwrap(), frozen, "the output kept the approved minutes");
+}

@@ -91,8 +91,28 @@ pub fn decide(site: &Path, lock: &Lock, pack: &str, content: &[&str], reissues: 
     if reissues > frozen.reissues {
         return Ok(Decision::Reissue);
     }
+    if pack.ends_with("/minutes.pdf") {
+        return Err(Diagnostic::error(
+            Pos::file(meeting_file),
+            format!("the minutes {pack} were approved as a correct record on {} and are frozen, but this build would change them", frozen.published),
+        )
+        .hint("approved minutes are the record: correct them by a resolution at a later meeting (minuted there), not by editing minutes.yaml; restore the file from version control"));
+    }
     Err(Diagnostic::error(Pos::file(meeting_file), format!("the agenda pack {pack} was published on {} and is frozen, but this build would change it", frozen.published))
         .hint("put late items in a supplementary agenda (give each `added: YYYY-MM-DD`), or re-issue the pack: add `reissued: [{date: YYYY-MM-DD, reason: \"...\"}]` to the meeting, then run `agendum build --freeze`"))
+}
+
+/// What approved minutes are made from, as a hash: their file's bytes and the agenda's
+/// numbers and titles they take their headings from.
+fn minutes_content_hash(site_dir: &Path, doc: &crate::document::MeetingDoc, minutes: &crate::document::MinutesDoc) -> Result<String, Diagnostic> {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(site_dir.join(&minutes.source)).map_err(|e| Diagnostic::error(Pos::file(&minutes.source), format!("cannot read: {e}")))?;
+    let items: Vec<(&str, &str)> = doc.items.iter().map(|i| (i.number.as_str(), i.title.as_str())).collect();
+    let mut h = Sha256::new();
+    h.update(b"minutes\0");
+    h.update(serde_json::json!([doc.committee, doc.date, items]).to_string());
+    h.update(Sha256::digest(&bytes));
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Record packs of published meetings (new ones, and re-issues) after a successful build.
@@ -157,6 +177,26 @@ pub fn frozen_packs(
                 Ok(_) => published_packs.push((doc.pack_url.clone(), doc.published.clone().unwrap_or_else(|| published.clone()), content, doc.reissues.len())),
                 Err(d) => diags.push(d),
             }
+        }
+    }
+    // Approved minutes are frozen like a published pack: the record as approved.
+    for m in &site.meetings {
+        let Some(minutes) = &m.minutes else { continue };
+        let Some(approved) = &minutes.approved else { continue };
+        let minutes_file = Path::new("content/meetings").join(&m.dir_name).join("minutes.yaml");
+        let content = match minutes_content_hash(site_dir, &m.doc, minutes) {
+            Ok(c) => c,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        match decide(site_dir, &lock, &minutes.pdf_url, &[&content], 0, &minutes_file) {
+            Ok(Decision::Reuse(bytes)) => {
+                reused.insert(minutes.pdf_url.clone(), bytes);
+            }
+            Ok(_) => published_packs.push((minutes.pdf_url.clone(), approved.clone(), content, 0)),
+            Err(d) => diags.push(d),
         }
     }
     if diags.has_errors() {

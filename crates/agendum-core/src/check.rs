@@ -170,6 +170,11 @@ fn check_content(site: &crate::Site) -> (Diagnostics, Option<crate::resolve::Res
         };
         all.extend(crate::load::repeated_meetings(&mut seen, &resolved.meetings));
         all.extend(check_resolved(&loaded, &resolved, theme));
+        // What `build` would refuse of frozen packs and approved minutes that changed.
+        let public = crate::audience::view(&resolved, crate::audience::Audience::Public);
+        if let Err(d) = crate::archive::frozen_packs(root, &resolved, &public) {
+            all.extend(d);
+        }
         if first.is_none() {
             first = Some(resolved);
         }

@@ -155,7 +155,7 @@ pub fn render(
         }
         // The minutes: the members' folder has its own copy where a minute is exempt.
         if let Some(minutes) = &m.minutes {
-            if !members || minutes.entries.iter().any(|e| e.exempt.is_some()) {
+            if (!members || minutes.entries.iter().any(|e| e.exempt.is_some())) && !skip(&minutes.pdf_url) {
                 jobs.push(Job { path: minutes.pdf_url.clone(), meeting: &m.doc, shown: None, reports: vec![], kind: PdfKind::Minutes, minutes: Some(minutes) });
             }
         }
