@@ -90,6 +90,9 @@ fn slips_in_decision_notices_are_refused() {
     let base = "reference: X-1\ntitle: A decision\nkind: executive\ndecision: That it be done.\nreasons: Because.\n";
     let cases: &[(&str, String, &str)] = &[
         ("meeting", format!("{base}meeting: 2025-06-18-cabinet\ndate: 2025-06-18\n"), "no meeting `2025-06-18-cabinet`"),
+        // Names that are not `YYYY-MM-DD-<committee>`, whatever their characters.
+        ("meeting-accent", format!("{base}meeting: 2025-06-1é-cabinet\ndate: 2025-06-18\n"), "no meeting `2025-06-1é-cabinet`"),
+        ("meeting-short", format!("{base}meeting: cabinet\ndate: 2025-06-18\n"), "no meeting `cabinet`"),
         ("date", format!("{base}meeting: 2025-06-17-cabinet\ndate: 2025-06-18\n"), "the decision is dated 18 June 2025, but the meeting was on 17 June 2025"),
         (
             "plan",

@@ -181,7 +181,8 @@ fn the_front_never_panics_and_check_reports_what_build_rejects() {
     bases.push(example);
     // The re-authored councils' sites too, with their own themes: body slots, continuous
     // numbering, run-in headings, header rows of their own, joint committees, documents.
-    for f in ["bromsgrove", "haringey", "part2", "highland", "vale", "joint"] {
+    // And after the meeting: minutes, decision notices, a parish council's year.
+    for f in ["bromsgrove", "haringey", "part2", "highland", "vale", "joint", "parish"] {
         let dir = work.join(f);
         common::copy_dir(&common::fixture(f), &dir);
         bases.push(dir);
@@ -220,6 +221,12 @@ fn the_front_never_panics_and_check_reports_what_build_rejects() {
                     for r in &m.reports {
                         let _ = pdf.prepare(&public, &m.doc, &[r], PdfKind::Report);
                     }
+                    if let Some(minutes) = &m.minutes {
+                        let _ = pdf.prepare_minutes(&public, &m.doc, minutes);
+                    }
+                }
+                for d in &public.decisions {
+                    let _ = pdf.prepare_decision(&public, d);
                 }
             }
             match build {

@@ -304,6 +304,9 @@ impl HtmlRenderer {
         let mut index = Vec::new();
         for (name, p) in &people {
             let slug = crate::numbering::slugify(name);
+            if slug.is_empty() {
+                continue; // a name with no letters or digits has no address
+            }
             let attendance: Vec<Value> = p
                 .counts
                 .iter()

@@ -85,7 +85,8 @@ pub(super) fn resolve_decisions(site: &LoadedSite, forward_plan: Option<&Forward
         match (&f.meeting, &f.taken_by) {
             (Some(m), None) => {
                 let name = m.value.trim();
-                let parsed = (name.len() > 11).then(|| (parse_date(&name[..10]), &name[11..]));
+                // `YYYY-MM-DD-<committee>`; any other name (whatever its characters) is no meeting.
+                let parsed = name.get(..10).zip(name.get(11..)).filter(|_| name.as_bytes().get(10) == Some(&b'-')).map(|(d, slug)| (parse_date(d), slug));
                 match parsed {
                     Some((Ok(day), slug)) if site.meeting_names.iter().any(|n| n == name) => match site.committees.get(slug) {
                         Some((_, c)) => {
