@@ -64,9 +64,13 @@ fn normalise(p: &Path) -> PathBuf {
 
 #[test]
 fn every_internal_link_and_fragment_resolves_on_every_site() {
-    for (site, name) in
-        [(repo(), "links-bromley"), (fixture("bromsgrove"), "links-bromsgrove"), (fixture("haringey"), "links-haringey"), (fixture("part2"), "links-part2"), (fixture("parish"), "links-parish")]
-    {
+    for (site, name) in [
+        (repo(), "links-bromley"),
+        (fixture("bromsgrove"), "links-bromsgrove"),
+        (fixture("haringey"), "links-haringey"),
+        (fixture("part2"), "links-part2"),
+        (fixture("parish"), "links-parish"),
+    ] {
         let out = build(&site, name);
         let n = assert_links_resolve(&out);
         assert!(n > 40, "{name}: only {n} links checked");

@@ -171,18 +171,7 @@ pub fn load_content_of(root: &Path, config: SiteConfig, dirs: &[PathBuf]) -> Res
         }
     }
 
-    let plan_path = content.join("forward-plan.yaml");
-    let forward_plan = if plan_path.is_file() {
-        match read_yaml::<ForwardPlanFile>(root, &plan_path) {
-            Ok(p) => Some((rel(root, &plan_path), p)),
-            Err(d) => {
-                diags.push(d);
-                None
-            }
-        }
-    } else {
-        None
-    };
+    let forward_plan = optional_yaml::<ForwardPlanFile>(root, &content.join("forward-plan.yaml"), &mut diags.0);
 
     let mut decisions = Vec::new();
     for path in sorted_files(&content.join("decisions"), 1) {
@@ -244,18 +233,7 @@ fn load_meeting(root: &Path, dir: &Path) -> (Option<LoadedMeeting>, Vec<Diagnost
             Err(d) => diags.push(d),
         }
     }
-    let minutes_path = dir.join("minutes.yaml");
-    let minutes = if minutes_path.is_file() {
-        match read_yaml::<crate::model::MinutesFile>(root, &minutes_path) {
-            Ok(f) => Some((rel(root, &minutes_path), f)),
-            Err(d) => {
-                diags.push(d);
-                None
-            }
-        }
-    } else {
-        None
-    };
+    let minutes = optional_yaml::<crate::model::MinutesFile>(root, &dir.join("minutes.yaml"), &mut diags);
     let meeting =
         LoadedMeeting { dir_name: dir.file_name().unwrap_or_default().to_string_lossy().into_owned(), path: rel(root, &meeting_path), file, reports, minutes };
     (Some(meeting), diags)
@@ -292,6 +270,21 @@ pub fn strip_number_prefix(stem: &str) -> &str {
     match stem.split_once('-') {
         Some((n, rest)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => rest,
         _ => stem,
+    }
+}
+
+/// A YAML file a site may have or not (the forward plan, a meeting's minutes): read with
+/// its path relative to the site, or `None` when it is absent (or broken: said in `diags`).
+fn optional_yaml<T: serde::de::DeserializeOwned>(root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<(PathBuf, T)> {
+    if !path.is_file() {
+        return None;
+    }
+    match read_yaml::<T>(root, path) {
+        Ok(f) => Some((rel(root, path), f)),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
     }
 }
 

@@ -229,22 +229,7 @@ pub(super) fn resolve_decisions(site: &LoadedSite, forward_plan: Option<&Forward
         } else {
             "open"
         };
-        let exempt = match &f.exempt {
-            None => None,
-            Some(p) => {
-                if p.is_empty() || p.iter().any(|n| !(1..=7).contains(n)) {
-                    diags.push(
-                        Diagnostic::error(file_pos.clone(), "an exempt decision needs the Schedule 12A paragraphs, 1 to 7")
-                            .field("exempt")
-                            .hint("e.g. `exempt: [3]`"),
-                    );
-                }
-                let mut p = p.clone();
-                p.sort_unstable();
-                p.dedup();
-                Some(Exemption { statement: exemption_statement(&p), paragraphs: p, public_interest: None })
-            }
-        };
+        let exempt = f.exempt.as_deref().map(|p| exemption_of(p, &file_pos, "an exempt decision", "exempt", diags));
         if f.public_summary.is_some() && exempt.is_none() {
             diags.push(
                 Diagnostic::error(file_pos.clone(), "a public summary is for an exempt decision, and this one is public")

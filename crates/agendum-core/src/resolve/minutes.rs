@@ -203,16 +203,8 @@ pub(super) fn resolve_minutes(
         }
     }
 
-    let paragraphs_ok = |p: &[u8]| !p.is_empty() && p.iter().all(|n| (1..=7).contains(n));
     let (mut exclusion, mut exclusion_items) = (None, Vec::new());
     if let Some(x) = &f.exclusion {
-        if !paragraphs_ok(&x.value.paragraphs) {
-            diags.push(
-                Diagnostic::error(at(x), "the exclusion resolution needs the Schedule 12A paragraphs, 1 to 7")
-                    .field("exclusion.paragraphs")
-                    .hint("e.g. `paragraphs: [3]` for information about financial or business affairs"),
-            );
-        }
         for n in &x.value.items {
             if item(n).is_none() {
                 diags.push(
@@ -222,10 +214,7 @@ pub(super) fn resolve_minutes(
                 );
             }
         }
-        let mut p = x.value.paragraphs.clone();
-        p.sort_unstable();
-        p.dedup();
-        exclusion = Some(Exemption { statement: exemption_statement(&p), paragraphs: p, public_interest: None });
+        exclusion = Some(exemption_of(&x.value.paragraphs, &at(x), "the exclusion resolution", "exclusion.paragraphs", diags));
         exclusion_items = x.value.items.iter().map(|s| s.trim().to_string()).collect();
     }
 
@@ -347,19 +336,7 @@ pub(super) fn resolve_minutes(
             }
         }
         let exempt = match &v.exempt {
-            Some(p) => {
-                if !paragraphs_ok(p) {
-                    diags.push(
-                        Diagnostic::error(pos.clone(), "an exempt minute needs the Schedule 12A paragraphs, 1 to 7")
-                            .field("minutes.exempt")
-                            .hint("e.g. `exempt: [3]`"),
-                    );
-                }
-                let mut p = p.clone();
-                p.sort_unstable();
-                p.dedup();
-                Some(Exemption { statement: exemption_statement(&p), paragraphs: p, public_interest: None })
-            }
+            Some(p) => Some(exemption_of(p, &pos, "an exempt minute", "minutes.exempt", diags)),
             None => agenda_item.exempt.clone().map(|e| Exemption { public_interest: None, ..e }),
         };
         if exempt.is_some() && exclusion.is_none() {

@@ -16,6 +16,23 @@ pub fn exemption_statement(paragraphs: &[u8]) -> String {
     format!("Not for publication by virtue of {list} of {SCHEDULE_12A}")
 }
 
+/// The exemption of Schedule 12A paragraphs `p` as a clerk lists them (in any order, once
+/// or more): sorted, once each. An empty list, or a paragraph outside 1 to 7, is an error
+/// at `pos` about `what` ("an exempt minute"), naming `field`.
+pub(super) fn exemption_of(p: &[u8], pos: &Pos, what: &str, field: &str, diags: &mut Diagnostics) -> Exemption {
+    if p.is_empty() || p.iter().any(|n| !(1..=7).contains(n)) {
+        diags.push(
+            Diagnostic::error(pos.clone(), format!("{what} needs the Schedule 12A paragraphs, 1 to 7"))
+                .field(field)
+                .hint("e.g. `[3]` for information about anyone's financial or business affairs"),
+        );
+    }
+    let mut p = p.to_vec();
+    p.sort_unstable();
+    p.dedup();
+    Exemption { statement: exemption_statement(&p), paragraphs: p, public_interest: None }
+}
+
 pub fn display_date(d: NaiveDate) -> String {
     format!("{} {}", d.day(), d.format("%B %Y"))
 }
