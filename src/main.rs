@@ -135,6 +135,11 @@ enum NewCommand {
         #[arg(long)]
         venue: Option<String>,
     },
+    /// The minutes of a meeting: minutes.yaml from its agenda and members, to complete.
+    Minutes {
+        /// The meeting's folder name, e.g. 2012-04-18-improvement-and-efficiency.
+        meeting: String,
+    },
     /// A report with every header field and section of the theme, added to the agenda.
     Report {
         /// The meeting's folder name, e.g. 2012-04-18-improvement-and-efficiency.
@@ -341,6 +346,13 @@ fn main() -> ExitCode {
                 for (what, when) in agendum::check::dates(day, &cal, clear) {
                     say!("  {what:<70} {}", when.format("%A %-d %B %Y"));
                 }
+            }
+            Ok(())
+        }),
+        Command::New { what: NewCommand::Minutes { meeting } } => agendum::Site::open(&cli.site).and_then(|site| {
+            let made = agendum::scaffold::new_minutes(&site, meeting)?;
+            if !cli.quiet {
+                say!("created {}", made.display());
             }
             Ok(())
         }),

@@ -264,3 +264,22 @@ fn approved_minutes_are_frozen_like_a_published_pack() {
     assert!(said.contains("content/meetings/2025-01-13-full-council/minutes.yaml"), "{said}");
     assert_eq!(std::fs::read(out.join("full-council/2025-01-13/minutes.pdf")).unwrap(), frozen, "the output kept the approved minutes");
 }
+
+/// `agendum new minutes` writes the record's skeleton from the agenda and the committee,
+/// numbered on from the last minutes where the theme numbers continuously, and it checks.
+#[test]
+fn new_minutes_starts_the_record_from_the_agenda() {
+    let site = copy_site(&fixture("parish"), "minutes-new");
+    let res = agendum(&["--site", site.to_str().unwrap(), "new", "minutes", "2025-04-14-full-council"]);
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    let written = read(&site.join("content/meetings/2025-04-14-full-council/minutes.yaml"));
+    // February's minutes were 2752 to 2755.
+    assert!(written.contains("first_number: 2756"), "{written}");
+    assert!(written.contains("- item: \"3\"   # Minutes of the previous meeting") && written.contains("\"Cllr R. Dunn\""), "{written}");
+    let checked = agendum(&["check", "--site", site.to_str().unwrap()]);
+    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
+    // Never over a file that exists.
+    let again = agendum(&["--site", site.to_str().unwrap(), "new", "minutes", "2025-04-14-full-council"]);
+    assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("this file exists already"));
+    assert_eq!(read(&site.join("content/meetings/2025-04-14-full-council/minutes.yaml")), written);
+}

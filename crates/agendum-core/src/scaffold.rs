@@ -1,7 +1,8 @@
 //! A way in: `agendum init` (a new council site), `agendum new committee`, `agendum new
-//! meeting` (dates from the statutory deadlines) and `agendum new report` (every header
-//! field and section of the theme's scheme, and its place on the agenda). Nothing here
-//! overwrites a file that exists.
+//! meeting` (dates from the statutory deadlines), `agendum new report` (every header
+//! field and section of the theme's scheme, and its place on the agenda) and `agendum new
+//! minutes` (the record's skeleton from the agenda). Nothing here overwrites a file that
+//! exists.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -311,4 +312,57 @@ purpose: decision            # decision | information | noting
         }
     }
     s
+}
+
+/// `agendum new minutes`: `minutes.yaml` for a meeting, from its agenda and committee: the
+/// members as present (the clerk moves the absent to `apologies`), a minute per item with
+/// its title in a comment, and, where the theme numbers minutes on from meeting to
+/// meeting, the first number after the committee's last minutes.
+pub fn new_minutes(site: &crate::Site, meeting: &str) -> Result<PathBuf, crate::diag::Diagnostics> {
+    let dir = site.root.join("content/meetings").join(meeting);
+    if meeting.contains(['/', '\\']) || !dir.join("meeting.yaml").is_file() {
+        let names: Vec<String> = crate::load::meeting_dirs(&site.root).iter().filter_map(|d| d.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+        let d = Diagnostic::error(Pos::file(format!("content/meetings/{meeting}")), format!("no meeting `{meeting}`"));
+        return Err(d.suggest(meeting, names.iter().map(String::as_str), "give the meeting's folder name, e.g. 2025-06-17-cabinet").into());
+    }
+    let rel = PathBuf::from(format!("content/meetings/{meeting}/minutes.yaml"));
+    if site.root.join(&rel).exists() {
+        return Err(Diagnostic::error(Pos::file(&rel), "this file exists already").hint("agendum never overwrites a file: edit it, or remove it first").into());
+    }
+    let resolved = site.resolve()?;
+    let Some(m) = resolved.meetings.iter().find(|m| m.dir_name == meeting) else {
+        return Err(Diagnostic::error(Pos::file(&rel), "the meeting did not resolve").hint("run agendum check").into());
+    };
+    let q = |t: &str| format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\""));
+    let mut text = format!("# The record of the meeting of the {} on {}. Draft until `approved:` is added.\n", m.doc.committee, m.doc.date_display);
+    if site.theme.scheme.minutes.numbering == crate::theme::MinuteNumbering::Continuous {
+        // On from the committee's last minutes before this meeting.
+        let next = resolved
+            .meetings
+            .iter()
+            .filter(|o| o.doc.committee_slug == m.doc.committee_slug && o.doc.date < m.doc.date)
+            .filter_map(|o| o.minutes.as_ref().and_then(|x| x.first_number.map(|f| f + x.entries.len() as u32)))
+            .next_back();
+        match next {
+            Some(n) => text.push_str(&format!("first_number: {n}\n")),
+            None => text.push_str("first_number: 1            # one more than the last minute of the previous meeting\n"),
+        }
+    }
+    text.push_str("# webcast: https://...\nattendance:\n  present:\n");
+    for p in &m.doc.members {
+        match &p.role {
+            Some(r) => text.push_str(&format!("    - {{ name: {}, role: {} }}\n", q(&p.name), q(r))),
+            None => text.push_str(&format!("    - {}\n", q(&p.name))),
+        }
+    }
+    text.push_str("  apologies: []\n  substitutes: []   # - { name: ..., for: ... }\n  officers: []\ndeclarations: []   # - { member: ..., item: \"4\", kind: disclosable-pecuniary, nature: ..., left_room: true }\nminutes:\n");
+    for item in &m.doc.items {
+        text.push_str(&format!(
+            "  - item: {}   # {}\n    # text: what was considered\n    # resolved: That ...\n",
+            q(&item.number),
+            item.title.replace('\n', " ")
+        ));
+    }
+    write_new(&site.root, &site.root.join(&rel), &text)?;
+    Ok(rel)
 }
