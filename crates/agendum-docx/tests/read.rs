@@ -1,0 +1,91 @@
+//! The reader on Word files made by `tests/fixtures/docx/make.sh` (pandoc's Word output:
+//! built-in styles, real numbering, tracked changes, comments, a style of the author's).
+
+use agendum_docx::{read, Block, Para};
+
+fn fixture(name: &str) -> agendum_docx::Document {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/docx").join(name);
+    read(&std::fs::read(&path).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn paras(doc: &agendum_docx::Document) -> Vec<&Para> {
+    doc.blocks.iter().filter_map(|b| if let Block::Para(p) = b { Some(p) } else { None }).collect()
+}
+
+#[test]
+fn styles_runs_lists_links_tables_and_images_come_through() {
+    let doc = fixture("report.docx");
+    let ps = paras(&doc);
+    let styled: Vec<(&str, String)> = ps.iter().map(|p| (p.style.as_str(), p.text())).collect();
+    assert_eq!(styled[0], ("Title", "Shared Services with the Royal Borough of Kingston upon Thames".to_string()));
+    assert!(styled.contains(&("Heading 1", "Reason for report".to_string())), "{styled:?}");
+    assert!(styled.contains(&("Heading 1", "Recommendations".to_string())));
+    // Bold and italic runs, joined where Word split them, and the link's address.
+    let reason = ps.iter().find(|p| p.text().starts_with("To seek")).unwrap();
+    assert!(reason.runs.iter().any(|r| r.bold && r.text == "Executive’s"), "{:?}", reason.runs);
+    assert!(reason.runs.iter().any(|r| r.italic && r.text == "shared"));
+    assert!(reason.runs.iter().any(|r| r.link.as_deref() == Some("https://example.gov.uk/forward-plan") && r.text == "forward plan"));
+    // Numbered and nested bullet lists: their level and list.
+    let rec = ps.iter().find(|p| p.text().starts_with("That the Executive agrees")).unwrap();
+    assert_eq!(rec.list.as_ref().map(|l| l.0), Some(0));
+    let nested = ps.iter().find(|p| p.text() == "a shared head of service").unwrap();
+    assert_eq!(nested.list.as_ref().map(|l| l.0), Some(1));
+    // The table, cell by cell.
+    let table = doc.blocks.iter().find_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).unwrap();
+    let cells: Vec<Vec<String>> = table.rows.iter().map(|r| r.iter().map(|c| c.iter().map(|p| p.text()).collect::<String>()).collect()).collect();
+    assert_eq!(cells, vec![vec!["Service", "Cost"], vec!["Legal", "£1,000"], vec!["Audit", "£2,000"]]);
+    // The picture and its alt text (Word's description).
+    let alts: Vec<Option<String>> = ps.iter().flat_map(|p| p.images.iter().map(|i| i.alt.clone())).collect();
+    // (pandoc sets typographic apostrophes.)
+    assert_eq!(alts, vec![Some("The two councils’ shared services, by year".to_string())]);
+    // No tracked change, no comment.
+    assert!(ps.iter().all(|p| p.changes.is_empty() && p.comments.is_empty()) && doc.comments.is_empty());
+    // Paragraph numbers count the body in order.
+    let numbers: Vec<usize> = ps.iter().map(|p| p.number).collect();
+    assert!(numbers.windows(2).all(|w| w[0] < w[1]));
+}
+
+#[test]
+fn tracked_changes_and_comments_are_kept_apart() {
+    let doc = fixture("tracked.docx");
+    let ps = paras(&doc);
+    let start = ps.iter().find(|p| p.text().starts_with("The arrangement starts")).unwrap();
+    // The text without the changes; the changes themselves, with their author.
+    assert_eq!(start.text(), "The arrangement starts .");
+    assert_eq!(start.changes.len(), 2, "{:?}", start.changes);
+    assert!(start.changes[0].inserted && start.changes[0].text == "on 1 October" && start.changes[0].author.as_deref() == Some("A. Officer"));
+    assert!(!start.changes[1].inserted && start.changes[1].text == "in September", "{:?}", start.changes);
+    let commented = ps.iter().find(|p| p.text().contains("their services")).unwrap();
+    assert_eq!(commented.comments.len(), 1);
+    assert_eq!(doc.comments.len(), 1);
+    assert_eq!(doc.comments[0].author.as_deref(), Some("Clerk"));
+    assert!(doc.comments[0].text.contains("Which year"));
+}
+
+#[test]
+fn odd_styles_placeholders_and_pictures_without_alt_are_visible() {
+    let doc = fixture("problems.docx");
+    let ps = paras(&doc);
+    assert!(
+        ps.iter().any(|p| p.style == "Odd Style" && p.text() == "A paragraph in a style no map knows."),
+        "{:?}",
+        ps.iter().map(|p| &p.style).collect::<Vec<_>>()
+    );
+    assert!(ps.iter().any(|p| p.text().contains("Click here to enter text.")));
+    let alts: Vec<Option<String>> = ps.iter().flat_map(|p| p.images.iter().map(|i| i.alt.clone())).collect();
+    assert_eq!(alts, vec![None]);
+}
+
+#[test]
+fn what_is_not_a_word_document_is_refused_plainly() {
+    assert!(read(b"not a zip").unwrap_err().contains("not a Word document"));
+    // A zip without word/document.xml.
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut buf);
+        w.start_file("hello.txt", zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut w, b"hi").unwrap();
+        w.finish().unwrap();
+    }
+    assert!(read(buf.get_ref()).unwrap_err().contains("no word/document.xml"));
+}
