@@ -107,6 +107,11 @@ pub struct HtmlRenderer {
 impl HtmlRenderer {
     pub fn new(theme: &Theme) -> Result<Self, Diagnostic> {
         let mut tera = Tera::new();
+        // A councillor's page from their name, from the site's root: the same address
+        // `render_councillors` writes.
+        tera.register_filter("councillor_page", |name: &str, _: tera::Kwargs, _: &tera::State| {
+            format!("councillors/{}.html", crate::numbering::slugify(name.trim()))
+        });
         let templates: Vec<(&str, &str)> = theme.templates.iter().filter(|(name, _)| name.ends_with(".html")).map(|(n, t)| (n.as_str(), t.as_str())).collect();
         tera.add_raw_templates(templates).map_err(|e| template_error(&e))?;
         Ok(HtmlRenderer { tera, link_pdfs: false, today: String::new(), record: None, downloads: Default::default() })
