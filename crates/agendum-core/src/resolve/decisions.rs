@@ -154,25 +154,21 @@ pub(super) fn resolve_decisions(site: &LoadedSite, forward_plan: Option<&Forward
             forward_plan_reference = Some(r.to_string());
             key_criteria = k.value.criteria.iter().map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
         }
+        // A notice's fields share one page: their headings carry no ids of their own.
         let md = |text: &str| -> Vec<Block> {
-            let parsed = markdown::parse_with(text, 1, theme.scheme.typography.smart_punctuation);
-            let mut blocks: Vec<Block> = parsed
-                .nodes
-                .into_iter()
-                .filter_map(|n| match n {
-                    Node::Block { block, .. } => Some(block),
-                    Node::Heading { level, content, .. } => Some(Block::Heading { level: level.max(3), number: None, id: None, content }),
-                    Node::DataTable { .. } => None,
-                })
-                .collect();
-            unnumbered(&mut blocks, &theme.scheme);
+            let mut blocks = field_blocks(text, 1, theme);
+            for b in &mut blocks {
+                if let Block::Heading { id, .. } = b {
+                    *id = None;
+                }
+            }
             blocks
         };
         // Call-in: only executive decisions, and not urgent ones.
         let none = CallIn::default();
         let ci = f.call_in.as_ref().map(|c| &c.value).unwrap_or(&none);
         let call_in_pos = f.call_in.as_ref().map(|c| spanned_pos(path, c, 0)).unwrap_or_else(|| file_pos.clone());
-        let urgency = ci.urgent.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_string);
+        let urgency = given(ci.urgent.as_deref());
         let called_in = match &ci.called_in {
             None => None,
             Some(c) => match parse_date(c) {
@@ -258,7 +254,7 @@ pub(super) fn resolve_decisions(site: &LoadedSite, forward_plan: Option<&Forward
             reasons: md(&f.reasons),
             alternatives: f.alternatives.as_deref().map(md).unwrap_or_default(),
             conflicts: f.conflicts.as_deref().map(md).unwrap_or_default(),
-            dispensation: f.dispensation.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
+            dispensation: given(f.dispensation.as_deref()),
             call_in_status: call_in_status.into(),
             call_in_ends: call_in_ends.map(day),
             call_in_ends_display: call_in_ends.map(display_date),
@@ -268,7 +264,7 @@ pub(super) fn resolve_decisions(site: &LoadedSite, forward_plan: Option<&Forward
             called_in: called_in.map(day),
             called_in_display: called_in.map(display_date),
             called_in_by: ci.called_in_by.iter().map(|s| s.trim().to_string()).collect(),
-            call_in_outcome: ci.outcome.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
+            call_in_outcome: given(ci.outcome.as_deref()),
             exempt,
             public_summary: f.public_summary.as_deref().map(md).unwrap_or_default(),
             withheld: false,

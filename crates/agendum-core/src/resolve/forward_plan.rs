@@ -40,7 +40,7 @@ pub(super) fn resolve_forward_plan(path: &Path, f: &ForwardPlanFile, theme: &The
                     .hint("the exemption paragraphs are 1 to 7"),
             );
         }
-        let reference = v.reference.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
+        let reference = given(v.reference.as_deref());
         decisions.push(crate::document::PlannedDecision {
             id: reference.as_deref().map(|r| format!("kd-{}", slugify(r))),
             reference,

@@ -210,7 +210,7 @@ pub(super) fn resolve_meeting(
                 items.push(AgendaItem {
                     number,
                     title,
-                    kind: serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+                    kind: yaml_name(kind),
                     blocks,
                     url: None,
                     pdf_url: None,
@@ -281,7 +281,7 @@ pub(super) fn resolve_meeting(
     let mut doc = MeetingDoc {
         status: status.status,
         status_display: status.display,
-        status_reason: f.status_reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string),
+        status_reason: given(f.status_reason.as_deref()),
         previous_date: status.previous.map(|d| d.format("%Y-%m-%d").to_string()),
         previous_date_display: status.previous.map(display_date),
         minutes_url: None,
@@ -375,7 +375,7 @@ fn item_document(
             diags.push(Diagnostic::error(pos.clone(), why).field("items.file").hint("give each item's document its own title"));
             return None;
         }
-        let alt = alt.map(str::trim).filter(|a| !a.is_empty()).map(str::to_string);
+        let alt = given(alt);
         if alt.is_none() {
             warnings.push(
                 Diagnostic::warning(pos.clone(), format!("the PDF document of item {number} has no `alt`")).field("items.alt").hint(

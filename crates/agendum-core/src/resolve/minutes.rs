@@ -64,23 +64,8 @@ pub(super) fn meeting_status(path: &Path, f: &MeetingFile, date: NaiveDate, diag
             None => "This meeting was moved".to_string(),
         }),
     };
-    let status = serde_json::to_value(status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| "scheduled".into());
+    let status = yaml_name(status);
     Status { status, display, previous }
-}
-
-/// Markdown written in a YAML field, as blocks: headings sit below the minute's own.
-fn markdown_blocks(text: &str, line: u32, theme: &Theme) -> Vec<Block> {
-    let parsed = markdown::parse_with(text, line, theme.scheme.typography.smart_punctuation);
-    let mut blocks = Vec::new();
-    for n in parsed.nodes {
-        match n {
-            Node::Block { block, .. } => blocks.push(block),
-            Node::Heading { level, content, id, .. } => blocks.push(Block::Heading { level: level.max(3), number: None, id, content }),
-            Node::DataTable { .. } => {}
-        }
-    }
-    unnumbered(&mut blocks, &theme.scheme);
-    blocks
 }
 
 fn vote_side(side: &VoteSide) -> (u32, Vec<String>) {
@@ -117,7 +102,6 @@ pub(super) fn resolve_minutes(
     warnings: &mut Diagnostics,
     diags: &mut Diagnostics,
 ) -> Option<MinutesDoc> {
-    let at = |s: &dyn HasLine| s.pos(file);
     if matches!(meeting.status.as_str(), "cancelled" | "postponed") {
         diags.push(
             Diagnostic::error(Pos::file(file), format!("the meeting is {}, but has minutes", meeting.status))
@@ -133,15 +117,20 @@ pub(super) fn resolve_minutes(
     let (mut approved, mut signed_by) = (None, None);
     if let Some(a) = &f.approved {
         match parse_date(&a.value.date) {
-            Err(e) => diags.push(Diagnostic::error(at(a), e).field("approved.date").hint("write the date of the meeting that approved them, YYYY-MM-DD")),
+            Err(e) => diags.push(
+                Diagnostic::error(spanned_pos(file, a, 0), e).field("approved.date").hint("write the date of the meeting that approved them, YYYY-MM-DD"),
+            ),
             Ok(d) if d.format("%Y-%m-%d").to_string() <= meeting.date => diags.push(
-                Diagnostic::error(at(a), format!("minutes approved on {}, not after the meeting they record ({})", display_date(d), meeting.date_display))
-                    .field("approved.date")
-                    .hint("minutes are approved as a correct record at a later meeting: give that meeting's date"),
+                Diagnostic::error(
+                    spanned_pos(file, a, 0),
+                    format!("minutes approved on {}, not after the meeting they record ({})", display_date(d), meeting.date_display),
+                )
+                .field("approved.date")
+                .hint("minutes are approved as a correct record at a later meeting: give that meeting's date"),
             ),
             Ok(d) => approved = Some(d),
         }
-        signed_by = a.value.signed_by.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        signed_by = given(a.value.signed_by.as_deref());
     }
     let status_line = match approved {
         Some(d) => format!("Approved as a correct record at the meeting of {}", display_date(d)),
@@ -176,7 +165,7 @@ pub(super) fn resolve_minutes(
         let v = &d.value;
         if item(&v.item).is_none() {
             diags.push(
-                Diagnostic::error(at(d), format!("a declaration names item {}, which is not on the agenda", v.item.trim()))
+                Diagnostic::error(spanned_pos(file, d, 0), format!("a declaration names item {}, which is not on the agenda", v.item.trim()))
                     .field("declarations.item")
                     .hint(format!("the agenda's items are {}", agenda_numbers())),
             );
@@ -185,16 +174,16 @@ pub(super) fn resolve_minutes(
         declarations.push(DeclarationDoc {
             member: v.member.trim().to_string(),
             item: v.item.trim().to_string(),
-            kind: serde_json::to_value(v.kind).ok().and_then(|k| k.as_str().map(str::to_string)).unwrap_or_default(),
+            kind: yaml_name(v.kind),
             kind_display: v.kind.label().to_string(),
             nature: v.nature.trim().to_string(),
             left_room: v.left_room,
-            dispensation: v.dispensation.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
+            dispensation: given(v.dispensation.as_deref()),
         });
         if v.kind == InterestKind::DisclosablePecuniary && !v.left_room && v.dispensation.is_none() {
             warnings.push(
                 Diagnostic::warning(
-                    at(d),
+                    spanned_pos(file, d, 0),
                     format!("{} declared a disclosable pecuniary interest in item {} and stayed, without a dispensation", v.member.trim(), v.item.trim()),
                 )
                 .field("declarations")
@@ -208,13 +197,13 @@ pub(super) fn resolve_minutes(
         for n in &x.value.items {
             if item(n).is_none() {
                 diags.push(
-                    Diagnostic::error(at(x), format!("the exclusion resolution names item {}, which is not on the agenda", n.trim()))
+                    Diagnostic::error(spanned_pos(file, x, 0), format!("the exclusion resolution names item {}, which is not on the agenda", n.trim()))
                         .field("exclusion.items")
                         .hint(format!("the agenda's items are {}", agenda_numbers())),
                 );
             }
         }
-        exclusion = Some(exemption_of(&x.value.paragraphs, &at(x), "the exclusion resolution", "exclusion.paragraphs", diags));
+        exclusion = Some(exemption_of(&x.value.paragraphs, &spanned_pos(file, x, 0), "the exclusion resolution", "exclusion.paragraphs", diags));
         exclusion_items = x.value.items.iter().map(|s| s.trim().to_string()).collect();
     }
 
@@ -235,11 +224,13 @@ pub(super) fn resolve_minutes(
     let continuous = scheme.numbering == crate::theme::MinuteNumbering::Continuous;
     let first = f.first_number.as_ref().map(|n| n.value);
     match (&f.first_number, continuous) {
-        (Some(n), true) if n.value == 0 => {
-            diags.push(Diagnostic::error(at(n), "minute numbers start at 1").field("first_number").hint("give the number of this meeting's first minute"))
-        }
+        (Some(n), true) if n.value == 0 => diags.push(
+            Diagnostic::error(spanned_pos(file, n, 0), "minute numbers start at 1")
+                .field("first_number")
+                .hint("give the number of this meeting's first minute"),
+        ),
         (Some(n), false) => diags.push(
-            Diagnostic::error(at(n), "this council's minutes take their items' numbers")
+            Diagnostic::error(spanned_pos(file, n, 0), "this council's minutes take their items' numbers")
                 .field("first_number")
                 .hint("remove `first_number`, or set `minutes: {numbering: continuous}` in the theme"),
         ),
@@ -252,7 +243,7 @@ pub(super) fn resolve_minutes(
     }
     for (i, m) in f.minutes.iter().enumerate() {
         let v = &m.value;
-        let pos = at(m);
+        let pos = spanned_pos(file, m, 0);
         let Some(agenda_item) = item(&v.item) else {
             diags.push(
                 Diagnostic::error(pos, format!("a minute names item {}, which is not on the agenda", v.item.trim()))
@@ -317,7 +308,7 @@ pub(super) fn resolve_minutes(
                 }
             }
         }
-        let webcast_at = v.webcast_at.as_deref().map(str::trim).filter(|w| !w.is_empty()).map(str::to_string);
+        let webcast_at = given(v.webcast_at.as_deref());
         let mut webcast_url = None;
         if let Some(t) = &webcast_at {
             match (webcast_seconds(t), webcast) {
@@ -357,7 +348,7 @@ pub(super) fn resolve_minutes(
             );
         }
         let line = pos.line;
-        let text_of = |t: &Option<String>| t.as_deref().map(|t| markdown_blocks(t, line, theme)).unwrap_or_default();
+        let text_of = |t: &Option<String>| t.as_deref().map(|t| field_blocks(t, line, theme)).unwrap_or_default();
         let mut blocks = text_of(&v.text);
         let mut resolution = text_of(&v.resolved);
         let mut public_summary = text_of(&v.public_summary);
@@ -373,12 +364,12 @@ pub(super) fn resolve_minutes(
         entries.push(MinuteDoc {
             number,
             item: agenda_item.number.clone(),
-            title: v.title.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).unwrap_or_else(|| agenda_item.title.clone()),
+            title: given(v.title.as_deref()).unwrap_or_else(|| agenda_item.title.clone()),
             id,
             blocks,
             resolution,
-            proposer: v.proposer.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
-            seconder: v.seconder.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
+            proposer: given(v.proposer.as_deref()),
+            seconder: given(v.seconder.as_deref()),
             votes,
             webcast_at,
             webcast_url,
@@ -444,18 +435,7 @@ pub(super) fn carry_minutes_forward(meetings: &mut [ResolvedMeeting]) {
 }
 
 fn people(list: &[Person]) -> Vec<PersonDoc> {
-    list.iter().map(|p| PersonDoc { name: p.name().trim().to_string(), role: p.role().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string) }).collect()
-}
-
-/// A YAML value's place in its file.
-trait HasLine {
-    fn pos(&self, file: &Path) -> Pos;
-}
-
-impl<T> HasLine for Spanned<T> {
-    fn pos(&self, file: &Path) -> Pos {
-        spanned_pos(file, self, 0)
-    }
+    list.iter().map(|p| PersonDoc { name: p.name().trim().to_string(), role: given(p.role()) }).collect()
 }
 
 #[cfg(test)]

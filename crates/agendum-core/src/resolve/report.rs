@@ -352,7 +352,7 @@ pub(super) fn resolve_report(
             number,
             heading_hidden: sec.hide_heading,
             id: format!("section-{}", slugify(&sec.key)),
-            kind: kind_name(sec.kind),
+            kind: yaml_name(sec.kind),
             blocks,
             is_default,
         });

@@ -1,5 +1,5 @@
-//! Printed forms: dates, times, the Schedule 12A statement, short Markdown values, and
-//! word counts.
+//! Printed forms: dates, times, the Schedule 12A statement, short Markdown values and
+//! Markdown fields, YAML names, and word counts.
 
 use super::*;
 
@@ -54,8 +54,31 @@ pub(super) fn node_line(n: &Node) -> u32 {
     }
 }
 
-pub(super) fn kind_name(k: SectionKind) -> String {
-    serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+/// The name a value has in YAML (`body`, `disclosable-pecuniary`, `cancelled`).
+pub(super) fn yaml_name<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// A text field as the author gave it: trimmed, and `None` when blank.
+pub(super) fn given(s: Option<&str>) -> Option<String> {
+    s.map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)
+}
+
+/// Markdown written in a YAML field (a minute's text, a decision's reasons) as blocks:
+/// headings sit at level 3 or below, under the page's own; data tables have no place;
+/// nothing is numbered.
+pub(super) fn field_blocks(text: &str, line: u32, theme: &Theme) -> Vec<Block> {
+    let parsed = markdown::parse_with(text, line, theme.scheme.typography.smart_punctuation);
+    let mut blocks = Vec::new();
+    for n in parsed.nodes {
+        match n {
+            Node::Block { block, .. } => blocks.push(block),
+            Node::Heading { level, content, id, .. } => blocks.push(Block::Heading { level: level.max(3), number: None, id, content }),
+            Node::DataTable { .. } => {}
+        }
+    }
+    unnumbered(&mut blocks, &theme.scheme);
+    blocks
 }
 
 pub(super) fn layout_name(l: FieldsLayout) -> String {
