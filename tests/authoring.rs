@@ -383,11 +383,7 @@ fn published_pdfs_are_ordinary_writable_files() {
     let pdf = out.join("corporate-resources/2018-05-24/09-welfare-support.pdf");
     let original = std::fs::read(&pdf).unwrap();
     for p in pdfs_under(&out, true) {
-        let perms = std::fs::metadata(&p).unwrap().permissions();
-        assert!(!perms.readonly(), "{} is read-only", p.display());
-        // Writable by its owner only, like any file the user made (not 0666).
-        #[cfg(unix)]
-        assert_eq!(std::os::unix::fs::PermissionsExt::mode(&perms) & 0o022, 0, "{} is writable by others", p.display());
+        assert_ordinary_file(&p);
     }
     std::fs::write(&pdf, b"changed by hand").unwrap();
     let o = run();

@@ -62,11 +62,7 @@ fn rebuilds_compile_only_what_changed_and_match_a_clean_build() {
         assert_eq!(std::fs::metadata(&f).unwrap().nlink(), 1, "{} shares its file", f.display());
     }
     for pdf in pdfs_under(&out, true) {
-        let meta = std::fs::metadata(&pdf).unwrap();
-        assert_eq!(meta.nlink(), 1, "{} shares its file", pdf.display());
-        assert!(!meta.permissions().readonly(), "{} is writable", pdf.display());
-        #[cfg(unix)]
-        assert_eq!(std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o022, 0, "{} is writable by others", pdf.display());
+        assert_ordinary_file(&pdf);
     }
     let clean = site.parent().unwrap().join("clean");
     assert_eq!(build_counting(&site, &clean), 7);
@@ -146,13 +142,8 @@ fn a_rebuild_with_nothing_changed_writes_nothing_and_anything_touched_rebuilds()
     );
     run();
     assert!(text(&read(&out.join("cabinet/2025-06-17/03-leisure-contract-award.html"))).contains("A sentence added."));
-    use std::os::unix::fs::MetadataExt;
     for pdf in pdfs_under(&out, true) {
-        let meta = std::fs::metadata(&pdf).unwrap();
-        assert_eq!(meta.nlink(), 1, "{} shares its file", pdf.display());
-        assert!(!meta.permissions().readonly(), "{} is writable", pdf.display());
-        #[cfg(unix)]
-        assert_eq!(std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o022, 0, "{} is writable by others", pdf.display());
+        assert_ordinary_file(&pdf);
     }
     assert_eq!(std::fs::read(&mou).unwrap(), before);
     let clean3 = site.parent().unwrap().join("clean3");

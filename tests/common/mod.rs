@@ -195,3 +195,16 @@ pub fn check_and_build_refuse(site: &Path, build_args: &[&str], needles: &[&str]
         }
     }
 }
+
+/// `path` is an ordinary file of the output: its own (no hard link into a cache or a
+/// previous output), writable by its owner, and by nobody else (not 0666).
+pub fn assert_ordinary_file(path: &Path) {
+    let meta = std::fs::metadata(path).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        assert_eq!(meta.nlink(), 1, "{} shares its file", path.display());
+        assert_eq!(meta.permissions().mode() & 0o022, 0, "{} is writable by others", path.display());
+    }
+    assert!(!meta.permissions().readonly(), "{} is read-only", path.display());
+}

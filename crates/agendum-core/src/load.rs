@@ -183,7 +183,12 @@ pub fn load_content_of(root: &Path, config: SiteConfig, dirs: &[PathBuf]) -> Res
             Err(d) => diags.push(d),
         }
     }
-    let meeting_names = meeting_dirs(root).iter().filter_map(|d| d.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+    // Only a decision names a meeting by its folder: list them only for one.
+    let meeting_names = if decisions.is_empty() {
+        Vec::new()
+    } else {
+        meeting_dirs(root).iter().filter_map(|d| d.file_name().map(|n| n.to_string_lossy().into_owned())).collect()
+    };
 
     let mut meetings = Vec::new();
     // Each meeting folder loads on its own: read them in parallel, keep folder order.

@@ -205,6 +205,14 @@ pub enum KeyDecisionDays {
     Working,
 }
 
+impl PublicationRules {
+    /// The working-day calendar: bank holidays and the council's closure days (those
+    /// written as dates; `check` reports the others).
+    pub fn calendar(&self) -> crate::calendar::Calendar {
+        crate::calendar::Calendar::new(self.closure_days.iter().filter_map(|d| parse_date(d).ok()).collect())
+    }
+}
+
 impl Default for PublicationRules {
     fn default() -> Self {
         PublicationRules { clear_working_days: 5, closure_days: Vec::new(), key_decision_days: KeyDecisionDays::Calendar }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::calendar::Calendar;
 use crate::diag::{Diagnostics, Pos};
 use crate::load::LoadedSite;
-use crate::model::{parse_date, SiteConfig};
+use crate::model::SiteConfig;
 use crate::resolve::ResolvedSite;
 use crate::theme::Theme;
 
@@ -53,7 +53,6 @@ impl Site {
 
     /// The publication calendar: closure days and the clear working days required.
     pub fn calendar(&self) -> (Calendar, u32) {
-        let closures = self.config.publication.closure_days.iter().filter_map(|d| parse_date(d).ok()).collect();
-        (Calendar::new(closures), self.config.publication.clear_working_days)
+        (self.config.publication.calendar(), self.config.publication.clear_working_days)
     }
 }

@@ -227,25 +227,11 @@ fn body_blocks(xml: &str, styles: &HashMap<String, String>, links: &HashMap<Stri
                 // An empty paragraph (`<w:p/>`): a blank line, nothing to import.
                 count += 1;
                 let p = Para { number: count, style: "Normal".into(), ..Para::default() };
-                match tables.last_mut() {
-                    Some(t) => {
-                        if let Some(cell) = t.rows.last_mut().and_then(|row| row.last_mut()) {
-                            cell.push(p);
-                        }
-                    }
-                    None => blocks.push(Block::Para(p)),
-                }
+                place(p, &mut tables, &mut blocks);
             }
             Event::End(e) if e.name().as_ref() == b"w:p" => {
                 if let Some(p) = para.take() {
-                    match tables.last_mut() {
-                        Some(t) => {
-                            if let Some(cell) = t.rows.last_mut().and_then(|row| row.last_mut()) {
-                                cell.push(p);
-                            }
-                        }
-                        None => blocks.push(Block::Para(p)),
-                    }
+                    place(p, &mut tables, &mut blocks);
                 }
                 st = RunState::default();
             }
@@ -393,6 +379,18 @@ fn empty_or_start(e: &BytesStart, para: &mut Option<Para>, st: &mut RunState, na
             }
         }
         _ => {}
+    }
+}
+
+/// A finished paragraph goes into the cell being read, or else into the body.
+fn place(p: Para, tables: &mut [Table], blocks: &mut Vec<Block>) {
+    match tables.last_mut() {
+        Some(t) => {
+            if let Some(cell) = t.rows.last_mut().and_then(|row| row.last_mut()) {
+                cell.push(p);
+            }
+        }
+        None => blocks.push(Block::Para(p)),
     }
 }
 

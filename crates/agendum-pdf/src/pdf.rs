@@ -184,18 +184,9 @@ impl PdfRenderer {
             }
         }
         job.set_data("minutes", v);
-        job.key = {
-            use sha2::{Digest, Sha256};
-            let mut h = Sha256::new();
-            h.update(b"minutes");
-            h.update(&job.key);
-            for (path, bytes) in job.inputs() {
-                h.update(path.as_bytes());
-                h.update(bytes);
-            }
-            h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-        };
-        Ok(job)
+        // Keyed, as every job is, on everything it is made from: the minutes included.
+        let PdfJob { files, date, ident, .. } = job;
+        Ok(self.job("/pdf/minutes.typ", files, date, ident))
     }
 
     /// A pack's front sheet and parts. `meeting` is the whole meeting (as its item PDFs

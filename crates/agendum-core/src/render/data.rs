@@ -70,11 +70,7 @@ pub fn meeting_data(site: &View, m: &crate::audience::MeetingView, files: &dyn F
 /// the resolution, and the vote as a vote event with counts and (where recorded by name)
 /// votes.
 fn results(d: &MeetingDoc, minutes: &crate::document::MinutesDoc) -> (Vec<Value>, Vec<Value>) {
-    let text = |b: &[crate::document::Block]| {
-        let mut s = String::new();
-        crate::render::search::full_text(b, &mut s);
-        s.split_whitespace().collect::<Vec<_>>().join(" ")
-    };
+    let text = crate::render::search::one_line;
     let mut participants = Vec::new();
     for p in &minutes.present {
         participants.push(json!({ "entity_type": "person", "name": p.name, "note": "present", "role": p.role }));
@@ -423,11 +419,7 @@ fn decisions_data(site: &View) -> String {
         .decisions
         .iter()
         .map(|d| {
-            let text = |b: &[crate::document::Block]| {
-                let mut s = String::new();
-                crate::render::search::full_text(b, &mut s);
-                s.split_whitespace().collect::<Vec<_>>().join(" ")
-            };
+            let text = crate::render::search::one_line;
             json!({
                 "reference": d.reference,
                 "title": d.title,

@@ -62,6 +62,13 @@ fn split_shards(prefix: String, depth: usize, entries: Vec<(String, String)>, ou
     }
 }
 
+/// The text of a block list on one line, single-spaced (open data's text fields).
+pub fn one_line(blocks: &[Block]) -> String {
+    let mut s = String::new();
+    full_text(blocks, &mut s);
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Every text of a block list, in order.
 pub fn full_text(blocks: &[Block], out: &mut String) {
     for_each_block(blocks, &mut |b| {

@@ -3,16 +3,9 @@
 //! decision takes effect computed on the working-day calendar `agendum dates` uses.
 
 use super::*;
-use crate::calendar::Calendar;
 
 pub(super) fn resolve_decisions(site: &LoadedSite, forward_plan: Option<&ForwardPlanDoc>, theme: &Theme, diags: &mut Diagnostics) -> Vec<DecisionDoc> {
-    let mut closures = Vec::new();
-    for d in &site.config.publication.closure_days {
-        if let Ok(x) = parse_date(d) {
-            closures.push(x);
-        }
-    }
-    let cal = Calendar::new(closures);
+    let cal = site.config.publication.calendar();
     let rules = &site.config.decisions;
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut out = Vec::new();
