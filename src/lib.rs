@@ -206,9 +206,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                     to_freeze.push((pack, published, content, reissues, bytes));
                 }
             }
+            let members_view = members.is_some().then(|| audience::view(&site, audience::Audience::Members));
             // The decision notices are the site's, not a batch's: made with the first.
             if first_batch {
-                let made = pdf::jobs::render_decisions(&public, pdf, Some(&cache))?;
+                let made = pdf::jobs::render_decisions(&public, pdf, Some(&cache), &|_| true)?;
                 pdfs += made.stored.len();
                 compiled += made.compiled;
                 used_keys.extend(made.keys);
@@ -216,19 +217,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                 for (path, s) in made.stored {
                     out.add_stored(path, s)?;
                 }
-                if let Some(members) = members.as_mut() {
-                    let view = audience::view(&site, audience::Audience::Members);
-                    let mut made = pdf::jobs::render_decisions(&view, pdf, None)?;
+                if let (Some(members), Some(view)) = (members.as_mut(), &members_view) {
                     // Only the exempt ones differ from the public notices.
-                    made.files.retain(|path, _| view.decisions.iter().any(|d| d.exempt.is_some() && &d.pdf_url == path));
+                    let made = pdf::jobs::render_decisions(view, pdf, None, &|d| d.exempt.is_some())?;
                     pdfs += made.files.len();
                     compiled += made.compiled;
                     members.add_all(made.files)?;
                 }
             }
-            if let Some(members) = members.as_mut() {
-                let view = audience::view(&site, audience::Audience::Members);
-                let made = pdf::jobs::render(&view, pdf, &|_| false, None, &progress)?;
+            if let (Some(members), Some(view)) = (members.as_mut(), &members_view) {
+                let made = pdf::jobs::render(view, pdf, &|_| false, None, &progress)?;
                 pdfs += made.files.len();
                 compiled += made.compiled;
                 members.add_all(made.files)?;

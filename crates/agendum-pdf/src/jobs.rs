@@ -97,10 +97,16 @@ impl RenderedPdfs {
     }
 }
 
-/// The view's decision notices as PDFs (a handful a week: one after another).
-pub fn render_decisions(view: &View, pdf: &PdfRenderer, cache: Option<&PdfCache>) -> Result<RenderedPdfs, Diagnostic> {
+/// The view's decision notices that `wanted` names, as PDFs (a handful a week: one after
+/// another).
+pub fn render_decisions(
+    view: &View,
+    pdf: &PdfRenderer,
+    cache: Option<&PdfCache>,
+    wanted: &dyn Fn(&agendum_core::document::DecisionDoc) -> bool,
+) -> Result<RenderedPdfs, Diagnostic> {
     let mut out = RenderedPdfs::default();
-    for d in &view.decisions {
+    for d in view.decisions.iter().filter(|d| wanted(d)) {
         let job = pdf.prepare_decision(view, d)?;
         let key = job.key.clone();
         let made = keep(cache, &key, || pdf.compile(job))?;
