@@ -27,9 +27,11 @@ fn styles_runs_lists_links_tables_and_images_come_through() {
     assert!(reason.runs.iter().any(|r| r.link.as_deref() == Some("https://example.gov.uk/forward-plan") && r.text == "forward plan"));
     // Numbered and nested bullet lists: their level and list.
     let rec = ps.iter().find(|p| p.text().starts_with("That the Executive agrees")).unwrap();
-    assert_eq!(rec.list.as_ref().map(|l| l.0), Some(0));
+    let mark = rec.list.as_ref().unwrap();
+    assert_eq!((mark.level, mark.format.as_str(), mark.is_bullet()), (0, "decimal", false), "{mark:?}");
     let nested = ps.iter().find(|p| p.text() == "a shared head of service").unwrap();
-    assert_eq!(nested.list.as_ref().map(|l| l.0), Some(1));
+    let mark = nested.list.as_ref().unwrap();
+    assert_eq!((mark.level, mark.is_bullet()), (1, true), "{mark:?}");
     // The table, cell by cell.
     let table = doc.blocks.iter().find_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).unwrap();
     let cells: Vec<Vec<String>> = table.rows.iter().map(|r| r.iter().map(|c| c.iter().map(|p| p.text()).collect::<String>()).collect()).collect();
@@ -38,6 +40,14 @@ fn styles_runs_lists_links_tables_and_images_come_through() {
     let alts: Vec<Option<String>> = ps.iter().flat_map(|p| p.images.iter().map(|i| i.alt.clone())).collect();
     // (pandoc sets typographic apostrophes.)
     assert_eq!(alts, vec![Some("The two councils’ shared services, by year".to_string())]);
+    // Its bytes, from the part its relationship names: a PNG.
+    let image = ps.iter().flat_map(|p| p.images.iter()).next().unwrap();
+    assert!(image.part.as_deref().is_some_and(|p| p.starts_with("word/media/")), "{:?}", image.part);
+    assert!(image.data.starts_with(b"\x89PNG"), "{} bytes", image.data.len());
+    // The footnote: its reference in place, its text apart.
+    let noted = ps.iter().find(|p| p.text().starts_with("The two councils compared")).unwrap();
+    let id = noted.runs.iter().find_map(|r| r.footnote.clone()).expect("a footnote reference");
+    assert_eq!(doc.footnotes[&id][0].text, "Figures for 2011/12.");
     // No tracked change, no comment.
     assert!(ps.iter().all(|p| p.changes.is_empty() && p.comments.is_empty()) && doc.comments.is_empty());
     // Paragraph numbers count the body in order.
@@ -50,8 +60,11 @@ fn tracked_changes_and_comments_are_kept_apart() {
     let doc = fixture("tracked.docx");
     let ps = paras(&doc);
     let start = ps.iter().find(|p| p.text().starts_with("The arrangement starts")).unwrap();
-    // The text without the changes; the changes themselves, with their author.
-    assert_eq!(start.text(), "The arrangement starts .");
+    // The text with the changes accepted; the changes in place, marked; and listed with
+    // their author.
+    assert_eq!(start.text(), "The arrangement starts on 1 October.");
+    let original: String = start.runs.iter().filter(|r| !r.inserted).map(|r| r.text.as_str()).collect();
+    assert_eq!(original, "The arrangement starts in September.");
     assert_eq!(start.changes.len(), 2, "{:?}", start.changes);
     assert!(start.changes[0].inserted && start.changes[0].text == "on 1 October" && start.changes[0].author.as_deref() == Some("A. Officer"));
     assert!(!start.changes[1].inserted && start.changes[1].text == "in September", "{:?}", start.changes);
