@@ -101,6 +101,27 @@ enum Command {
         #[arg(long, default_value = ".agendum/schemas")]
         out: PathBuf,
     },
+    /// Import a report drafted in the council's Word template (.docx) into a meeting, by
+    /// the theme's `import:` map, then check the site. Refuses (and writes nothing) when
+    /// the document has tracked changes, comments, styles the map does not know,
+    /// pictures without alt text or template instructions left in.
+    Import {
+        /// The Word document.
+        file: PathBuf,
+        /// The meeting's folder name under content/meetings (e.g. 2025-06-17-cabinet).
+        #[arg(long)]
+        meeting: String,
+        /// Make it agenda item N (the items from N on move down); the last item if not
+        /// given.
+        #[arg(long, value_name = "N")]
+        item: Option<u32>,
+        /// Accept every tracked change in the document (insertions in, deletions out).
+        #[arg(long)]
+        accept_changes: bool,
+        /// The agenda is out: add the report as a supplementary item, dated today.
+        #[arg(long)]
+        supplementary: bool,
+    },
     /// Create something new from the theme's scheme.
     New {
         #[command(subcommand)]
@@ -356,6 +377,41 @@ fn main() -> ExitCode {
             }
             Ok(())
         }),
+        Command::Import { file, meeting, item, accept_changes, supplementary } => {
+            let imported = agendum::Site::open(&cli.site).and_then(|site| {
+                let opts = agendum::import::Options { accept_changes: *accept_changes };
+                agendum::import::import_file(&site, file, meeting, *item, &opts, supplementary.then(agendum::build_date))
+            });
+            match imported {
+                Err(diags) => Err(diags),
+                Ok(made) => {
+                    if !cli.quiet {
+                        say!("created {}", made.report.display());
+                        for f in &made.files {
+                            say!("created content/meetings/{meeting}/{f}");
+                        }
+                        if made.added_to_agenda {
+                            say!("added it to the agenda in content/meetings/{meeting}/meeting.yaml");
+                        } else {
+                            say!("add `- report: {}` to the items in content/meetings/{meeting}/meeting.yaml", made.slug);
+                        }
+                    }
+                    for n in &made.notes {
+                        say!("note: {n}");
+                    }
+                    // The imported report is checked as every report is, with the site.
+                    let diags = agendum::check_site(&cli.site);
+                    for d in &diags.0 {
+                        say_raw!("{}", d.render(colour));
+                    }
+                    let errors = diags.errors().count();
+                    if !cli.quiet || errors > 0 {
+                        say!("check: {errors} error(s), {} warning(s)", diags.warnings().count());
+                    }
+                    return if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS };
+                }
+            }
+        }
         Command::New { what: NewCommand::Report { meeting, title, supplementary } } => agendum::Site::open(&cli.site).and_then(|site| {
             let when = supplementary.then(agendum::build_date);
             let made = agendum::scaffold::new_report_as(&site.root, meeting, title, &site.theme.scheme, when)?;

@@ -34,6 +34,7 @@ pub mod cache;
 pub mod publish;
 pub mod render;
 // `agendum new`
+pub mod import;
 pub mod scaffold;
 
 pub use site::Site;

@@ -165,6 +165,27 @@ pub fn new_report_as(
     scheme: &ThemeScheme,
     supplementary: Option<chrono::NaiveDate>,
 ) -> Result<Scaffolded, Diagnostic> {
+    let slug = slugify(title);
+    if slug.is_empty() {
+        return Err(Diagnostic::error(Pos::default(), "the title has no letters or digits to make a file name from")
+            .hint("give the report's title, e.g. \"Shared Services Update\""));
+    }
+    add_report(site, meeting, &slug, &report_text(title, scheme), &[], supplementary, None)
+}
+
+/// Put a new report (and the files it refers to) into a meeting's folder and on its
+/// agenda: at the end, or as item `item` (the items from it on move down). Refuses a
+/// published agenda unless `supplementary`, a slug the meeting has, and any file that
+/// exists: nothing is overwritten, and nothing is written if anything is refused.
+pub fn add_report(
+    site: &Path,
+    meeting: &str,
+    slug: &str,
+    text: &str,
+    files: &[(String, Vec<u8>)],
+    supplementary: Option<chrono::NaiveDate>,
+    item: Option<u32>,
+) -> Result<Scaffolded, Diagnostic> {
     let meetings = site.join("content/meetings");
     let dir = meetings.join(meeting);
     let meeting_yaml = dir.join("meeting.yaml");
@@ -182,11 +203,6 @@ pub fn new_report_as(
             None => d.hint(format!("meetings: {}", names.join(", "))),
         });
     }
-    let slug = slugify(title);
-    if slug.is_empty() {
-        return Err(Diagnostic::error(Pos::default(), "the title has no letters or digits to make a file name from")
-            .hint("give the report's title, e.g. \"Shared Services Update\""));
-    }
     let meeting_file: MeetingFile = crate::load::read_yaml(site, &meeting_yaml)?;
     // A published agenda changes only by a supplementary agenda: say so, never add
     // an item to it in silence.
@@ -202,7 +218,10 @@ pub fn new_report_as(
             .hint("a new item now goes out as a supplementary agenda: run again with --supplementary, and give the reason it cannot wait (`urgency:`)"));
         }
     }
-    let position = meeting_file.items.len() + 1;
+    // Where it goes: before the entry that now has number `item`.
+    let numbers = entry_numbers(&meeting_file);
+    let before = item.and_then(|n| numbers.iter().position(|&m| m >= n));
+    let position = item.unwrap_or(numbers.last().map_or(1, |n| n + 1));
     let path = dir.join(format!("{position:02}-{slug}.md"));
     let exists = fs::read_dir(&dir).ok().into_iter().flatten().filter_map(|e| e.ok()).any(|e| {
         let name = e.file_name().to_string_lossy().into_owned();
@@ -212,33 +231,71 @@ pub fn new_report_as(
         return Err(Diagnostic::error(Pos::file(crate::diag::rel(site, &path)), format!("a report `{slug}` already exists in this meeting"))
             .hint("choose another title, or edit the existing report"));
     }
-    fs::write(&path, report_text(title, scheme)).map_err(|e| Diagnostic::error(Pos::file(&path), format!("cannot write: {e}")))?;
+    for (name, _) in files {
+        let p = dir.join(name);
+        let inside = std::path::Path::new(name).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+        if p.exists() || !inside {
+            return Err(Diagnostic::error(Pos::file(crate::diag::rel(site, &p)), "this file exists already")
+                .hint("agendum never overwrites a file: move it away, or rename the report"));
+        }
+    }
+    fs::write(&path, text).map_err(|e| Diagnostic::error(Pos::file(&path), format!("cannot write: {e}")))?;
+    for (name, bytes) in files {
+        let p = dir.join(name);
+        if let Some(parent) = p.parent() {
+            fs::create_dir_all(parent).map_err(|e| Diagnostic::error(Pos::file(parent), format!("cannot create the folder: {e}")))?;
+        }
+        fs::write(&p, bytes).map_err(|e| Diagnostic::error(Pos::file(&p), format!("cannot write: {e}")))?;
+    }
     let entry = match supplementary.filter(|_| published.is_some_and(|p| p <= today)) {
         Some(d) => format!("- report: {slug}\n    added: \"{}\"\n    urgency: TODO why the item cannot wait for the next meeting", d.format("%Y-%m-%d")),
         None => format!("- report: {slug}"),
     };
-    let added = add_to_agenda(&meeting_yaml, &entry).unwrap_or(false);
+    let added = add_to_agenda(&meeting_yaml, &entry, before).unwrap_or(false);
     Ok(Scaffolded { report: crate::diag::rel(site, &path), added_to_agenda: added })
 }
 
-/// Append the entry (`- report: slug`) when `items:` is the last key of meeting.yaml (the
-/// usual layout); otherwise leave the file alone and let the caller say what to add.
-fn add_to_agenda(meeting_yaml: &Path, entry: &str) -> std::io::Result<bool> {
-    let mut text = fs::read_to_string(meeting_yaml)?;
-    let last_top_key = text.lines().rfind(|l| !l.starts_with([' ', '-', '#', '\t']) && l.contains(':')).map(|l| l.trim_end().to_string());
-    // A new meeting's empty agenda.
-    if last_top_key.as_deref() == Some("items: []") {
-        text = text.replacen("items: []", "items:", 1);
-    } else if last_top_key.as_deref() != Some("items:") {
-        return Ok(false);
+/// Each agenda entry's number as the agenda prints it (a given number, or one more than
+/// the entry before).
+fn entry_numbers(meeting: &MeetingFile) -> Vec<u32> {
+    let mut last = 0;
+    meeting
+        .items
+        .iter()
+        .map(|i| {
+            let given = i.value.number.as_deref().map(|n| n.chars().take_while(char::is_ascii_digit).collect::<String>()).and_then(|d| d.parse().ok());
+            last = given.unwrap_or(last + 1);
+            last
+        })
+        .collect()
+}
+
+/// Add the entry (`- report: slug`) to `items:`, before entry `before` (0-based) or at
+/// the end, keeping the file's comments and layout; `false` (the file untouched) when the
+/// layout is not one this can edit safely, and the caller says what to add.
+fn add_to_agenda(meeting_yaml: &Path, entry: &str, before: Option<usize>) -> std::io::Result<bool> {
+    let text = fs::read_to_string(meeting_yaml)?;
+    let lines: Vec<&str> = text.lines().collect();
+    let top_level = |l: &str| !l.starts_with([' ', '-', '#', '\t']) && l.contains(':');
+    let Some(start) = lines.iter().position(|l| l.trim_end() == "items:" || l.trim_end() == "items: []") else { return Ok(false) };
+    let end = lines.iter().skip(start + 1).position(|l| top_level(l)).map_or(lines.len(), |i| start + 1 + i);
+    // The entries: lines starting `- ` at the list's indent.
+    let indent = lines[start + 1..end].iter().find(|l| l.trim_start().starts_with("- ")).map(|l| l[..l.len() - l.trim_start().len()].to_string());
+    let indent_str = indent.clone().unwrap_or_else(|| "  ".into());
+    let entries: Vec<usize> = (start + 1..end).filter(|&i| indent.as_deref().is_some_and(|ind| lines[i].starts_with(&format!("{ind}- ")))).collect();
+    let at = match before.and_then(|b| entries.get(b)) {
+        Some(&i) => i,
+        // After the last non-blank line of the list.
+        None => (start + 1..end).rev().find(|&i| !lines[i].trim().is_empty() && !lines[i].trim_start().starts_with('#')).map_or(start + 1, |i| i + 1),
+    };
+    let entry_text = entry.replace("\n    ", &format!("\n{indent_str}  "));
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    if out[start].trim_end() == "items: []" {
+        out[start] = "items:".into();
     }
-    let slug = entry;
-    let indent = text.lines().rev().find(|l| l.trim_start().starts_with("- ")).map(|l| &l[..l.len() - l.trim_start().len()]).unwrap_or("  ");
-    let mut new = text.clone();
-    if !new.ends_with('\n') {
-        new.push('\n');
-    }
-    new.push_str(&format!("{indent}{slug}\n"));
+    out.insert(at, format!("{indent_str}{entry_text}"));
+    let mut new = out.join("\n");
+    new.push('\n');
     fs::write(meeting_yaml, new)?;
     Ok(true)
 }

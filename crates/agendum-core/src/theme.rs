@@ -43,7 +43,133 @@ pub struct ThemeScheme {
     /// How minutes are numbered.
     #[serde(default)]
     pub minutes: MinutesScheme,
+    /// How the council's Word template maps to this scheme, for `agendum import`.
+    #[serde(default)]
+    pub import: ImportScheme,
 }
+
+/// The council's Word template, as `agendum import` reads it: which paragraph styles are
+/// the title, section headings, sub-headings and ordinary text, which are the template's
+/// furniture to drop, and what the header table's rows are. Word's built-in style names
+/// are known without saying; a style the map does not name is refused, so that nothing
+/// is imported as the wrong thing in silence.
+#[derive(Debug, Deserialize, Serialize, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportScheme {
+    /// Styles of the report's title. A heading before any section that names none is
+    /// taken as the title too, as is the header table's `title` row.
+    #[serde(default = "import_title")]
+    pub title: Vec<String>,
+    /// Styles of section headings. The heading's text names the section (the scheme's
+    /// heading or an alias, matched loosely; a number typed before it is dropped); a
+    /// heading that names none is one of the report's own sections. "Appendix 1 – Title"
+    /// starts an appendix.
+    #[serde(default = "import_headings")]
+    pub headings: Vec<String>,
+    /// Styles of headings inside a section (`###`).
+    #[serde(default = "import_subheadings")]
+    pub subheadings: Vec<String>,
+    /// Styles of ordinary paragraphs and list items (Word's built-in body and list styles
+    /// are known already): the template's own.
+    #[serde(default)]
+    pub body: Vec<String>,
+    /// Styles whose paragraphs Word numbers as the report's numbered paragraphs (3.1):
+    /// agendum numbers them, so their Word numbers are dropped. Multi-level ("legal")
+    /// numbering (3.1, 3.1.1) is taken as paragraph numbering in any style.
+    #[serde(default)]
+    pub numbered: Vec<String>,
+    /// Styles dropped: the template's furniture (council name, committee and date lines
+    /// that the theme prints itself, a table of contents).
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Paragraph styles whose text is a header value (the template's masthead lines):
+    /// style -> header key (`date`, `title`, `part`, `committee`, ...).
+    #[serde(default)]
+    pub header_styles: BTreeMap<String, String>,
+    /// Headings of the template that name a section differently: heading -> section key.
+    #[serde(default)]
+    pub sections: BTreeMap<String, String>,
+    /// Rows of the header table (label in the first cell) -> header key (`contact_officer`,
+    /// `wards`, ... or one of the theme's own rows; `public_interest` for an exempt
+    /// report's public-interest test). Rows labelled as the theme's header rows are known
+    /// already.
+    #[serde(default)]
+    pub header: BTreeMap<String, String>,
+    /// Tables whose columns after the first are all sums of money become data tables
+    /// (`tables:` with money columns, totals checked) instead of Markdown tables.
+    #[serde(default)]
+    pub money_tables: bool,
+    /// Text that shows a template instruction left in; matched without regard to case.
+    #[serde(default = "import_placeholders")]
+    pub placeholders: Vec<String>,
+}
+
+impl Default for ImportScheme {
+    fn default() -> Self {
+        ImportScheme {
+            title: import_title(),
+            headings: import_headings(),
+            subheadings: import_subheadings(),
+            body: Vec::new(),
+            numbered: Vec::new(),
+            ignore: Vec::new(),
+            header_styles: BTreeMap::new(),
+            sections: BTreeMap::new(),
+            header: BTreeMap::new(),
+            money_tables: false,
+            placeholders: import_placeholders(),
+        }
+    }
+}
+
+fn import_title() -> Vec<String> {
+    vec!["Title".into()]
+}
+fn import_headings() -> Vec<String> {
+    vec!["Heading 1".into(), "Heading 2".into()]
+}
+fn import_subheadings() -> Vec<String> {
+    ["Heading 3", "Heading 4", "Heading 5", "Heading 6"].map(String::from).to_vec()
+}
+fn import_placeholders() -> Vec<String> {
+    ["click here to", "click or tap here", "[insert", "[enter ", "[type ", "<insert", "xx/xx/xx"].map(String::from).to_vec()
+}
+
+/// Word's built-in styles for ordinary text, lists, quotations and table cells, in
+/// English Word and as pandoc and LibreOffice write them: known to every import map.
+pub const WORD_BODY_STYLES: &[&str] = &[
+    "Normal",
+    "Normal (Web)",
+    "Body Text",
+    "Body Text 2",
+    "Body Text 3",
+    "Body Text Indent",
+    "First Paragraph",
+    "Compact",
+    "List Paragraph",
+    "List",
+    "List Bullet",
+    "List Bullet 2",
+    "List Bullet 3",
+    "List Number",
+    "List Number 2",
+    "List Number 3",
+    "List Continue",
+    "Block Text",
+    "Quote",
+    "Plain Text",
+    "No Spacing",
+    "Table Paragraph",
+    "Table Contents",
+    "Text Body",
+    "Default",
+    "Footnote Text",
+    "Caption",
+    "Table Caption",
+    "Image Caption",
+    "Figure",
+    "Captioned Figure",
+];
 
 /// How the council numbers its minutes.
 #[derive(Debug, Default, Deserialize, Serialize, Clone, JsonSchema)]
@@ -826,12 +952,49 @@ fn validate_scheme(scheme: &ThemeScheme, path: &Path) -> Result<(), Diagnostic> 
                 .hint("a fields or consultees section needs `fields: [{key, label}]`"));
         }
     }
+    // The Word import map names sections and header rows the scheme has.
+    for (heading, key) in &scheme.import.sections {
+        if scheme.section(key).is_none() {
+            let d = Diagnostic::error(Pos::file(path), format!("`import.sections` maps “{heading}” to `{key}`, which is not a section of the scheme"))
+                .field("import.sections");
+            return Err(d.suggest(key, scheme.sections.iter().map(|s| s.key.as_str()), "map it to one of the sections' keys"));
+        }
+    }
+    let own: Vec<&str> = scheme.header.fields.iter().filter(|f| !f.own.is_empty()).map(|f| f.own.as_str()).collect();
+    for (field, key) in
+        scheme.import.header.iter().map(|(_, k)| ("import.header", k)).chain(scheme.import.header_styles.iter().map(|(_, k)| ("import.header_styles", k)))
+    {
+        if HeaderKey::from_name(key).is_none() && !own.contains(&key.as_str()) && key != "public_interest" {
+            let d = Diagnostic::error(Pos::file(path), format!("`{key}` is not a header row")).field(field);
+            let known: Vec<&str> = names.iter().map(String::as_str).chain(own.iter().copied()).chain(["public_interest"]).collect();
+            return Err(d.suggest(key, known.iter().copied(), format!("header rows: {}", known.join(", "))));
+        }
+    }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_import_map_names_what_the_scheme_has() {
+        let scheme = |import: &str| -> ThemeScheme {
+            serde_saphyr::from_str(&format!("name: t\nsections:\n  - key: summary\n    heading: Summary\nimport:\n{import}")).unwrap()
+        };
+        let path = Path::new("themes/t/theme.yaml");
+        assert!(validate_scheme(&scheme("  sections: {Executive summary: summary}\n  header: {Report author: author}\n"), path).is_ok());
+        let e = validate_scheme(&scheme("  sections: {Executive summary: sumary}\n"), path).unwrap_err();
+        assert!(e.message.contains("not a section") && e.hint.as_deref() == Some("did you mean `summary`?"), "{e:?}");
+        let e = validate_scheme(&scheme("  header_styles: {Masthead Date: dat}\n"), path).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("import.header_styles"));
+        // Every built-in theme's map is valid, and names its template's own styles.
+        for name in crate::builtin::theme_names() {
+            let text = String::from_utf8_lossy(crate::builtin::file(&format!("themes/{name}/theme.yaml")).unwrap()).into_owned();
+            let scheme: ThemeScheme = serde_saphyr::from_str(&text).unwrap();
+            validate_scheme(&scheme, path).unwrap();
+        }
+    }
 
     #[test]
     fn headings_match_loosely() {

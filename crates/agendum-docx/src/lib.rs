@@ -223,8 +223,11 @@ fn styles(xml: &str) -> Result<Styles, String> {
     Ok(out)
 }
 
+/// List id -> each level's (format, text).
+type Lists = HashMap<String, HashMap<u8, (String, String)>>;
+
 /// `word/numbering.xml`: list id -> each level's (format, text).
-fn numbering(xml: &str) -> Result<HashMap<String, HashMap<u8, (String, String)>>, String> {
+fn numbering(xml: &str) -> Result<Lists, String> {
     let mut r = Reader::from_str(xml);
     let mut abstracts: HashMap<String, HashMap<u8, (String, String)>> = HashMap::new();
     let mut nums: Vec<(String, String)> = Vec::new();
@@ -361,8 +364,6 @@ struct RunState {
     style_id: Option<String>,
 }
 
-type Lists = HashMap<String, HashMap<u8, (String, String)>>;
-
 fn body_blocks(xml: &str, styles: &Styles, lists: &Lists, links: &HashMap<String, String>) -> Result<Vec<Block>, String> {
     let mut r = Reader::from_str(xml);
     let mut blocks = Vec::new();
@@ -483,7 +484,8 @@ fn body_blocks(xml: &str, styles: &Styles, lists: &Lists, links: &HashMap<String
 /// Text read inside a paragraph: shown text, or a tracked change's (kept in place, marked,
 /// and listed in `changes`); a field's code is not shown.
 fn text_in(p: &mut Para, st: &RunState, text: String) {
-    let run = |inserted: bool, deleted: bool| Run { text: text.clone(), bold: st.bold, italic: st.italic, link: st.link.clone(), inserted, deleted, footnote: None };
+    let run =
+        |inserted: bool, deleted: bool| Run { text: text.clone(), bold: st.bold, italic: st.italic, link: st.link.clone(), inserted, deleted, footnote: None };
     if st.in_del_text {
         if let Some((_, author)) = &st.change {
             push_change(p, false, &text, author.clone());
