@@ -962,7 +962,7 @@ fn validate_scheme(scheme: &ThemeScheme, path: &Path) -> Result<(), Diagnostic> 
     }
     let own: Vec<&str> = scheme.header.fields.iter().filter(|f| !f.own.is_empty()).map(|f| f.own.as_str()).collect();
     for (field, key) in
-        scheme.import.header.iter().map(|(_, k)| ("import.header", k)).chain(scheme.import.header_styles.iter().map(|(_, k)| ("import.header_styles", k)))
+        scheme.import.header.values().map(|k| ("import.header", k)).chain(scheme.import.header_styles.values().map(|k| ("import.header_styles", k)))
     {
         if HeaderKey::from_name(key).is_none() && !own.contains(&key.as_str()) && key != "public_interest" {
             let d = Diagnostic::error(Pos::file(path), format!("`{key}` is not a header row")).field(field);
