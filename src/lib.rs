@@ -169,92 +169,122 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         if clash.has_errors() {
             return Err(clash);
         }
-        // What `check` would warn of, from the meetings just resolved (`build` prints it too).
-        checked.extend(check::check_resolved(&loaded, &site, theme));
-        drop(loaded);
         meetings += site.meetings.len();
         reports += site.meetings.iter().map(|m| m.reports.len()).sum::<usize>();
         let public = audience::view(&site, audience::Audience::Public);
-        // The batch's PDFs (its appendices and documents as given, its item PDFs and
-        // packs), whose download links say what they fetch.
-        let mut batch_pdfs: Vec<String> = Vec::new();
-        for (path, asset) in public.assets() {
-            out.add(path.clone(), asset.bytes.as_ref().clone())?;
-            if path.ends_with(".pdf") {
-                batch_pdfs.push(path.clone());
-            }
-        }
-        // PDFs first, so that the pages can say what each download is.
-        if let Some(pdf) = &pdf {
-            let (reused, published_packs) = archive::frozen_packs(&opts.site, &site, &public)?;
-            let offset = pdfs_done;
-            let made = pdf::jobs::render(&public, pdf, &|p| reused.contains_key(p), Some(&cache), &|d, t| progress(offset + d, offset + t))?;
-            pdfs_done += made.stored.len() + made.files.len();
-            pdfs += made.stored.len() + reused.len();
-            compiled += made.compiled;
-            used_keys.extend(made.keys);
-            batch_pdfs.extend(made.stored.keys().cloned());
-            batch_pdfs.extend(reused.keys().cloned());
-            for (path, s) in made.stored {
-                out.add_stored(path, s)?;
-            }
-            out.add_all(reused)?;
-            if opts.freeze {
-                for (pack, published, content, reissues) in published_packs {
-                    let Some(at) = out.location(&pack) else { continue };
-                    let bytes = std::fs::read(&at).map_err(|e| Diagnostic::error(Pos::file(&at), format!("cannot read: {e}")))?;
-                    to_freeze.push((pack, published, content, reissues, bytes));
+        // What `check` would warn of (`build` prints it too) and the batch's part of the
+        // search index are made on cores of their own while this thread makes the PDFs
+        // and pages: a rebuild after one edit otherwise waits on one core for all three.
+        let batch = std::thread::scope(|scope| -> Result<(), Diagnostics> {
+            // The sources go once checked: the rest works from the resolved site.
+            let resolved = &site;
+            let checking = scope.spawn(move || {
+                let found = check::check_resolved(&loaded, resolved, theme);
+                drop(loaded);
+                found
+            });
+            let (index, view) = (&mut search, &public);
+            let indexing = scope.spawn(move || {
+                let mut files = Vec::new();
+                index
+                    .add(view, &mut |path, bytes| {
+                        files.push((path, bytes));
+                        Ok(())
+                    })
+                    .map(|()| files)
+            });
+            let made = (|| -> Result<(), Diagnostics> {
+                // The batch's PDFs (its appendices and documents as given, its item PDFs and
+                // packs), whose download links say what they fetch.
+                let mut batch_pdfs: Vec<String> = Vec::new();
+                for (path, asset) in public.assets() {
+                    out.add(path.clone(), asset.bytes.as_ref().clone())?;
+                    if path.ends_with(".pdf") {
+                        batch_pdfs.push(path.clone());
+                    }
                 }
-            }
-            let members_view = members.is_some().then(|| audience::view(&site, audience::Audience::Members));
-            // The decision notices are the site's, not a batch's: made with the first.
-            if first_batch {
-                let made = pdf::jobs::render_decisions(&public, pdf, Some(&cache), &|_| true)?;
-                pdfs += made.stored.len();
-                compiled += made.compiled;
-                used_keys.extend(made.keys);
-                batch_pdfs.extend(made.stored.keys().cloned());
-                for (path, s) in made.stored {
-                    out.add_stored(path, s)?;
-                }
-                if let (Some(members), Some(view)) = (members.as_mut(), &members_view) {
-                    // Only the exempt ones differ from the public notices.
-                    let made = pdf::jobs::render_decisions(view, pdf, None, &|d| d.exempt.is_some())?;
-                    pdfs += made.files.len();
+                // PDFs first, so that the pages can say what each download is.
+                if let Some(pdf) = &pdf {
+                    let (reused, published_packs) = archive::frozen_packs(&opts.site, &site, &public)?;
+                    let offset = pdfs_done;
+                    let made = pdf::jobs::render(&public, pdf, &|p| reused.contains_key(p), Some(&cache), &|d, t| progress(offset + d, offset + t))?;
+                    pdfs_done += made.stored.len() + made.files.len();
+                    pdfs += made.stored.len() + reused.len();
                     compiled += made.compiled;
-                    members.add_all(made.files)?;
-                }
-            }
-            if let (Some(members), Some(view)) = (members.as_mut(), &members_view) {
-                let made = pdf::jobs::render(view, pdf, &|_| false, None, &progress)?;
-                pdfs += made.files.len();
-                compiled += made.compiled;
-                members.add_all(made.files)?;
-                // The members' copies of what the public folder withholds or cannot hold.
-                for m in view.meetings() {
-                    for r in m.reports.iter().filter(|r| audience::has_part2(r)) {
-                        for path in audience::report_assets(r) {
-                            if let Some(a) = view.assets().get(&path) {
-                                members.add(path, a.bytes.as_ref().clone())?;
+                    used_keys.extend(made.keys);
+                    batch_pdfs.extend(made.stored.keys().cloned());
+                    batch_pdfs.extend(reused.keys().cloned());
+                    for (path, s) in made.stored {
+                        out.add_stored(path, s)?;
+                    }
+                    out.add_all(reused)?;
+                    if opts.freeze {
+                        for (pack, published, content, reissues) in published_packs {
+                            let Some(at) = out.location(&pack) else { continue };
+                            let bytes = std::fs::read(&at).map_err(|e| Diagnostic::error(Pos::file(&at), format!("cannot read: {e}")))?;
+                            to_freeze.push((pack, published, content, reissues, bytes));
+                        }
+                    }
+                    let members_view = members.is_some().then(|| audience::view(&site, audience::Audience::Members));
+                    // The decision notices are the site's, not a batch's: made with the first.
+                    if first_batch {
+                        let made = pdf::jobs::render_decisions(&public, pdf, Some(&cache), &|_| true)?;
+                        pdfs += made.stored.len();
+                        compiled += made.compiled;
+                        used_keys.extend(made.keys);
+                        batch_pdfs.extend(made.stored.keys().cloned());
+                        for (path, s) in made.stored {
+                            out.add_stored(path, s)?;
+                        }
+                        if let (Some(members), Some(view)) = (members.as_mut(), &members_view) {
+                            // Only the exempt ones differ from the public notices.
+                            let made = pdf::jobs::render_decisions(view, pdf, None, &|d| d.exempt.is_some())?;
+                            pdfs += made.files.len();
+                            compiled += made.compiled;
+                            members.add_all(made.files)?;
+                        }
+                    }
+                    if let (Some(members), Some(view)) = (members.as_mut(), &members_view) {
+                        let made = pdf::jobs::render(view, pdf, &|_| false, None, &progress)?;
+                        pdfs += made.files.len();
+                        compiled += made.compiled;
+                        members.add_all(made.files)?;
+                        // The members' copies of what the public folder withholds or cannot hold.
+                        for m in view.meetings() {
+                            for r in m.reports.iter().filter(|r| audience::has_part2(r)) {
+                                for path in audience::report_assets(r) {
+                                    if let Some(a) = view.assets().get(&path) {
+                                        members.add(path, a.bytes.as_ref().clone())?;
+                                    }
+                                }
                             }
                         }
                     }
                 }
+                // Each PDF's size and pages, for the download links: agendum's own PDFs keep
+                // their page tree first, so a few kilobytes of each say it.
+                for path in &batch_pdfs {
+                    let (Some(at), Some((_, len))) = (out.location(path), out.digest(path)) else { continue };
+                    html.downloads.insert(path.clone(), (len, render::page_count(&read_head(&at, 16 << 10))));
+                }
+                html.render_meetings(&public, &mut |path, bytes| out.add(path, bytes))?;
+                // Each meeting's open data, with the SHA-256 of the files just made.
+                for m in public.meetings() {
+                    let (path, bytes) = render::data::meeting_data(&public, m, &|p| out.digest(p));
+                    out.add(path, bytes)?;
+                }
+                Ok(())
+            })();
+            // A panic in either is the build's (as it would be on this thread).
+            checked.extend(checking.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            let indexed = indexing.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            made?;
+            for (path, bytes) in indexed? {
+                out.add(path, bytes)?;
             }
-        }
-        // Each PDF's size and pages, for the download links: agendum's own PDFs keep
-        // their page tree first, so a few kilobytes of each say it.
-        for path in &batch_pdfs {
-            let (Some(at), Some((_, len))) = (out.location(path), out.digest(path)) else { continue };
-            html.downloads.insert(path.clone(), (len, render::page_count(&read_head(&at, 16 << 10))));
-        }
-        html.render_meetings(&public, &mut |path, bytes| out.add(path, bytes))?;
-        // Each meeting's open data, with the SHA-256 of the files just made.
-        for m in public.meetings() {
-            let (path, bytes) = render::data::meeting_data(&public, m, &|p| out.digest(p));
-            out.add(path, bytes)?;
-        }
-        search.add(&public, &mut |path, bytes| out.add(path, bytes))?;
+            Ok(())
+        });
+        batch?;
         outlines.push(public.outline());
         // The site itself (council, committees, forward plan), without this batch's meetings.
         site_view = Some(public.with_outlines(Vec::new()).map_err(|d| Diagnostics(vec![d]))?);
