@@ -189,6 +189,24 @@ pub fn convert(doc: &Document, scheme: &ThemeScheme, opts: &Options) -> Result<I
             WBlock::Table(t) => im.table(t),
         }
     }
+    // Comments whose anchor the body does not show (a range starting between
+    // paragraphs): refused all the same.
+    let anchored: std::collections::BTreeSet<&String> = doc
+        .blocks
+        .iter()
+        .flat_map(|b| match b {
+            WBlock::Para(p) => p.comments.iter().collect::<Vec<_>>(),
+            WBlock::Table(t) => t.rows.iter().flatten().flatten().flat_map(|p| p.comments.iter()).collect(),
+        })
+        .collect();
+    for c in doc.comments.iter().filter(|c| !anchored.contains(&c.id)) {
+        let by = c.author.as_deref().map(|a| format!(" from {a}")).unwrap_or_default();
+        im.problem(
+            "the document".into(),
+            format!("a comment{by}: “{}”", c.text),
+            Some("resolve and delete the comments in Word (Review > Delete All Comments) before importing"),
+        );
+    }
     for (style, places) in std::mem::take(&mut im.unknown_styles) {
         let n = places.len();
         let shown: Vec<String> = places.iter().take(5).cloned().collect();
@@ -239,7 +257,10 @@ impl<'a> Importer<'a> {
                 .iter()
                 .map(|c| {
                     let by = c.author.as_deref().map(|a| format!(" by {a}")).unwrap_or_default();
-                    format!("{} “{}”{by}", if c.inserted { "inserted" } else { "deleted" }, c.text.trim())
+                    match (c.formatting, c.text.trim().is_empty()) {
+                        (true, true) => format!("a change of formatting or of a paragraph break{by}"),
+                        _ => format!("{} “{}”{by}", if c.inserted { "inserted" } else { "deleted" }, c.text.trim()),
+                    }
                 })
                 .collect();
             self.problem(
@@ -330,6 +351,9 @@ impl<'a> Importer<'a> {
                 }
             }
             Role::Heading | Role::Subheading => self.heading(p, role == Role::Heading),
+            // A heading typed as a body paragraph ("3. COMMENTARY" in bold Normal): its
+            // text names a section of the template and it looks like a heading.
+            Role::Body if self.typed_heading(p) => self.heading(p, true),
             Role::Body | Role::Numbered => self.body(p, role == Role::Numbered),
         }
     }
@@ -356,6 +380,25 @@ impl<'a> Importer<'a> {
             return;
         }
         self.sections.push(Gathered { scheme: named, heading: text, paras: Vec::new() });
+    }
+
+    /// A body paragraph that is a section's heading in all but style: its whole text
+    /// names one of the template's sections (or an appendix), and it is set as headings
+    /// are (bold throughout, or in capitals, or numbered "3.").
+    fn typed_heading(&self, p: &Para) -> bool {
+        if p.list.as_ref().is_some_and(|l| !l.is_bullet() && l.text.matches('%').count() > 1) || p.list.as_ref().is_some_and(|l| l.is_bullet()) {
+            return false;
+        }
+        let raw = one_line(&p.text());
+        let text = strip_heading_number(&raw);
+        if text.split_whitespace().count() > 12 || text.is_empty() {
+            return false;
+        }
+        let shown: Vec<&Run> = p.runs.iter().filter(|r| !r.deleted && !r.text.trim().is_empty()).collect();
+        let bold = !shown.is_empty() && shown.iter().all(|r| r.bold);
+        let capitals = text.chars().any(char::is_alphabetic) && !text.chars().any(char::is_lowercase);
+        let numbered = raw != text;
+        (bold || capitals || numbered) && (self.section_named(&text).is_some() || appendix_heading(&text).is_some_and(|(_, t)| !t.is_empty()))
     }
 
     fn section_named(&self, text: &str) -> Option<&'a SectionScheme> {
@@ -1391,6 +1434,32 @@ mod tests {
                 assert_eq!(flat(g), flat(w), "case {case}:\n{body}");
             }
         }
+    }
+
+    #[test]
+    fn a_heading_typed_in_a_body_style_still_starts_its_section() {
+        use agendum_docx::{Block, Document, Para, Run};
+        let scheme: ThemeScheme =
+            serde_saphyr::from_str("name: t\nsections:\n  - key: summary\n    heading: Summary\n  - key: commentary\n    heading: Commentary\n").unwrap();
+        let para = |n: usize, style: &str, text: &str, bold: bool| {
+            Block::Para(Para { number: n, style: style.into(), runs: vec![Run { text: text.into(), bold, ..Run::default() }], ..Para::default() })
+        };
+        let doc = Document {
+            blocks: vec![
+                para(1, "Title", "T", false),
+                para(2, "Heading 1", "Summary", false),
+                para(3, "Normal", "The summary.", false),
+                para(4, "Normal", "2. COMMENTARY", false),
+                para(5, "Normal", "The commentary.", false),
+                // Bold, but not a section's name: a paragraph.
+                para(6, "Normal", "Commentary in short", true),
+                // A section's name in running text: a paragraph.
+                para(7, "Normal", "Summary", false),
+            ],
+            ..Document::default()
+        };
+        let text = convert(&doc, &scheme, &Options { accept_changes: false }).unwrap().text;
+        assert!(text.contains("## Summary\n\nThe summary.\n\n## COMMENTARY\n\nThe commentary.\n\n**Commentary in short**\n\nSummary\n"), "{text}");
     }
 
     #[test]

@@ -92,6 +92,8 @@ pub struct Change {
     pub inserted: bool,
     pub text: String,
     pub author: Option<String>,
+    /// A tracked change of formatting (or of a paragraph mark), not of text.
+    pub formatting: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -394,9 +396,32 @@ fn body_blocks(xml: &str, styles: &Styles, lists: &Lists, links: &HashMap<String
         }
         p
     };
+    // Inside a text box (`w:txbxContent`): its paragraphs join the paragraph that holds it.
+    let mut in_text_box = 0usize;
     loop {
         let ev = r.read_event().map_err(xml_err("word/document.xml"))?;
         match ev {
+            // Word writes a drawing twice, for new readers and old (`mc:Fallback`): the
+            // old one's text would come twice. A formatting change's record holds the old
+            // formatting (bold, a style): neither is the text as shown.
+            Event::Start(e)
+                if matches!(e.name().as_ref(), b"mc:Fallback" | b"w:rPrChange" | b"w:pPrChange" | b"w:tblPrChange" | b"w:trPrChange" | b"w:tcPrChange") =>
+            {
+                if e.name().as_ref() != b"mc:Fallback" {
+                    if let Some(p) = para.as_mut() {
+                        p.changes.push(Change { inserted: false, text: String::new(), author: attr(&e, b"w:author"), formatting: true });
+                    }
+                }
+                r.read_to_end(e.name()).map_err(xml_err("word/document.xml"))?;
+            }
+            Event::Start(e) if e.name().as_ref() == b"w:txbxContent" => in_text_box += 1,
+            Event::End(e) if e.name().as_ref() == b"w:txbxContent" => in_text_box = in_text_box.saturating_sub(1),
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"w:p" && in_text_box > 0 => {}
+            Event::End(e) if e.name().as_ref() == b"w:p" && in_text_box > 0 => {
+                if let Some(p) = para.as_mut() {
+                    push_run(p, Run { text: " ".into(), ..Run::default() });
+                }
+            }
             Event::Start(e) if e.name().as_ref() == b"w:p" && para.is_none() => {
                 count += 1;
                 para = Some(Para { number: count, style: "Normal".into(), ..Para::default() });
@@ -433,7 +458,10 @@ fn body_blocks(xml: &str, styles: &Styles, lists: &Lists, links: &HashMap<String
                     }
                     b"w:t" => st.in_text = true,
                     b"w:delText" => st.in_del_text = true,
-                    b"w:ins" | b"w:del" => st.change = Some((n.as_ref() == b"w:ins", attr(&e, b"w:author"))),
+                    // A tracked move is a deletion where it was and an insertion where it went.
+                    b"w:ins" | b"w:del" | b"w:moveTo" | b"w:moveFrom" => {
+                        st.change = Some((matches!(n.as_ref(), b"w:ins" | b"w:moveTo"), attr(&e, b"w:author")))
+                    }
                     b"w:hyperlink" => {
                         st.link = attr(&e, b"r:id").and_then(|id| links.get(&id).cloned()).or_else(|| attr(&e, b"w:anchor").map(|a| format!("#{a}")))
                     }
@@ -441,6 +469,13 @@ fn body_blocks(xml: &str, styles: &Styles, lists: &Lists, links: &HashMap<String
                     _ => {}
                 }
                 empty_or_start(&e, &mut para, &mut st, &name_of, links);
+            }
+            // An empty `w:ins`/`w:del`: a paragraph mark inserted or deleted (paragraphs
+            // split or joined), a tracked change with no text of its own.
+            Event::Empty(e) if matches!(e.name().as_ref(), b"w:ins" | b"w:del") => {
+                if let Some(p) = para.as_mut() {
+                    p.changes.push(Change { inserted: e.name().as_ref() == b"w:ins", text: String::new(), author: attr(&e, b"w:author"), formatting: true });
+                }
             }
             Event::Empty(e) => empty_or_start(&e, &mut para, &mut st, &name_of, links),
             Event::End(e) => match e.name().as_ref() {
@@ -459,7 +494,7 @@ fn body_blocks(xml: &str, styles: &Styles, lists: &Lists, links: &HashMap<String
                 }
                 b"w:t" => st.in_text = false,
                 b"w:delText" => st.in_del_text = false,
-                b"w:ins" | b"w:del" => st.change = None,
+                b"w:ins" | b"w:del" | b"w:moveTo" | b"w:moveFrom" => st.change = None,
                 b"w:hyperlink" => st.link = None,
                 b"w:instrText" => st.in_field_code = false,
                 _ => {}
@@ -497,7 +532,11 @@ fn text_in(p: &mut Para, st: &RunState, text: String) {
                 push_change(p, true, &text, author.clone());
                 push_run(p, run(true, false));
             }
-            Some((false, _)) => {}
+            // A moved-away run keeps its text in `w:t`.
+            Some((false, author)) => {
+                push_change(p, false, &text, author.clone());
+                push_run(p, run(false, true));
+            }
             None => push_run(p, run(false, false)),
         }
     }
@@ -526,6 +565,8 @@ fn empty_or_start(e: &BytesStart, para: &mut Option<Para>, st: &mut RunState, na
                 push_run(p, Run { text: "\n".into(), bold: st.bold, italic: st.italic, link: st.link.clone(), ..Run::default() });
             }
         }
+        b"w:noBreakHyphen" => push_run(p, Run { text: "-".into(), bold: st.bold, italic: st.italic, link: st.link.clone(), ..Run::default() }),
+        b"w:cr" => push_run(p, Run { text: "\n".into(), bold: st.bold, italic: st.italic, link: st.link.clone(), ..Run::default() }),
         b"w:footnoteReference" => {
             if let Some(id) = attr(e, b"w:id") {
                 p.runs.push(Run { footnote: Some(id), ..Run::default() });
@@ -592,7 +633,7 @@ fn push_run(p: &mut Para, run: Run) {
 
 fn push_change(p: &mut Para, inserted: bool, text: &str, author: Option<String>) {
     match p.changes.last_mut() {
-        Some(c) if c.inserted == inserted && c.author == author => c.text.push_str(text),
-        _ => p.changes.push(Change { inserted, text: text.to_string(), author }),
+        Some(c) if c.inserted == inserted && c.author == author && !c.formatting => c.text.push_str(text),
+        _ => p.changes.push(Change { inserted, text: text.to_string(), author, formatting: false }),
     }
 }

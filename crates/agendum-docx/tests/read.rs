@@ -102,3 +102,43 @@ fn what_is_not_a_word_document_is_refused_plainly() {
     }
     assert!(read(buf.get_ref()).unwrap_err().contains("no word/document.xml"));
 }
+
+/// A .docx holding `body` (WordprocessingML inside `w:body`), for what pandoc never writes.
+fn docx_with(body: &str) -> Vec<u8> {
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><w:body>{body}</w:body></w:document>"#
+    );
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut buf);
+        w.start_file("word/document.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut w, xml.as_bytes()).unwrap();
+        w.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+#[test]
+fn what_word_writes_and_pandoc_does_not_is_read_as_word_shows_it() {
+    let doc = read(&docx_with(concat!(
+        // A text box, written twice (new and old readers): its text once, in its paragraph.
+        r#"<w:p><w:r><w:t xml:space="preserve">Before </w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent><w:p><w:r><w:t>Boxed</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>Boxed</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t xml:space="preserve"> after.</w:t></w:r></w:p>"#,
+        // A formatting change: the old formatting (bold) is not the text's.
+        r#"<w:p><w:r><w:rPr><w:i/><w:rPrChange w:id="1" w:author="A. Officer"><w:rPr><w:b/></w:rPr></w:rPrChange></w:rPr><w:t>Restyled.</w:t></w:r></w:p>"#,
+        // A tracked move, and a deleted paragraph mark.
+        r#"<w:p><w:pPr><w:rPr><w:del w:id="2" w:author="B"/></w:rPr></w:pPr><w:moveFrom w:id="3" w:author="B"><w:r><w:t>Moved away.</w:t></w:r></w:moveFrom><w:moveTo w:id="4" w:author="B"><w:r><w:t>Moved here.</w:t></w:r></w:moveTo></w:p>"#,
+        r#"<w:p><w:r><w:t>non</w:t><w:noBreakHyphen/><w:t>key</w:t></w:r></w:p>"#,
+    )))
+    .unwrap();
+    let ps = paras(&doc);
+    assert_eq!(ps.len(), 4, "{ps:#?}");
+    assert_eq!(ps[0].text().split_whitespace().collect::<Vec<_>>().join(" "), "Before Boxed after.");
+    assert!(ps[1].runs.iter().all(|r| !r.bold) && ps[1].runs[0].italic, "{:?}", ps[1].runs);
+    assert!(ps[1].changes.iter().any(|c| c.formatting && c.author.as_deref() == Some("A. Officer")));
+    assert_eq!(ps[2].text(), "Moved here.");
+    assert!(ps[2].changes.iter().any(|c| !c.inserted && c.text == "Moved away."));
+    assert!(ps[2].changes.iter().any(|c| c.inserted && c.text == "Moved here."));
+    assert!(ps[2].changes.iter().any(|c| c.formatting && !c.inserted), "the deleted paragraph mark: {:?}", ps[2].changes);
+    assert_eq!(ps[3].text(), "non-key");
+}
