@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::money::parse_money;
 use crate::numbering::slugify;
-use crate::theme::{normalise_heading, HeaderKey, ParagraphNumbering, SectionKind, SectionScheme, ThemeScheme, WORD_BODY_STYLES};
+use crate::theme::{normalise_heading, HeaderKey, ParagraphNumbering, SectionKind, SectionScheme, ThemeScheme, WORD_BODY_STYLES, WORD_FURNITURE_STYLES};
 
 /// A report made from a Word document.
 #[derive(Debug)]
@@ -228,7 +228,7 @@ impl<'a> Importer<'a> {
         let has = |list: &[String]| list.iter().any(|s| s.eq_ignore_ascii_case(style));
         if let Some((_, key)) = map.header_styles.iter().find(|(s, _)| s.eq_ignore_ascii_case(style)) {
             Role::Header(key.clone())
-        } else if has(&map.ignore) {
+        } else if has(&map.ignore) || WORD_FURNITURE_STYLES.iter().any(|s| s.eq_ignore_ascii_case(style)) {
             Role::Ignore
         } else if has(&map.title) {
             Role::Title
@@ -250,7 +250,7 @@ impl<'a> Importer<'a> {
     }
 
     /// What every paragraph is checked for, wherever it is (table cells too).
-    fn hygiene(&mut self, p: &Para) {
+    fn hygiene(&mut self, p: &Para, pictures: bool) {
         if !p.changes.is_empty() && !self.opts.accept_changes {
             let what: Vec<String> = p
                 .changes
@@ -279,7 +279,7 @@ impl<'a> Importer<'a> {
                 Some("resolve and delete the comments in Word (Review > Delete All Comments) before importing"),
             );
         }
-        for img in &p.images {
+        for img in p.images.iter().filter(|_| pictures) {
             if img.alt.is_none() {
                 self.problem(
                     place(p),
@@ -321,7 +321,9 @@ impl<'a> Importer<'a> {
             if r.bold {
                 s = format!("**{s}**");
             }
-            if let Some(link) = &r.link {
+            // A link to a bookmark in the Word file ("#_Toc123") has nowhere to go on the
+            // page: its text stays, plain.
+            if let Some(link) = r.link.as_ref().filter(|l| !l.starts_with('#')) {
                 s = format!("[{s}](<{}>)", link.replace(['<', '>'], ""));
             }
             out.push_str(lead);
@@ -332,12 +334,14 @@ impl<'a> Importer<'a> {
     }
 
     fn para(&mut self, p: &'a Para) {
-        self.hygiene(p);
+        let role = self.role(&p.style);
+        // A picture in the template's furniture (a logo by the masthead) is dropped with
+        // it: only its other faults count.
+        self.hygiene(p, role != Role::Ignore);
         let text = p.text();
         if text.trim().is_empty() && p.images.is_empty() {
             return; // blank lines and page breaks
         }
-        let role = self.role(&p.style);
         if self.sections.is_empty() && self.appendices.is_empty() {
             self.before_sections.push((place(p), one_line(&text)));
         }
@@ -461,7 +465,7 @@ impl<'a> Importer<'a> {
             let mut cells = Vec::new();
             for cell in row {
                 for p in cell {
-                    self.hygiene(p);
+                    self.hygiene(p, true);
                 }
                 let parts: Vec<String> = cell.iter().map(|p| self.inline(&p.runs)).filter(|s| !s.is_empty()).collect();
                 cells.push(parts.join(" "));

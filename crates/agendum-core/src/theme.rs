@@ -79,7 +79,8 @@ pub struct ImportScheme {
     #[serde(default)]
     pub numbered: Vec<String>,
     /// Styles dropped: the template's furniture (council name, committee and date lines
-    /// that the theme prints itself, a table of contents).
+    /// that the theme prints itself). Word's table of contents, header and footer styles
+    /// are dropped always. A Part 2 marking is never dropped: see `header_styles`.
     #[serde(default)]
     pub ignore: Vec<String>,
     /// Paragraph styles whose text is a header value (the template's masthead lines):
@@ -134,6 +135,11 @@ fn import_subheadings() -> Vec<String> {
 fn import_placeholders() -> Vec<String> {
     ["click here to", "click or tap here", "[insert", "[enter ", "[type ", "<insert", "xx/xx/xx"].map(String::from).to_vec()
 }
+
+/// Word's built-in styles of what agendum makes itself (a table of contents, page headers
+/// and footers): dropped by every import map.
+pub const WORD_FURNITURE_STYLES: &[&str] =
+    &["TOC Heading", "TOC 1", "TOC 2", "TOC 3", "TOC 4", "TOC 5", "TOC 6", "TOC 7", "TOC 8", "TOC 9", "Header", "Footer", "Table of Figures"];
 
 /// Word's built-in styles for ordinary text, lists, quotations and table cells, in
 /// English Word and as pandoc and LibreOffice write them: known to every import map.
