@@ -13,7 +13,9 @@ use serde_json::{json, Map, Value};
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::money::parse_money;
 use crate::numbering::slugify;
-use crate::theme::{normalise_heading, HeaderKey, ParagraphNumbering, SectionKind, SectionScheme, ThemeScheme, WORD_BODY_STYLES, WORD_FURNITURE_STYLES};
+use crate::theme::{
+    normalise_heading, HeaderKey, ParagraphNumbering, SectionKind, SectionScheme, TableRole, ThemeScheme, WORD_BODY_STYLES, WORD_FURNITURE_STYLES,
+};
 
 /// A report made from a Word document.
 #[derive(Debug)]
@@ -137,7 +139,8 @@ enum Item {
     /// A table's caption (Word's "Caption" or "Table Caption" style), for the table after.
     Caption(String),
     Sub(String),
-    Table(Vec<Vec<String>>, Vec<Vec<String>>, String),
+    /// Plain text and Markdown of the cells, where it is, and what the map says it is.
+    Table(Vec<Vec<String>>, Vec<Vec<String>>, String, Option<TableRole>),
 }
 
 struct Appendix {
@@ -487,8 +490,10 @@ impl<'a> Importer<'a> {
             }
             return;
         }
+        let role = t.style.as_deref().and_then(|st| self.scheme.import.tables.iter().find(|(k, _)| k.eq_ignore_ascii_case(st)).map(|(_, r)| *r));
         match self.sections.last_mut() {
-            Some(s) => s.paras.push(Item::Table(plain, md, place)),
+            Some(_) if role == Some(TableRole::Header) => self.header_table(&plain, &place),
+            Some(s) => s.paras.push(Item::Table(plain, md, place, role)),
             // Before any section: the header table.
             None => {
                 for row in &plain {
@@ -737,12 +742,12 @@ impl<'a> Importer<'a> {
                 }
                 Item::Para { md, .. } => out.push_str(&format!("{}{md}\n", if in_list { "\n" } else { "" })),
                 Item::Sub(h) => out.push_str(&format!("{}### {}\n", if in_list { "\n" } else { "" }, escape_heading(h))),
-                Item::Table(plain, md, place) => {
+                Item::Table(plain, md, place, role) => {
                     let caption = match i.checked_sub(1).and_then(|j| items.get(j)) {
                         Some(Item::Caption(c)) => Some(c.as_str()),
                         _ => None,
                     };
-                    let t = self.table_markdown(plain, md, place, caption);
+                    let t = self.table_markdown(plain, md, place, caption, *role);
                     out.push_str(&format!("{}{t}\n", if in_list { "\n" } else { "" }));
                 }
             }
@@ -757,8 +762,13 @@ impl<'a> Importer<'a> {
 
     /// A table as Markdown, or, where the theme asks and its columns are money, as a
     /// data table of the front matter (its typed total checked against its rows).
-    fn table_markdown(&mut self, plain: &[Vec<String>], md: &[Vec<String>], place: &str, caption: Option<&str>) -> String {
-        if self.scheme.import.money_tables {
+    fn table_markdown(&mut self, plain: &[Vec<String>], md: &[Vec<String>], place: &str, caption: Option<&str>, role: Option<TableRole>) -> String {
+        let money = match role {
+            Some(TableRole::Money) => true,
+            Some(TableRole::Text) => false,
+            _ => self.scheme.import.money_tables,
+        };
+        if money {
             if let Some(t) = money_table(plain, caption) {
                 match t {
                     Ok(value) => {
@@ -784,7 +794,7 @@ impl<'a> Importer<'a> {
         type ParaParts<'p> = (&'p String, &'p String, Option<(u8, bool)>);
         let paras: Vec<ParaParts> =
             s.paras.iter().filter_map(|i| if let Item::Para { md, text, list, .. } = i { Some((md, text, *list)) } else { None }).collect();
-        let tables: Vec<&Vec<Vec<String>>> = s.paras.iter().filter_map(|i| if let Item::Table(plain, _, _) = i { Some(plain) } else { None }).collect();
+        let tables: Vec<&Vec<Vec<String>>> = s.paras.iter().filter_map(|i| if let Item::Table(plain, ..) = i { Some(plain) } else { None }).collect();
         let at = || format!("the “{}” section", s.heading);
         match kind {
             SectionKind::Recommendations => {
@@ -1438,6 +1448,38 @@ mod tests {
                 assert_eq!(flat(g), flat(w), "case {case}:\n{body}");
             }
         }
+    }
+
+    #[test]
+    fn table_styles_say_what_a_table_is() {
+        use agendum_docx::{Block, Document, Para, Run, Table};
+        let scheme: ThemeScheme = serde_saphyr::from_str(
+            "name: t\nheader:\n  fields:\n    - key: report_of\nsections:\n  - key: summary\n    heading: Summary\nimport:\n  tables: {Finance Table: money, Report Header: header}\n",
+        )
+        .unwrap();
+        let cell = |t: &str| vec![Para { runs: vec![Run { text: t.into(), ..Run::default() }], ..Para::default() }];
+        let table = |style: &str, rows: &[&[&str]]| {
+            Block::Table(Table { after_paragraph: 2, style: Some(style.into()), rows: rows.iter().map(|r| r.iter().map(|c| cell(c)).collect()).collect() })
+        };
+        let para = |n: usize, style: &str, text: &str| {
+            Block::Para(Para { number: n, style: style.into(), runs: vec![Run { text: text.into(), ..Run::default() }], ..Para::default() })
+        };
+        let doc = Document {
+            blocks: vec![
+                para(1, "Title", "T"),
+                para(2, "Heading 1", "Summary"),
+                // A header table after the first heading, known by its style.
+                table("Report Header", &[&["Report of", "Director of Finance"]]),
+                table("Finance Table", &[&["Item", "Cost"], &["Legal", "£1,000"], &["Audit", "£2,000"], &["Total", "£3,000"]]),
+                table("Plain Table", &[&["Item", "Cost"], &["Legal", "£1,000"]]),
+            ],
+            ..Document::default()
+        };
+        let text = convert(&doc, &scheme, &Options { accept_changes: false }).unwrap().text;
+        assert!(text.contains("report_of: \"Director of Finance\""), "{text}");
+        assert!(text.contains("[[table table-1]]") && text.contains("total:\n      - \"cost\""), "{text}");
+        // money_tables is off: a table in another style stays a Markdown table.
+        assert!(text.contains("| Legal | £1,000 |"), "{text}");
     }
 
     #[test]

@@ -96,10 +96,16 @@ pub struct ImportScheme {
     /// already.
     #[serde(default)]
     pub header: BTreeMap<String, String>,
-    /// Tables whose columns after the first are all sums of money become data tables
-    /// (`tables:` with money columns, totals checked) instead of Markdown tables.
+    /// Tables with columns of sums of money become data tables (`tables:` with money
+    /// columns, totals checked) instead of Markdown tables.
     #[serde(default)]
     pub money_tables: bool,
+    /// Table styles of the template and what their tables are: `header` (the header
+    /// table, wherever it stands), `money` (a data table with money columns), `text` (a
+    /// plain table, even where `money_tables` is on). Tables in other styles are read by
+    /// where they stand (before the first section: the header) and by their cells.
+    #[serde(default)]
+    pub tables: BTreeMap<String, TableRole>,
     /// Text that shows a template instruction left in; matched without regard to case.
     #[serde(default = "import_placeholders")]
     pub placeholders: Vec<String>,
@@ -118,9 +124,22 @@ impl Default for ImportScheme {
             sections: BTreeMap::new(),
             header: BTreeMap::new(),
             money_tables: false,
+            tables: BTreeMap::new(),
             placeholders: import_placeholders(),
         }
     }
+}
+
+/// What a table in a given Word table style is, for `agendum import`.
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TableRole {
+    /// The report's header table: label and value rows to the front matter.
+    Header,
+    /// A data table with money columns (totals checked).
+    Money,
+    /// A plain table.
+    Text,
 }
 
 fn import_title() -> Vec<String> {

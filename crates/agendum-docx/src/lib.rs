@@ -477,6 +477,12 @@ fn body_blocks(xml: &str, styles: &Styles, lists: &Lists, links: &HashMap<String
                     p.changes.push(Change { inserted: e.name().as_ref() == b"w:ins", text: String::new(), author: attr(&e, b"w:author"), formatting: true });
                 }
             }
+            // The table's style (`w:tblPr`), before its rows.
+            Event::Empty(e) if e.name().as_ref() == b"w:tblStyle" && para.is_none() => {
+                if let (Some(t), Some(id)) = (tables.last_mut(), attr(&e, b"w:val")) {
+                    t.style = Some(name_of(&id));
+                }
+            }
             Event::Empty(e) => empty_or_start(&e, &mut para, &mut st, &name_of, links),
             Event::End(e) => match e.name().as_ref() {
                 b"w:tbl" => {

@@ -36,6 +36,7 @@ fn styles_runs_lists_links_tables_and_images_come_through() {
     let table = doc.blocks.iter().find_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).unwrap();
     let cells: Vec<Vec<String>> = table.rows.iter().map(|r| r.iter().map(|c| c.iter().map(|p| p.text()).collect::<String>()).collect()).collect();
     assert_eq!(cells, vec![vec!["Service", "Cost"], vec!["Legal", "£1,000"], vec!["Audit", "£2,000"]]);
+    assert_eq!(table.style.as_deref(), Some("Table"), "pandoc's table style, by name");
     // The picture and its alt text (Word's description).
     let alts: Vec<Option<String>> = ps.iter().flat_map(|p| p.images.iter().map(|i| i.alt.clone())).collect();
     // (pandoc sets typographic apostrophes.)
