@@ -117,6 +117,21 @@ fn each_seed_councils_template_imports_to_a_report_that_builds_with_its_sections
 }
 
 #[test]
+fn the_same_report_saved_by_libreoffice_imports_the_same() {
+    // Other XML for the same document: style ids, numbering definitions, table markup.
+    for theme in ["bromley", "bromsgrove", "haringey"] {
+        let site = agendum::Site::open(&self::site(theme, &format!("lo-{theme}"))).unwrap_or_else(|d| panic!("{d:?}"));
+        let import = |file: &str| {
+            let doc = agendum_docx::read(&std::fs::read(docx(file)).unwrap()).unwrap();
+            agendum::import::convert(&doc, &site.theme.scheme, &agendum::import::Options { accept_changes: false }).unwrap_or_else(|p| panic!("{file}: {p:#?}"))
+        };
+        let (word, lo) = (import(&format!("{theme}.docx")), import(&format!("{theme}-libreoffice.docx")));
+        assert_eq!(word.text, lo.text, "{theme}");
+        assert_eq!(word.files.len(), lo.files.len());
+    }
+}
+
+#[test]
 fn a_fixture_report_drafted_in_word_comes_back_with_its_text_and_numbers() {
     // The Bromsgrove fixture report as drafted in the council's template (bromsgrove-
     // roundtrip.md): imported in place of the original, the page's headings, numbered
