@@ -345,7 +345,8 @@ impl<'a> Importer<'a> {
         if text.trim().is_empty() && p.images.is_empty() {
             return; // blank lines and page breaks
         }
-        if self.sections.is_empty() && self.appendices.is_empty() {
+        // (The title is not a marking: "Confidential Waste Collection" is a public report.)
+        if self.sections.is_empty() && self.appendices.is_empty() && role != Role::Title {
             self.before_sections.push((place(p), one_line(&text)));
         }
         match role {
@@ -496,9 +497,12 @@ impl<'a> Importer<'a> {
             Some(s) => s.paras.push(Item::Table(plain, md, place, role)),
             // Before any section: the header table.
             None => {
-                for row in &plain {
-                    self.before_sections.push((place.clone(), row.join(" ")));
-                }
+                let marked: Vec<(String, String)> = plain
+                    .iter()
+                    .filter(|r| r.first().and_then(|l| self.header_key(l.trim().trim_end_matches(':'))).as_deref() != Some("title"))
+                    .map(|r| (place.clone(), r.join(" ")))
+                    .collect();
+                self.before_sections.extend(marked);
                 self.header_table(&plain, &place)
             }
         }
@@ -637,7 +641,9 @@ impl<'a> Importer<'a> {
         // marking in a masthead style the map ignores, or in words the header rows did
         // not carry, would otherwise publish Part 2 text.
         if self.front.get("exempt").is_none_or(|e| e.get("paragraphs").is_none()) {
-            if let Some((at, text)) = self.before_sections.iter().find(|(_, t)| says_exempt(t)).cloned() {
+            let furniture = self.doc.furniture.iter().map(|t| ("the page header or footer".to_string(), t.clone()));
+            let marked = self.before_sections.iter().cloned().chain(furniture).find(|(_, t)| says_exempt(t));
+            if let Some((at, text)) = marked {
                 self.problem(
                     at,
                     format!("the document says it is not for publication (“{text}”) but no Schedule 12A paragraph was read from it"),
@@ -1448,6 +1454,29 @@ mod tests {
                 assert_eq!(flat(g), flat(w), "case {case}:\n{body}");
             }
         }
+    }
+
+    #[test]
+    fn an_exempt_marking_in_the_page_header_is_not_left_unread() {
+        use agendum_docx::{Block, Document, Para, Run};
+        let scheme: ThemeScheme = serde_saphyr::from_str("name: t\nsections:\n  - key: summary\n    heading: Summary\n").unwrap();
+        let para = |n: usize, style: &str, text: &str| {
+            Block::Para(Para { number: n, style: style.into(), runs: vec![Run { text: text.into(), ..Run::default() }], ..Para::default() })
+        };
+        let doc = |header: &str| Document {
+            blocks: vec![para(1, "Title", "T"), para(2, "Heading 1", "Summary"), para(3, "Normal", "Text.")],
+            furniture: vec![header.to_string()],
+            ..Document::default()
+        };
+        let problems =
+            convert(&doc("NOT FOR PUBLICATION by virtue of the Local Government Act 1972"), &scheme, &Options { accept_changes: false }).unwrap_err();
+        assert_eq!(problems[0].place, "the page header or footer");
+        assert!(problems[0].message.contains("not for publication"), "{problems:?}");
+        assert!(convert(&doc("Page 1 of 3 – Part 1 public"), &scheme, &Options { accept_changes: false }).is_ok());
+        // A title is not a marking.
+        let mut titled = doc("");
+        titled.blocks[0] = para(1, "Title", "Confidential Waste Collection Contract");
+        assert!(convert(&titled, &scheme, &Options { accept_changes: false }).is_ok());
     }
 
     #[test]

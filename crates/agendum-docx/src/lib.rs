@@ -21,6 +21,9 @@ pub struct Document {
     pub comments: Vec<Comment>,
     /// Footnotes by id, as their text.
     pub footnotes: HashMap<String, Vec<Run>>,
+    /// The text of each page header and footer (`word/header1.xml`, ...), one string per
+    /// part: not imported, but a "NOT FOR PUBLICATION" there must not go unread.
+    pub furniture: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -126,6 +129,8 @@ pub struct Comment {
 /// Read a `.docx` file's bytes.
 pub fn read(bytes: &[u8]) -> Result<Document, String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| format!("not a Word document (.docx): {e}"))?;
+    let mut furniture_parts: Vec<String> = zip.file_names().filter_map(|n| n.ok()).filter(|n| is_furniture_part(n)).map(|n| n.into_owned()).collect();
+    furniture_parts.sort();
     let mut part = |name: &str| -> Result<Option<Vec<u8>>, String> {
         let mut file = match zip.by_name(name) {
             Ok(f) => f,
@@ -147,6 +152,12 @@ pub fn read(bytes: &[u8]) -> Result<Document, String> {
     let comments = xml("word/comments.xml")?.map(|s| notes(&s, b"w:comment", "word/comments.xml")).transpose()?.unwrap_or_default();
     let footnotes = xml("word/footnotes.xml")?.map(|s| notes(&s, b"w:footnote", "word/footnotes.xml")).transpose()?.unwrap_or_default();
     let mut blocks = body_blocks(&body, &styles, &lists, &links)?;
+    let mut furniture = Vec::new();
+    for name in furniture_parts {
+        if let Some(text) = xml(&name)? {
+            furniture.push(plain_text(&text, &name)?);
+        }
+    }
     // The pictures' bytes, from the parts their relationships name.
     let mut images: Vec<&mut Image> = Vec::new();
     for b in blocks.iter_mut() {
@@ -164,6 +175,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, String> {
         blocks,
         comments: comments.into_iter().map(|(id, author, text)| Comment { id, author, text }).collect(),
         footnotes: footnotes.into_iter().map(|(id, _, text)| (id, vec![Run { text, ..Run::default() }])).collect(),
+        furniture,
     })
 }
 
@@ -329,6 +341,29 @@ fn notes(xml: &str, element: &[u8], part: &str) -> Result<Vec<(String, Option<St
         }
     }
     Ok(out)
+}
+
+/// `word/header1.xml`, `word/footer2.xml`: the page furniture's parts.
+fn is_furniture_part(name: &str) -> bool {
+    name.strip_prefix("word/").is_some_and(|n| (n.starts_with("header") || n.starts_with("footer")) && n.ends_with(".xml") && !n.contains('/'))
+}
+
+/// A part's shown text (`w:t`), paragraphs apart by a space.
+fn plain_text(xml: &str, part: &str) -> Result<String, String> {
+    let mut r = Reader::from_str(xml);
+    let (mut out, mut in_text) = (String::new(), false);
+    loop {
+        match r.read_event().map_err(xml_err(part))? {
+            Event::Start(e) if e.name().as_ref() == b"w:t" => in_text = true,
+            Event::End(e) if e.name().as_ref() == b"w:t" => in_text = false,
+            Event::End(e) if e.name().as_ref() == b"w:p" => out.push(' '),
+            Event::Text(t) if in_text => out.push_str(&t.decode().map_err(|e| format!("{part}: {e}"))?),
+            Event::GeneralRef(g) if in_text => out.push_str(&character(&g)),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// A character reference (`&amp;`, `&#x2019;`) as its text.

@@ -106,6 +106,10 @@ fn what_is_not_a_word_document_is_refused_plainly() {
 
 /// A .docx holding `body` (WordprocessingML inside `w:body`), for what pandoc never writes.
 fn docx_with(body: &str) -> Vec<u8> {
+    docx_with_parts(body, &[])
+}
+
+fn docx_with_parts(body: &str, parts: &[(&str, &str)]) -> Vec<u8> {
     let xml = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><w:body>{body}</w:body></w:document>"#
@@ -115,9 +119,22 @@ fn docx_with(body: &str) -> Vec<u8> {
         let mut w = zip::ZipWriter::new(&mut buf);
         w.start_file("word/document.xml", zip::write::SimpleFileOptions::default()).unwrap();
         std::io::Write::write_all(&mut w, xml.as_bytes()).unwrap();
+        for (name, text) in parts {
+            w.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+            std::io::Write::write_all(&mut w, text.as_bytes()).unwrap();
+        }
         w.finish().unwrap();
     }
     buf.into_inner()
+}
+
+#[test]
+fn page_headers_and_footers_are_read_for_what_they_say() {
+    let header = r#"<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>NOT FOR</w:t></w:r><w:r><w:t xml:space="preserve"> PUBLICATION</w:t></w:r></w:p></w:hdr>"#;
+    let footer = r#"<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>Page</w:t></w:r></w:p></w:ftr>"#;
+    let doc = read(&docx_with_parts(r#"<w:p><w:r><w:t>Body.</w:t></w:r></w:p>"#, &[("word/header1.xml", header), ("word/footer1.xml", footer)])).unwrap();
+    assert_eq!(doc.furniture, vec!["Page".to_string(), "NOT FOR PUBLICATION".to_string()]);
+    assert_eq!(paras(&doc).len(), 1, "the header is not body text");
 }
 
 #[test]
