@@ -802,6 +802,26 @@ impl<'a> Importer<'a> {
             s.paras.iter().filter_map(|i| if let Item::Para { md, text, list, .. } = i { Some((md, text, *list)) } else { None }).collect();
         let tables: Vec<&Vec<Vec<String>>> = s.paras.iter().filter_map(|i| if let Item::Table(plain, ..) = i { Some(plain) } else { None }).collect();
         let at = || format!("the “{}” section", s.heading);
+        // What the section's kind cannot hold is refused, never dropped: a table among the
+        // recommendations, a sub-heading among the wards, words beside a Yes/No table.
+        let holds_paras = !matches!(kind, SectionKind::Consultees);
+        let holds_tables = matches!(kind, SectionKind::Fields | SectionKind::Consultees | SectionKind::BackgroundPapers | SectionKind::Contact);
+        for item in &s.paras {
+            let what = match item {
+                Item::Sub(h) => Some(format!("the sub-heading “{h}”")),
+                Item::Caption(c) => Some(format!("the caption “{c}”")),
+                Item::Table(.., place, _) if !holds_tables => Some(format!("{place}")),
+                Item::Para { text, .. } if !holds_paras && !is_none_text(text) => Some(format!("“{}”", text.chars().take(50).collect::<String>())),
+                _ => None,
+            };
+            if let Some(what) = what {
+                self.problem(
+                    at(),
+                    format!("{what}: the theme makes this section from data, and it has no place for it"),
+                    Some("move it to a section of text, or remove it"),
+                );
+            }
+        }
         match kind {
             SectionKind::Recommendations => {
                 let mut recs: Vec<Value> = Vec::new();
@@ -898,7 +918,18 @@ impl<'a> Importer<'a> {
                 }
             }
             SectionKind::BackgroundPapers => {
-                let texts: Vec<String> = paras.iter().map(|(md, _, _)| md.to_string()).collect();
+                // Paragraphs, or a table's rows (document, where to see it) as one line each.
+                let texts: Vec<String> = paras
+                    .iter()
+                    .map(|(md, _, _)| md.to_string())
+                    .chain(
+                        tables
+                            .iter()
+                            .flat_map(|t| t.iter())
+                            .map(|r| escape(&r.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" – "))),
+                    )
+                    .filter(|t| !t.is_empty())
+                    .collect();
                 let value = match texts.as_slice() {
                     [] => return,
                     [one] if normalise_heading(one) == "none" => json!("none"),
@@ -908,12 +939,20 @@ impl<'a> Importer<'a> {
                 self.front.insert("background_papers".into(), value);
             }
             SectionKind::Contact => {
-                let lines: Vec<String> = paras.iter().map(|(_, t, _)| t.to_string()).collect();
+                // Lines, or a table's rows ("Name | Kevin Dicks") as "label: value" lines.
+                let lines: Vec<String> = paras
+                    .iter()
+                    .map(|(_, t, _)| t.to_string())
+                    .chain(tables.iter().flat_map(|t| t.iter()).map(|r| r.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(": ")))
+                    .collect();
                 if !lines.is_empty() {
                     self.front.insert("contact_officer".into(), contact(&lines.join("\n")));
                 }
             }
             SectionKind::Appendices => {
+                for (_, t, _) in paras.iter().filter(|(_, t, _)| appendix_heading(t).is_none() && !is_none_text(t)) {
+                    self.problem(at(), format!("“{t}” names no appendix"), Some("list each appendix as “Appendix 1 – Title”, one to a line"));
+                }
                 let listed: Vec<Value> =
                     paras.iter().filter_map(|(_, t, _)| appendix_heading(t)).map(|(id, title)| json!({ "id": id, "title": title })).collect();
                 self.front.insert("appendices".into(), Value::Array(listed));
@@ -980,6 +1019,11 @@ fn schedule_12a_paragraphs(lower: &str) -> Vec<u8> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// "None.", "N/A", "Not applicable": the author saying there is nothing.
+fn is_none_text(t: &str) -> bool {
+    matches!(normalise_heading(t).as_str(), "none" | "na" | "notapplicable" | "nil")
 }
 
 /// Words that mark a report exempt (Part 2).
@@ -1477,6 +1521,53 @@ mod tests {
         let mut titled = doc("");
         titled.blocks[0] = para(1, "Title", "Confidential Waste Collection Contract");
         assert!(convert(&titled, &scheme, &Options { accept_changes: false }).is_ok());
+    }
+
+    #[test]
+    fn what_a_data_section_cannot_hold_is_refused_not_dropped() {
+        use agendum_docx::{Block, Document, Para, Run, Table};
+        let scheme: ThemeScheme = serde_saphyr::from_str(concat!(
+            "name: t\nsections:\n  - key: summary\n    heading: Summary\n",
+            "  - key: recommendations\n    heading: Recommendations\n    kind: recommendations\n",
+            "  - key: consulted\n    heading: Consulted\n    kind: consultees\n    fields: [{key: ceo, label: Chief Executive}]\n",
+            "  - key: contact\n    heading: Contact officer\n    kind: contact\n",
+        ))
+        .unwrap();
+        let cell = |t: &str| vec![Para { runs: vec![Run { text: t.into(), ..Run::default() }], ..Para::default() }];
+        let table = |after: usize, rows: &[&[&str]]| {
+            Block::Table(Table { after_paragraph: after, style: None, rows: rows.iter().map(|r| r.iter().map(|c| cell(c)).collect()).collect() })
+        };
+        let para = |n: usize, style: &str, text: &str| {
+            Block::Para(Para { number: n, style: style.into(), runs: vec![Run { text: text.into(), ..Run::default() }], ..Para::default() })
+        };
+        let doc = |with_faults: bool| {
+            let mut blocks = vec![
+                para(1, "Title", "T"),
+                para(2, "Heading 1", "Summary"),
+                para(3, "Normal", "Text."),
+                para(4, "Heading 1", "Recommendations"),
+                para(5, "Normal", "That it is agreed."),
+            ];
+            if with_faults {
+                blocks.push(table(5, &[&["Option", "Cost"], &["A", "£1"]]));
+            }
+            blocks.push(para(6, "Heading 1", "Consulted"));
+            if with_faults {
+                blocks.push(para(7, "Normal", "The following officers were consulted on the report."));
+            }
+            blocks.push(table(7, &[&["Chief Executive", "Yes"]]));
+            blocks.push(para(8, "Heading 1", "Contact officer"));
+            blocks.push(table(8, &[&["Name", "Kevin Dicks"], &["Tel", "01527 881484"]]));
+            Document { blocks, ..Document::default() }
+        };
+        let problems = convert(&doc(true), &scheme, &Options { accept_changes: false }).unwrap_err();
+        let messages: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.place, p.message)).collect();
+        assert!(messages.iter().any(|m| m.starts_with("the “Recommendations” section: the table after paragraph 5")), "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("“The following officers were consulted")), "{messages:?}");
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        let text = convert(&doc(false), &scheme, &Options { accept_changes: false }).unwrap().text;
+        assert!(text.contains("contact_officer:\n  name: \"Kevin Dicks\"\n  phone: \"01527 881484\""), "{text}");
+        assert!(text.contains("consultees:\n  ceo: true"), "{text}");
     }
 
     #[test]
