@@ -810,7 +810,7 @@ impl<'a> Importer<'a> {
             let what = match item {
                 Item::Sub(h) => Some(format!("the sub-heading “{h}”")),
                 Item::Caption(c) => Some(format!("the caption “{c}”")),
-                Item::Table(.., place, _) if !holds_tables => Some(format!("{place}")),
+                Item::Table(.., place, _) if !holds_tables => Some(place.to_string()),
                 Item::Para { text, .. } if !holds_paras && !is_none_text(text) => Some(format!("“{}”", text.chars().take(50).collect::<String>())),
                 _ => None,
             };
