@@ -31,6 +31,9 @@ pub struct PdfRenderer {
     origins: HashMap<FileId, String>,
     /// PDF appendices as SVG pages, converted once per build whatever uses them.
     appendix_pages: Mutex<HashMap<String, Arc<AppendixPages>>>,
+    /// Page numbers laid out, by the pack's page count: packs of the same length share
+    /// them (only their pages' drawing is used, so nothing else of them differs).
+    furniture: Mutex<HashMap<usize, Arc<Vec<u8>>>>,
     /// SHA-256 of everything shared by every PDF of the build: agendum's version, the
     /// templates and the fonts. Part of each PDF's cache key.
     fingerprint: [u8; 32],
@@ -154,7 +157,15 @@ impl PdfRenderer {
             h.update(name.as_bytes());
             h.update(Sha256::digest(bytes));
         }
-        Ok(PdfRenderer { library, fonts, sources, origins, appendix_pages: Mutex::new(HashMap::new()), fingerprint: h.finalize().into() })
+        Ok(PdfRenderer {
+            library,
+            fonts,
+            sources,
+            origins,
+            appendix_pages: Mutex::new(HashMap::new()),
+            furniture: Mutex::new(HashMap::new()),
+            fingerprint: h.finalize().into(),
+        })
     }
 
     /// Gather one PDF's inputs and its cache key, without laying anything out.
@@ -245,10 +256,9 @@ impl PdfRenderer {
             made.push(read);
         }
         front.set_data("starts", Value::Object(starts));
-        let date = front.date;
         let front = crate::compose::read("the front sheet", &self.compile(front)?).map_err(unreadable)?;
         let total = crate::compose::pages(&front) + after;
-        let furniture = self.furniture(total, date)?;
+        let furniture = self.furniture(total)?;
         crate::compose::compose_pack(front, made, &furniture).map_err(|e| {
             Diagnostic::error(Pos::file("templates/pdf/pack.typ"), format!("composing the agenda pack: {e}")).hint("this is a bug in agendum; please report it")
         })
@@ -264,8 +274,21 @@ impl PdfRenderer {
     }
 
     /// The pack's page numbers: `total` pages, each carrying only its number. Untagged:
-    /// only its pages' drawing is used, marked as an artifact where it is drawn.
-    fn furniture(&self, total: usize, date: Datetime) -> Result<Vec<u8>, Diagnostic> {
+    /// only its pages' drawing is used, marked as an artifact where it is drawn; its
+    /// catalog, metadata and date are dropped, so one layout serves every pack of the
+    /// same length.
+    fn furniture(&self, total: usize) -> Result<Arc<Vec<u8>>, Diagnostic> {
+        if let Some(made) = self.furniture.lock().unwrap_or_else(|e| e.into_inner()).get(&total) {
+            return Ok(made.clone());
+        }
+        let made = Arc::new(self.lay_out_furniture(total)?);
+        self.furniture.lock().unwrap_or_else(|e| e.into_inner()).insert(total, made.clone());
+        Ok(made)
+    }
+
+    fn lay_out_furniture(&self, total: usize) -> Result<Vec<u8>, Diagnostic> {
+        // A fixed date: whichever pack of this length comes first, the layout is the same.
+        let date = date_of("2000-01-01");
         let main = file_id("/pdf/furniture.typ");
         if !self.sources.contains_key(&main) {
             return Err(Diagnostic::error(Pos::file("templates/pdf/furniture.typ"), "the theme has no page-number template"));
