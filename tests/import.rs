@@ -282,6 +282,10 @@ fn item_n_puts_the_report_at_that_place_on_the_agenda() {
     assert!(order[1].starts_with("- report: shared-services-preferred-partnership"), "{order:?}");
     assert_eq!(order[2], "- procedural: declarations");
     assert!(meeting_files(&root).iter().any(|p| p.file_name().unwrap().to_string_lossy().starts_with("02-shared-services")));
+    // There is no item 0.
+    let res = import(&root, "haringey.docx", &["--item", "0"]);
+    assert_eq!(res.status.code(), Some(1));
+    assert!(stderr(&res).contains("there is no item 0"), "{}", stderr(&res));
     // Its appendix, written from the document, is the report's.
     let out = build(&root, "item-out");
     let page = files_under(&out)

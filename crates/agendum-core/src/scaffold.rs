@@ -218,6 +218,9 @@ pub fn add_report(
             .hint("a new item now goes out as a supplementary agenda: run again with --supplementary, and give the reason it cannot wait (`urgency:`)"));
         }
     }
+    if item == Some(0) {
+        return Err(Diagnostic::error(Pos::default(), "there is no item 0").hint("agenda items count from 1: give --item 1 or more"));
+    }
     // Where it goes: before the entry that now has number `item`.
     let numbers = entry_numbers(&meeting_file);
     let before = item.and_then(|n| numbers.iter().position(|&m| m >= n));
