@@ -161,9 +161,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // only its meetings' outlines are kept, for the site-wide pages. Memory is one
     // batch's, whatever the size of the archive.
     let mut first_batch = true;
+    // Each committee's last minutes, carried from one batch into the next agenda.
+    let mut carried = resolve::CarriedMinutes::default();
     for batch in load::meeting_batches(&folder.root) {
         let loaded = folder.load_meetings(&batch)?;
-        let site = resolve::resolve_site(&loaded, theme)?;
+        let site = resolve::resolve_batch(&loaded, theme, &mut carried)?;
         // Two meetings of one committee on one day, in different batches.
         let clash = load::repeated_meetings(&mut seen_urls, &site.meetings);
         if clash.has_errors() {

@@ -73,3 +73,17 @@ fn batches_of_one_meeting_publish_what_one_batch_publishes() {
         assert_eq!(json.matches("two meetings of the same committee on 2025-09-16").count(), 1, "{json}");
     }
 }
+
+#[test]
+fn minutes_carry_into_the_next_agenda_across_a_batch_boundary() {
+    // The parish council's meetings in batches of one: each agenda still carries the
+    // last meeting's minutes, and everything published is what one batch publishes.
+    let site = copy_site(&fixture("parish"), "batches-minutes");
+    let root = site.parent().unwrap();
+    build_in_batches(&site, &root.join("one"), &root.join("one-members"), "100000");
+    build_in_batches(&site, &root.join("many"), &root.join("many-members"), "1");
+    same_files(&root.join("one"), &root.join("many"));
+    same_files(&root.join("one-members"), &root.join("many-members"));
+    let february = files_under(&root.join("many")).into_iter().find(|p| p.to_string_lossy().ends_with("2025-02-10/index.html")).expect("February's page");
+    assert!(read(&february).contains("minutes of the meeting held on"), "February's agenda carries January's minutes");
+}

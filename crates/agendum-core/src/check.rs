@@ -138,6 +138,7 @@ fn check_content(site: &crate::Site) -> (Diagnostics, Option<crate::resolve::Res
     let mut first = None;
     let mut failed = false;
     let mut seen = std::collections::BTreeMap::new();
+    let mut carried = crate::resolve::CarriedMinutes::default();
     for batch in crate::load::meeting_batches(root) {
         let loaded = match site.load_meetings(&batch) {
             Ok(l) => l,
@@ -154,7 +155,7 @@ fn check_content(site: &crate::Site) -> (Diagnostics, Option<crate::resolve::Res
                 continue;
             }
         };
-        let resolved = match crate::resolve::resolve_site(&loaded, theme) {
+        let resolved = match crate::resolve::resolve_batch(&loaded, theme, &mut carried) {
             Ok(r) => r,
             Err(d) => {
                 // Hygiene rules still run on what loaded, so one pass shows everything.

@@ -408,28 +408,33 @@ pub(super) fn resolve_minutes(
 /// (in `meetings`, in date order), as the public may read them (exempt minutes
 /// withheld: the agenda's documents are public papers). They are not part of a frozen
 /// pack's record, because approving them at this meeting changes their file.
-pub(super) fn carry_minutes_forward(meetings: &mut [ResolvedMeeting]) {
-    let mut last: BTreeMap<String, usize> = BTreeMap::new();
-    for j in 0..meetings.len() {
-        let slug = meetings[j].doc.committee_slug.clone();
-        if let Some(&i) = last.get(&slug) {
-            if let Some(previous) = meetings[i].minutes.as_ref().map(crate::audience::public_minutes) {
-                let (date_display, approved) = (meetings[i].doc.date_display.clone(), previous.approved.is_some());
-                for item in meetings[j].doc.items.iter_mut().filter(|it| it.kind == "minutes" && it.document.is_none()) {
-                    let mut blocks = previous.as_blocks();
-                    let prefix = format!("item-{}-", slugify(&item.number));
-                    for_each_block_mut(&mut blocks, &mut |b| {
-                        for id in block_ids_mut(b) {
-                            *id = format!("{prefix}{id}");
-                        }
-                    });
-                    let title = format!("{} of the meeting held on {date_display}", if approved { "Minutes" } else { "Draft minutes" });
-                    item.document = Some(ItemDocument { title, blocks, pdf: None, alt: None, source: String::new() });
-                }
+/// Each committee's last meeting so far (not cancelled or postponed): the public version
+/// of its minutes, if it has any, and its date as printed. Kept from one batch of
+/// meetings to the next, so that the first meeting of a batch carries the minutes of a
+/// meeting in the batch before, as it would in one batch.
+#[derive(Default)]
+pub struct CarriedMinutes(BTreeMap<String, Option<(MinutesDoc, String)>>);
+
+pub(super) fn carry_minutes_forward(meetings: &mut [ResolvedMeeting], carried: &mut CarriedMinutes) {
+    for m in meetings.iter_mut() {
+        let slug = m.doc.committee_slug.clone();
+        if let Some(Some((previous, date_display))) = carried.0.get(&slug) {
+            let approved = previous.approved.is_some();
+            for item in m.doc.items.iter_mut().filter(|it| it.kind == "minutes" && it.document.is_none()) {
+                let mut blocks = previous.as_blocks();
+                let prefix = format!("item-{}-", slugify(&item.number));
+                for_each_block_mut(&mut blocks, &mut |b| {
+                    for id in block_ids_mut(b) {
+                        *id = format!("{prefix}{id}");
+                    }
+                });
+                let title = format!("{} of the meeting held on {date_display}", if approved { "Minutes" } else { "Draft minutes" });
+                item.document = Some(ItemDocument { title, blocks, pdf: None, alt: None, source: String::new() });
             }
         }
-        if !matches!(meetings[j].doc.status.as_str(), "cancelled" | "postponed") {
-            last.insert(slug, j);
+        if !matches!(m.doc.status.as_str(), "cancelled" | "postponed") {
+            let minutes = m.minutes.as_ref().map(|x| (crate::audience::public_minutes(x), m.doc.date_display.clone()));
+            carried.0.insert(slug, minutes);
         }
     }
 }

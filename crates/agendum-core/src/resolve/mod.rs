@@ -35,6 +35,7 @@ use text::*;
 
 // The resolve API other stages use.
 pub use assets::safe_join;
+pub use minutes::CarriedMinutes;
 pub use tables::build_table;
 pub use text::{display_date, display_time, exemption_statement, inline_markdown, SCHEDULE_12A};
 
@@ -104,6 +105,12 @@ pub struct ResolvedMeeting {
 }
 
 pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Diagnostics> {
+    resolve_batch(site, theme, &mut CarriedMinutes::default())
+}
+
+/// One batch of meetings, after those of `carried` (the batches before): each
+/// committee's first meeting here carries the minutes of its last meeting there.
+pub fn resolve_batch(site: &LoadedSite, theme: &Theme, carried: &mut CarriedMinutes) -> Result<ResolvedSite, Diagnostics> {
     let mut diags = Diagnostics::new();
     let mut assets = Assets::new();
     // A joint committee's councils, with their logos as site assets.
@@ -157,7 +164,7 @@ pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Di
         return Err(diags);
     }
     meetings.sort_by(|a, b| (&a.doc.date, &a.doc.committee_slug).cmp(&(&b.doc.date, &b.doc.committee_slug)));
-    carry_minutes_forward(&mut meetings);
+    carry_minutes_forward(&mut meetings, carried);
     for (name, bytes) in &theme.statics {
         let sha256 = crate::document::sha256_hex(bytes);
         assets.insert(
