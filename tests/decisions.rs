@@ -94,6 +94,8 @@ fn slips_in_decision_notices_are_refused() {
         ("meeting-accent", format!("{base}meeting: 2025-06-1é-cabinet\ndate: 2025-06-18\n"), "no meeting `2025-06-1é-cabinet`"),
         ("meeting-short", format!("{base}meeting: cabinet\ndate: 2025-06-18\n"), "no meeting `cabinet`"),
         ("date", format!("{base}meeting: 2025-06-17-cabinet\ndate: 2025-06-18\n"), "the decision is dated 18 June 2025, but the meeting was on 17 June 2025"),
+        // The item must be on that meeting's agenda (read whatever batch it is in).
+        ("item", format!("{base}meeting: 2025-06-17-cabinet\ndate: 2025-06-17\nitem: \"42\"\n"), "item 42 is not on the agenda of 2025-06-17-cabinet"),
         (
             "plan",
             format!("{base}meeting: 2025-06-17-cabinet\ndate: 2025-06-17\nkey_decision: {{reference: KD-2025-99}}\n"),

@@ -27,6 +27,8 @@ pub struct LoadedSite {
     pub decisions: Vec<(PathBuf, crate::model::DecisionFile)>,
     /// Every meeting folder's name, whatever the batch: what a decision's `meeting:` names.
     pub meeting_names: Vec<String>,
+    /// The agenda item numbers of each meeting a decision names, whatever the batch.
+    pub meeting_items: BTreeMap<String, Vec<String>>,
 }
 
 pub struct LoadedMeeting {
@@ -184,11 +186,21 @@ pub fn load_content_of(root: &Path, config: SiteConfig, dirs: &[PathBuf]) -> Res
         }
     }
     // Only a decision names a meeting by its folder: list them only for one.
-    let meeting_names = if decisions.is_empty() {
+    let meeting_names: Vec<String> = if decisions.is_empty() {
         Vec::new()
     } else {
         meeting_dirs(root).iter().filter_map(|d| d.file_name().map(|n| n.to_string_lossy().into_owned())).collect()
     };
+    // The agendas the decisions name (their own batch reports any fault in them).
+    let mut meeting_items = BTreeMap::new();
+    for name in decisions.iter().filter_map(|(_, d)| d.meeting.as_ref()).map(|m| m.value.trim()) {
+        if meeting_items.contains_key(name) || !meeting_names.iter().any(|n| n == name) {
+            continue;
+        }
+        if let Ok(f) = read_yaml::<MeetingFile>(root, &content.join("meetings").join(name).join("meeting.yaml")) {
+            meeting_items.insert(name.to_string(), f.item_numbers());
+        }
+    }
 
     let mut meetings = Vec::new();
     // Each meeting folder loads on its own: read them in parallel, keep folder order.
@@ -207,7 +219,7 @@ pub fn load_content_of(root: &Path, config: SiteConfig, dirs: &[PathBuf]) -> Res
         diags.sort();
         return Err(diags);
     }
-    Ok(LoadedSite { root: root.to_path_buf(), config, committees, meetings, forward_plan, decisions, meeting_names })
+    Ok(LoadedSite { root: root.to_path_buf(), config, committees, meetings, forward_plan, decisions, meeting_names, meeting_items })
 }
 
 /// One meeting folder: its meeting.yaml and every report in it.

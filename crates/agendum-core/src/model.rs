@@ -955,6 +955,38 @@ pub enum Cell {
     List(Vec<String>),
 }
 
+/// An agenda item's number: the clerk's where given ("7", "1a": up to three digits and
+/// one lower-case letter), else one more than the item before; `next` counts on.
+/// `None`: what was given is not an item number.
+pub fn agenda_number(given: Option<&str>, next: &mut u32) -> Option<String> {
+    match given {
+        Some(n) => {
+            let n = n.trim();
+            let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
+            let rest = &n[digits.len()..];
+            if !(1..=3).contains(&digits.len()) || rest.len() > 1 || !rest.chars().all(|c| c.is_ascii_lowercase()) {
+                return None;
+            }
+            *next = digits.parse::<u32>().unwrap_or(0) + 1;
+            Some(n.to_string())
+        }
+        None => {
+            let n = next.to_string();
+            *next += 1;
+            Some(n)
+        }
+    }
+}
+
+impl MeetingFile {
+    /// The numbers its agenda gives its items, in order (an entry whose number is not
+    /// one is left out).
+    pub fn item_numbers(&self) -> Vec<String> {
+        let mut next = 1;
+        self.items.iter().filter_map(|e| agenda_number(e.value.number.as_deref(), &mut next)).collect()
+    }
+}
+
 /// A parsed ISO date with where it was written, for messages.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|e| {

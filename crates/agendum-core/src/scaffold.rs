@@ -261,14 +261,13 @@ pub fn add_report(
 /// Each agenda entry's number as the agenda prints it (a given number, or one more than
 /// the entry before).
 fn entry_numbers(meeting: &MeetingFile) -> Vec<u32> {
-    let mut last = 0;
+    let mut next = 1;
     meeting
         .items
         .iter()
         .map(|i| {
-            let given = i.value.number.as_deref().map(|n| n.chars().take_while(char::is_ascii_digit).collect::<String>()).and_then(|d| d.parse().ok());
-            last = given.unwrap_or(last + 1);
-            last
+            let n = crate::model::agenda_number(i.value.number.as_deref(), &mut next).unwrap_or_default();
+            n.chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap_or(next.saturating_sub(1))
         })
         .collect()
 }

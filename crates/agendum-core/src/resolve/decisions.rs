@@ -85,6 +85,16 @@ pub(super) fn resolve_decisions(site: &LoadedSite, forward_plan: Option<&Forward
                         Some((_, c)) => {
                             decision_maker = c.name.clone();
                             committee_slug = Some(slug.to_string());
+                            // The item it was taken on is on that meeting's agenda.
+                            if let (Some(item), Some(numbers)) = (f.item.as_deref().map(str::trim), site.meeting_items.get(name)) {
+                                if !numbers.iter().any(|n| n == item) {
+                                    diags.push(
+                                        Diagnostic::error(Pos::file(path), format!("item {item} is not on the agenda of {name}"))
+                                            .field("item")
+                                            .hint(format!("its items are numbered {}", numbers.join(", "))),
+                                    );
+                                }
+                            }
                             meeting_url = Some(format!("{slug}/{}/index.html", day.format("%Y-%m-%d")));
                             if day != date {
                                 diags.push(

@@ -98,28 +98,13 @@ pub(super) fn resolve_meeting(
     for entry in &f.items {
         let pos = spanned_pos(path, entry, 0);
         let e = &entry.value;
-        let number = match &e.number {
-            Some(n) => {
-                let n = n.trim().to_string();
-                let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
-                let rest = &n[digits.len()..];
-                let ok = (1..=3).contains(&digits.len()) && rest.len() <= 1 && rest.chars().all(|c| c.is_ascii_lowercase());
-                if !ok {
-                    diags.push(
-                        Diagnostic::error(pos.clone(), format!("`{n}` is not an agenda item number"))
-                            .field("items.number")
-                            .hint("write a number, optionally with one lower-case letter: 7, 12, 1a"),
-                    );
-                    continue;
-                }
-                next_number = digits.parse::<u32>().unwrap_or(0) + 1;
-                n
-            }
-            None => {
-                let n = next_number.to_string();
-                next_number += 1;
-                n
-            }
+        let Some(number) = crate::model::agenda_number(e.number.as_deref(), &mut next_number) else {
+            diags.push(
+                Diagnostic::error(pos.clone(), format!("`{}` is not an agenda item number", e.number.as_deref().unwrap_or_default().trim()))
+                    .field("items.number")
+                    .hint("write a number, optionally with one lower-case letter: 7, 12, 1a"),
+            );
+            continue;
         };
         if !numbers_seen.insert(number.clone()) {
             diags.push(
