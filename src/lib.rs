@@ -162,9 +162,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // batch's, whatever the size of the archive.
     let mut first_batch = true;
     // Each committee's last minutes, carried from one batch into the next agenda.
-    let mut carried = resolve::CarriedMinutes::default();
+    let mut carried = resolve::Carry::default();
+    // Committees, the forward plan and the decision notices: read once, for every batch.
+    let (shared, mut shared_errors) = load::load_site_wide(&folder.root);
+    let shared = std::sync::Arc::new(shared);
     for batch in load::meeting_batches(&folder.root) {
-        let loaded = folder.load_meetings(&batch)?;
+        let loaded = folder.load_batch(&shared, &batch);
+        // A fault in the site-wide files is reported with the first batch's own.
+        if shared_errors.has_errors() {
+            if let Err(d) = loaded {
+                shared_errors.extend(d);
+            }
+            shared_errors.sort();
+            return Err(shared_errors);
+        }
+        let loaded = loaded?;
         let site = resolve::resolve_batch(&loaded, theme, &mut carried)?;
         // Two meetings of one committee on one day, in different batches.
         let clash = load::repeated_meetings(&mut seen_urls, &site.meetings);

@@ -87,3 +87,34 @@ fn minutes_carry_into_the_next_agenda_across_a_batch_boundary() {
     let february = files_under(&root.join("many")).into_iter().find(|p| p.to_string_lossy().ends_with("2025-02-10/index.html")).expect("February's page");
     assert!(read(&february).contains("minutes of the meeting held on"), "February's agenda carries January's minutes");
 }
+
+#[test]
+fn site_wide_files_are_read_and_reported_once_whatever_the_batches() {
+    // Three meetings in batches of one; a decision notice and a committee file with a
+    // fault each: `check` names each fault once, and `build` refuses with them.
+    let site = copy_site(&fixture("part2"), "batches-once");
+    let june = site.join("content/meetings/2025-06-17-cabinet");
+    for (dir, date, published) in [("2025-07-15-cabinet", "2025-07-15", "2025-07-07"), ("2025-09-16-cabinet", "2025-09-16", "2025-09-08")] {
+        let to = site.join("content/meetings").join(dir);
+        copy_dir(&june, &to);
+        edit(&to.join("meeting.yaml"), "date: 2025-06-17", &format!("date: {date}"));
+        edit(&to.join("meeting.yaml"), "published: 2025-06-09", &format!("published: {published}"));
+    }
+    edit(&site.join("content/decisions/cab-2025-014.yaml"), "item: \"3\"", "item: \"42\"");
+    for batch in ["1", "100000"] {
+        let res = agendum_env(&["check", "--site", site.to_str().unwrap()], &[("AGENDUM_BATCH_REPORTS", batch)]);
+        let said = stderr(&res);
+        assert_eq!(res.status.code(), Some(1), "{said}");
+        assert_eq!(said.matches("item 42 is not on the agenda of 2025-06-17-cabinet").count(), 1, "batches of {batch}:\n{said}");
+    }
+    std::fs::write(site.join("content/committees/scrutiny.yaml"), "name: Scrutiny\nkind: scrutiny\nmembers: 7\n").unwrap();
+    for batch in ["1", "100000"] {
+        let res = agendum_env(&["check", "--site", site.to_str().unwrap()], &[("AGENDUM_BATCH_REPORTS", batch)]);
+        let said = stderr(&res);
+        assert_eq!(said.matches("content/committees/scrutiny.yaml").count(), 1, "batches of {batch}:\n{said}");
+        let out = site.parent().unwrap().join(format!("out-{batch}"));
+        let built = agendum_env(&["build", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap()], &[("AGENDUM_BATCH_REPORTS", batch)]);
+        assert!(!built.status.success() && stderr(&built).contains("content/committees/scrutiny.yaml"), "{}", stderr(&built));
+        assert!(!out.exists());
+    }
+}

@@ -138,9 +138,14 @@ fn check_content(site: &crate::Site) -> (Diagnostics, Option<crate::resolve::Res
     let mut first = None;
     let mut failed = false;
     let mut seen = std::collections::BTreeMap::new();
-    let mut carried = crate::resolve::CarriedMinutes::default();
+    let mut carried = crate::resolve::Carry::default();
+    // The site-wide files are read (and their faults reported) once.
+    let (shared, shared_errors) = crate::load::load_site_wide(root);
+    let shared = std::sync::Arc::new(shared);
+    let shared_failed = shared_errors.has_errors();
+    all.extend(shared_errors);
     for batch in crate::load::meeting_batches(root) {
-        let loaded = match site.load_meetings(&batch) {
+        let loaded = match site.load_batch(&shared, &batch) {
             Ok(l) => l,
             Err(d) => {
                 // Files that failed to load are still read for leftovers, so one pass shows all.
@@ -155,6 +160,17 @@ fn check_content(site: &crate::Site) -> (Diagnostics, Option<crate::resolve::Res
                 continue;
             }
         };
+        // Without their committees, the meetings cannot be resolved: their reports'
+        // own hygiene still shows.
+        if shared_failed {
+            for m in &loaded.meetings {
+                for r in &m.reports {
+                    hygiene(root, r, &mut all);
+                }
+            }
+            failed = true;
+            continue;
+        }
         let resolved = match crate::resolve::resolve_batch(&loaded, theme, &mut carried) {
             Ok(r) => r,
             Err(d) => {
@@ -225,7 +241,7 @@ fn rules(site: &LoadedSite, resolved: &ResolvedSite, theme: &Theme, out: &mut Di
         if !(not_held && lm.file.published.is_none()) {
             publication(lm, date, deadline, rules.clear_working_days, &cal, out);
         }
-        let kind = site.committees.get(&lm.file.committee.value).map(|(_, c)| c.kind);
+        let kind = site.shared.committees.get(&lm.file.committee.value).map(|(_, c)| c.kind);
         private_meeting(lm, rm, kind, date, &cal, out);
         for src in &lm.reports {
             report_rules(src, kind, date, &cal, rules.key_decision_days, theme, out);

@@ -16,14 +16,23 @@ use crate::yaml::{self, Source};
 /// and a limit keeps a stray data dump from stalling a build.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
+/// A batch of meetings, with the site-wide content they are resolved against.
 pub struct LoadedSite {
     pub root: PathBuf,
     pub config: SiteConfig,
-    pub committees: BTreeMap<String, (PathBuf, CommitteeFile)>,
+    /// Read once per build, shared by every batch.
+    pub shared: std::sync::Arc<SiteWide>,
     pub meetings: Vec<LoadedMeeting>,
+}
+
+/// What belongs to the site, not to a batch of meetings: committees, the forward plan,
+/// the decision notices, and what those notices name of meetings in any batch.
+#[derive(Default)]
+pub struct SiteWide {
+    pub committees: BTreeMap<String, (PathBuf, CommitteeFile)>,
     /// `content/forward-plan.yaml`, if the site publishes one.
     pub forward_plan: Option<(PathBuf, ForwardPlanFile)>,
-    /// `content/decisions/*.yaml`: the decision notices, site-wide (every batch has them).
+    /// `content/decisions/*.yaml`: the decision notices.
     pub decisions: Vec<(PathBuf, crate::model::DecisionFile)>,
     /// Every meeting folder's name, whatever the batch: what a decision's `meeting:` names.
     pub meeting_names: Vec<String>,
@@ -149,9 +158,25 @@ pub fn repeated_meetings(seen: &mut BTreeMap<String, String>, meetings: &[crate:
     out
 }
 
-/// The site's committees and forward plan, and the meetings in `dirs` only: a build of
-/// a large archive loads its meetings a batch at a time.
+/// The site's committees and forward plan, and the meetings in `dirs` only.
 pub fn load_content_of(root: &Path, config: SiteConfig, dirs: &[PathBuf]) -> Result<LoadedSite, Diagnostics> {
+    let (shared, mut diags) = load_site_wide(root);
+    match load_batch(root, config, std::sync::Arc::new(shared), dirs) {
+        Ok(site) if !diags.has_errors() => Ok(site),
+        Ok(_) => {
+            diags.sort();
+            Err(diags)
+        }
+        Err(d) => {
+            diags.extend(d);
+            diags.sort();
+            Err(diags)
+        }
+    }
+}
+
+/// The site-wide content, read once per build: what loaded, and what did not.
+pub fn load_site_wide(root: &Path) -> (SiteWide, Diagnostics) {
     let mut diags = Diagnostics::new();
     let content = root.join("content");
     let mut committees = BTreeMap::new();
@@ -201,7 +226,13 @@ pub fn load_content_of(root: &Path, config: SiteConfig, dirs: &[PathBuf]) -> Res
             meeting_items.insert(name.to_string(), f.item_numbers());
         }
     }
+    (SiteWide { committees, forward_plan, decisions, meeting_names, meeting_items }, diags)
+}
 
+/// The meetings in `dirs`, against the site-wide content: a build of a large archive
+/// loads its meetings a batch at a time.
+pub fn load_batch(root: &Path, config: SiteConfig, shared: std::sync::Arc<SiteWide>, dirs: &[PathBuf]) -> Result<LoadedSite, Diagnostics> {
+    let mut diags = Diagnostics::new();
     let mut meetings = Vec::new();
     // Each meeting folder loads on its own: read them in parallel, keep folder order.
     use rayon::prelude::*;
@@ -219,7 +250,7 @@ pub fn load_content_of(root: &Path, config: SiteConfig, dirs: &[PathBuf]) -> Res
         diags.sort();
         return Err(diags);
     }
-    Ok(LoadedSite { root: root.to_path_buf(), config, committees, meetings, forward_plan, decisions, meeting_names, meeting_items })
+    Ok(LoadedSite { root: root.to_path_buf(), config, shared, meetings })
 }
 
 /// One meeting folder: its meeting.yaml and every report in it.

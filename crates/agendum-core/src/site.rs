@@ -41,9 +41,9 @@ impl Site {
         crate::load::meeting_dirs(&self.root)
     }
 
-    /// The front for some meetings only (with the site's committees and forward plan).
-    pub fn load_meetings(&self, dirs: &[PathBuf]) -> Result<LoadedSite, Diagnostics> {
-        crate::load::load_content_of(&self.root, self.config.clone(), dirs)
+    /// A batch of meetings, against the site-wide content read once.
+    pub fn load_batch(&self, shared: &std::sync::Arc<crate::load::SiteWide>, dirs: &[PathBuf]) -> Result<LoadedSite, Diagnostics> {
+        crate::load::load_batch(&self.root, self.config.clone(), shared.clone(), dirs)
     }
 
     /// The front, to the one site document.

@@ -34,7 +34,7 @@ pub(super) fn load_logo_at(site: &LoadedSite, pos: Pos, logo: &Logo) -> Result<(
 /// site's own council has none.
 pub(super) fn joint_councils(site: &LoadedSite, assets: &mut Assets, diags: &mut Diagnostics) -> BTreeMap<String, Vec<CouncilDoc>> {
     let mut councils: BTreeMap<String, Vec<CouncilDoc>> = BTreeMap::new();
-    for (slug, (path, c)) in &site.committees {
+    for (slug, (path, c)) in &site.shared.committees {
         let mut list = Vec::new();
         for pc in &c.councils {
             let logo = match &pc.logo {

@@ -9,7 +9,7 @@ pub(super) fn resolve_decisions(site: &LoadedSite, forward_plan: Option<&Forward
     let rules = &site.config.decisions;
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut out = Vec::new();
-    for (path, f) in &site.decisions {
+    for (path, f) in &site.shared.decisions {
         let file_pos = Pos::file(path);
         let reference = f.reference.trim().to_string();
         let slug = slugify(&reference);
@@ -81,12 +81,12 @@ pub(super) fn resolve_decisions(site: &LoadedSite, forward_plan: Option<&Forward
                 // `YYYY-MM-DD-<committee>`; any other name (whatever its characters) is no meeting.
                 let parsed = name.get(..10).zip(name.get(11..)).filter(|_| name.as_bytes().get(10) == Some(&b'-')).map(|(d, slug)| (parse_date(d), slug));
                 match parsed {
-                    Some((Ok(day), slug)) if site.meeting_names.iter().any(|n| n == name) => match site.committees.get(slug) {
+                    Some((Ok(day), slug)) if site.shared.meeting_names.iter().any(|n| n == name) => match site.shared.committees.get(slug) {
                         Some((_, c)) => {
                             decision_maker = c.name.clone();
                             committee_slug = Some(slug.to_string());
                             // The item it was taken on is on that meeting's agenda.
-                            if let (Some(item), Some(numbers)) = (f.item.as_deref().map(str::trim), site.meeting_items.get(name)) {
+                            if let (Some(item), Some(numbers)) = (f.item.as_deref().map(str::trim), site.shared.meeting_items.get(name)) {
                                 if !numbers.iter().any(|n| n == item) {
                                     diags.push(
                                         Diagnostic::error(Pos::file(path), format!("item {item} is not on the agenda of {name}"))
@@ -114,7 +114,7 @@ pub(super) fn resolve_decisions(site: &LoadedSite, forward_plan: Option<&Forward
                         ),
                     },
                     _ => {
-                        let names: Vec<&str> = site.meeting_names.iter().map(String::as_str).collect();
+                        let names: Vec<&str> = site.shared.meeting_names.iter().map(String::as_str).collect();
                         diags.push(Diagnostic::error(spanned_pos(path, m, 0), format!("no meeting `{name}`")).field("meeting").suggest(
                             name,
                             names.iter().copied(),

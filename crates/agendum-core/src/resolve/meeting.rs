@@ -12,9 +12,9 @@ pub(super) fn resolve_meeting(
     let mut diags = Diagnostics::new();
     let path = &m.path;
     let f = &m.file;
-    let committee = site.committees.get(&f.committee.value);
+    let committee = site.shared.committees.get(&f.committee.value);
     if committee.is_none() {
-        let names: Vec<&str> = site.committees.keys().map(String::as_str).collect();
+        let names: Vec<&str> = site.shared.committees.keys().map(String::as_str).collect();
         let d = Diagnostic::error(spanned_pos(path, &f.committee, 0), format!("no committee `{}`", f.committee.value)).field("committee").suggest(
             &f.committee.value,
             names.iter().copied(),

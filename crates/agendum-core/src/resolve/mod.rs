@@ -36,6 +36,14 @@ use text::*;
 // The resolve API other stages use.
 pub use assets::safe_join;
 pub use minutes::CarriedMinutes;
+
+/// What one batch of meetings hands the next: each committee's last minutes, and the
+/// site-wide documents (forward plan, decision notices), resolved once with the first.
+#[derive(Default)]
+pub struct Carry {
+    minutes: CarriedMinutes,
+    site_wide: Option<(Option<ForwardPlanDoc>, Vec<DecisionDoc>)>,
+}
 pub use tables::build_table;
 pub use text::{display_date, display_time, exemption_statement, inline_markdown, SCHEDULE_12A};
 
@@ -105,17 +113,18 @@ pub struct ResolvedMeeting {
 }
 
 pub fn resolve_site(site: &LoadedSite, theme: &Theme) -> Result<ResolvedSite, Diagnostics> {
-    resolve_batch(site, theme, &mut CarriedMinutes::default())
+    resolve_batch(site, theme, &mut Carry::default())
 }
 
 /// One batch of meetings, after those of `carried` (the batches before): each
 /// committee's first meeting here carries the minutes of its last meeting there.
-pub fn resolve_batch(site: &LoadedSite, theme: &Theme, carried: &mut CarriedMinutes) -> Result<ResolvedSite, Diagnostics> {
+pub fn resolve_batch(site: &LoadedSite, theme: &Theme, carried: &mut Carry) -> Result<ResolvedSite, Diagnostics> {
     let mut diags = Diagnostics::new();
     let mut assets = Assets::new();
     // A joint committee's councils, with their logos as site assets.
     let councils = joint_councils(site, &mut assets, &mut diags);
     let committees: Vec<CommitteeInfo> = site
+        .shared
         .committees
         .iter()
         .map(|(slug, (_, c))| CommitteeInfo {
@@ -129,7 +138,7 @@ pub fn resolve_batch(site: &LoadedSite, theme: &Theme, carried: &mut CarriedMinu
         .collect();
 
     // Committee pages live at `<slug>/`: a few names are taken by the site itself.
-    for (slug, (path, _)) in &site.committees {
+    for (slug, (path, _)) in &site.shared.committees {
         if ["archive", "static", "frozen"].contains(&slug.as_str()) {
             diags.push(
                 Diagnostic::error(Pos::file(path), format!("a committee cannot be called `{slug}`: the site uses that folder"))
@@ -164,7 +173,7 @@ pub fn resolve_batch(site: &LoadedSite, theme: &Theme, carried: &mut CarriedMinu
         return Err(diags);
     }
     meetings.sort_by(|a, b| (&a.doc.date, &a.doc.committee_slug).cmp(&(&b.doc.date, &b.doc.committee_slug)));
-    carry_minutes_forward(&mut meetings, carried);
+    carry_minutes_forward(&mut meetings, &mut carried.minutes);
     for (name, bytes) in &theme.statics {
         let sha256 = crate::document::sha256_hex(bytes);
         assets.insert(
@@ -182,17 +191,32 @@ pub fn resolve_batch(site: &LoadedSite, theme: &Theme, carried: &mut CarriedMinu
             Some(LogoRef { path, alt })
         }
     };
-    let forward_plan = match &site.forward_plan {
-        None => None,
-        Some((path, f)) => Some(resolve_forward_plan(path, f, theme)?),
+    // The site's forward plan and decision notices: resolved with the first batch, then
+    // handed on (their faults are reported once, with that batch).
+    let (forward_plan, decisions, decision_warnings) = match &carried.site_wide {
+        Some((plan, decisions)) => (plan.clone(), decisions.clone(), Diagnostics::new()),
+        None => {
+            let forward_plan = match &site.shared.forward_plan {
+                None => None,
+                Some((path, f)) => match resolve_forward_plan(path, f, theme) {
+                    Ok(plan) => Some(plan),
+                    Err(d) => {
+                        carried.site_wide = Some((None, Vec::new()));
+                        return Err(d);
+                    }
+                },
+            };
+            let mut decision_diags = Diagnostics::new();
+            let decisions = resolve_decisions(site, forward_plan.as_ref(), theme, &mut decision_diags);
+            if decision_diags.has_errors() {
+                carried.site_wide = Some((forward_plan, Vec::new()));
+                decision_diags.sort();
+                return Err(decision_diags);
+            }
+            carried.site_wide = Some((forward_plan.clone(), decisions.clone()));
+            (forward_plan, decisions, decision_diags)
+        }
     };
-    let mut decision_diags = Diagnostics::new();
-    let decisions = resolve_decisions(site, forward_plan.as_ref(), theme, &mut decision_diags);
-    if decision_diags.has_errors() {
-        decision_diags.sort();
-        return Err(decision_diags);
-    }
-    let decision_warnings = decision_diags;
     Ok(ResolvedSite {
         forward_plan,
         logo,
