@@ -113,6 +113,8 @@ fn place(p: &Para) -> String {
 enum Role {
     /// A header value in a masthead line: the header key.
     Header(String),
+    /// A recommendation, wherever it stands.
+    Recommendation,
     Title,
     Heading,
     Subheading,
@@ -166,6 +168,11 @@ struct Importer<'a> {
     /// The text before the first section (masthead, header), by place: a Part 2 marking
     /// there must be read, never dropped.
     before_sections: Vec<(String, String)>,
+    /// Header values from paragraph styles: key, lines, where.
+    header_lines: Vec<(String, Vec<String>, String)>,
+    prev_header: Option<String>,
+    /// Recommendations in their own style, with their list level.
+    styled_recommendations: Vec<(String, u8)>,
 }
 
 /// Convert a Word document by the theme's map. `Err` lists every problem found.
@@ -185,6 +192,9 @@ pub fn convert(doc: &Document, scheme: &ThemeScheme, opts: &Options) -> Result<I
         footnotes: Vec::new(),
         unknown_styles: BTreeMap::new(),
         before_sections: Vec::new(),
+        header_lines: Vec::new(),
+        prev_header: None,
+        styled_recommendations: Vec::new(),
     };
     for block in &doc.blocks {
         match block {
@@ -231,6 +241,8 @@ impl<'a> Importer<'a> {
         let has = |list: &[String]| list.iter().any(|s| s.eq_ignore_ascii_case(style));
         if let Some((_, key)) = map.header_styles.iter().find(|(s, _)| s.eq_ignore_ascii_case(style)) {
             Role::Header(key.clone())
+        } else if has(&map.recommendations) {
+            Role::Recommendation
         } else if has(&map.ignore) || WORD_FURNITURE_STYLES.iter().any(|s| s.eq_ignore_ascii_case(style)) {
             Role::Ignore
         } else if has(&map.title) {
@@ -345,12 +357,22 @@ impl<'a> Importer<'a> {
         if text.trim().is_empty() && p.images.is_empty() {
             return; // blank lines and page breaks
         }
+        // The header style of the paragraph before, if it had one.
+        let previous = std::mem::replace(&mut self.prev_header, if let Role::Header(k) = &role { Some(k.clone()) } else { None });
         // (The title is not a marking: "Confidential Waste Collection" is a public report.)
         if self.sections.is_empty() && self.appendices.is_empty() && role != Role::Title {
             self.before_sections.push((place(p), one_line(&text)));
         }
         match role {
-            Role::Header(key) => self.set_header(&key, &text, &place(p)),
+            // Lines of one value in a row ("Name", "Role", "Tel") are read together.
+            Role::Header(key) => match self.header_lines.last_mut() {
+                Some((k, lines, _)) if *k == key && previous.as_deref() == Some(key.as_str()) => lines.push(text.clone()),
+                _ => self.header_lines.push((key, vec![text.clone()], place(p))),
+            },
+            Role::Recommendation => {
+                let md = strip_item_marker(&strip_typed_number(&self.inline(&p.runs)));
+                self.styled_recommendations.push((md, p.list.as_ref().map_or(0, |l| l.level)));
+            }
             Role::Ignore => {}
             Role::Unknown => self.unknown_styles.entry(p.style.clone()).or_default().push(place(p)),
             Role::Title => {
@@ -637,6 +659,9 @@ impl<'a> Importer<'a> {
     }
 
     fn finish(mut self) -> Result<Imported, Vec<Problem>> {
+        for (key, lines, at) in std::mem::take(&mut self.header_lines) {
+            self.set_header(&key, &lines.join("\n"), &at);
+        }
         // A document that says it is exempt is imported as exempt or not at all: a
         // marking in a masthead style the map ignores, or in words the header rows did
         // not carry, would otherwise publish Part 2 text.
@@ -673,6 +698,15 @@ impl<'a> Importer<'a> {
                     body.push_str(&self.prose(&s.paras));
                 }
                 Some(kind) => self.generated(s, kind),
+            }
+        }
+        // Recommendations in their own style join those under the heading.
+        if !self.styled_recommendations.is_empty() {
+            let recs = self.front.entry("recommendations").or_insert_with(|| json!([]));
+            if let Some(list) = recs.as_array_mut() {
+                for (md, level) in std::mem::take(&mut self.styled_recommendations) {
+                    push_recommendation(list, md, level);
+                }
             }
         }
         if !self.footnotes.is_empty() {
@@ -832,18 +866,7 @@ impl<'a> Importer<'a> {
                         self.front.insert("recommendations_intro".into(), json!(md));
                         continue;
                     }
-                    let level = list.map(|l| l.0).unwrap_or(0);
-                    match recs.last_mut() {
-                        Some(parent) if level > 0 => {
-                            if parent.is_string() {
-                                *parent = json!({ "text": parent.as_str().unwrap_or_default(), "items": [] });
-                            }
-                            if let Some(items) = parent.get_mut("items").and_then(Value::as_array_mut) {
-                                items.push(json!(md));
-                            }
-                        }
-                        _ => recs.push(json!(md)),
-                    }
+                    push_recommendation(&mut recs, md, list.map(|l| l.0).unwrap_or(0));
                 }
                 self.front.insert("recommendations".into(), Value::Array(recs));
             }
@@ -986,6 +1009,22 @@ const FRONT_ORDER: &[&str] = &[
     "background_papers",
     "appendices",
 ];
+
+/// A recommendation at its list level: a nested one (level 1 and below) goes under the
+/// one before, as its `items`.
+fn push_recommendation(list: &mut Vec<Value>, md: String, level: u8) {
+    match list.last_mut() {
+        Some(parent) if level > 0 => {
+            if parent.is_string() {
+                *parent = json!({ "text": parent.as_str().unwrap_or_default(), "items": [] });
+            }
+            if let Some(items) = parent.get_mut("items").and_then(Value::as_array_mut) {
+                items.push(json!(md));
+            }
+        }
+        _ => list.push(json!(md)),
+    }
+}
 
 /// "Appendix 1 – Shared services", "APPENDIX A: Risks", "Appendix B".
 fn appendix_heading(text: &str) -> Option<(String, String)> {
@@ -1568,6 +1607,41 @@ mod tests {
         let text = convert(&doc(false), &scheme, &Options { accept_changes: false }).unwrap().text;
         assert!(text.contains("contact_officer:\n  name: \"Kevin Dicks\"\n  phone: \"01527 881484\""), "{text}");
         assert!(text.contains("consultees:\n  ceo: true"), "{text}");
+    }
+
+    #[test]
+    fn recommendation_and_contact_styles_are_read_wherever_they_stand() {
+        use agendum_docx::{Block, Document, ListMark, Para, Run};
+        let scheme: ThemeScheme = serde_saphyr::from_str(concat!(
+            "name: t\nsections:\n  - key: summary\n    heading: Summary\n",
+            "  - key: recommendations\n    heading: Recommendations\n    kind: recommendations\n",
+            "import:\n  recommendations: [Recommendation]\n  header_styles: {Contact Details: contact_officer}\n",
+        ))
+        .unwrap();
+        let para = |n: usize, style: &str, text: &str, level: Option<u8>| {
+            Block::Para(Para {
+                number: n,
+                style: style.into(),
+                runs: vec![Run { text: text.into(), ..Run::default() }],
+                list: level.map(|l| ListMark { level: l, id: "1".into(), format: "decimal".into(), text: "%1.".into() }),
+                ..Para::default()
+            })
+        };
+        let doc = Document {
+            blocks: vec![
+                para(1, "Title", "T", None),
+                para(2, "Contact Details", "Ann Officer, Head of Leisure", None),
+                para(3, "Contact Details", "Tel: 020 8313 4000", None),
+                para(4, "Heading 1", "Summary", None),
+                para(5, "Normal", "Text.", None),
+                para(6, "Recommendation", "1. That the contract be awarded.", Some(0)),
+                para(7, "Recommendation", "for five years", Some(1)),
+            ],
+            ..Document::default()
+        };
+        let text = convert(&doc, &scheme, &Options { accept_changes: false }).unwrap().text;
+        assert!(text.contains("contact_officer:\n  name: \"Ann Officer\"\n  phone: \"020 8313 4000\"\n  role: \"Head of Leisure\""), "{text}");
+        assert!(text.contains("recommendations:\n  - items:\n      - \"for five years\"\n    text: \"That the contract be awarded.\""), "{text}");
     }
 
     #[test]

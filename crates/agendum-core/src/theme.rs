@@ -83,8 +83,13 @@ pub struct ImportScheme {
     /// are dropped always. A Part 2 marking is never dropped: see `header_styles`.
     #[serde(default)]
     pub ignore: Vec<String>,
-    /// Paragraph styles whose text is a header value (the template's masthead lines):
-    /// style -> header key (`date`, `title`, `part`, `committee`, ...).
+    /// Paragraph styles of recommendations, wherever they stand (a template's own
+    /// "Recommendation" list style); they join those under the recommendations heading.
+    #[serde(default)]
+    pub recommendations: Vec<String>,
+    /// Paragraph styles whose text is a header value (the template's masthead lines, a
+    /// contact block): style -> header key (`date`, `title`, `part`, `contact_officer`,
+    /// ...). Consecutive lines in one such style are one value.
     #[serde(default)]
     pub header_styles: BTreeMap<String, String>,
     /// Headings of the template that name a section differently: heading -> section key.
@@ -120,6 +125,7 @@ impl Default for ImportScheme {
             body: Vec::new(),
             numbered: Vec::new(),
             ignore: Vec::new(),
+            recommendations: Vec::new(),
             header_styles: BTreeMap::new(),
             sections: BTreeMap::new(),
             header: BTreeMap::new(),
