@@ -16,6 +16,19 @@ fn build_in_batches(site: &Path, out: &Path, members: &Path, batch: &str) {
     assert!(res.status.success(), "{}", stderr(&res));
 }
 
+/// The Part 2 fixture's meeting, and copies a month and three months later.
+fn three_meetings(name: &str) -> std::path::PathBuf {
+    let site = copy_site(&fixture("part2"), name);
+    let june = site.join("content/meetings/2025-06-17-cabinet");
+    for (dir, date, published) in [("2025-07-15-cabinet", "2025-07-15", "2025-07-07"), ("2025-09-16-cabinet", "2025-09-16", "2025-09-08")] {
+        let to = site.join("content/meetings").join(dir);
+        copy_dir(&june, &to);
+        edit(&to.join("meeting.yaml"), "date: 2025-06-17", &format!("date: {date}"));
+        edit(&to.join("meeting.yaml"), "published: 2025-06-09", &format!("published: {published}"));
+    }
+    site
+}
+
 fn same_files(a: &Path, b: &Path) {
     let (fa, fb) = (files_under(a), files_under(b));
     let rel = |d: &Path, f: &[std::path::PathBuf]| f.iter().map(|p| p.strip_prefix(d).unwrap().to_path_buf()).collect::<Vec<_>>();
@@ -27,15 +40,7 @@ fn same_files(a: &Path, b: &Path) {
 
 #[test]
 fn batches_of_one_meeting_publish_what_one_batch_publishes() {
-    // Three meetings: the Part 2 fixture's, and copies a month and two months later.
-    let site = copy_site(&fixture("part2"), "batches");
-    let june = site.join("content/meetings/2025-06-17-cabinet");
-    for (dir, date, published) in [("2025-07-15-cabinet", "2025-07-15", "2025-07-07"), ("2025-09-16-cabinet", "2025-09-16", "2025-09-08")] {
-        let to = site.join("content/meetings").join(dir);
-        copy_dir(&june, &to);
-        edit(&to.join("meeting.yaml"), "date: 2025-06-17", &format!("date: {date}"));
-        edit(&to.join("meeting.yaml"), "published: 2025-06-09", &format!("published: {published}"));
-    }
+    let site = three_meetings("batches");
     let root = site.parent().unwrap();
     build_in_batches(&site, &root.join("one"), &root.join("one-members"), "100000");
     build_in_batches(&site, &root.join("many"), &root.join("many-members"), "1");
@@ -92,14 +97,7 @@ fn minutes_carry_into_the_next_agenda_across_a_batch_boundary() {
 fn site_wide_files_are_read_and_reported_once_whatever_the_batches() {
     // Three meetings in batches of one; a decision notice and a committee file with a
     // fault each: `check` names each fault once, and `build` refuses with them.
-    let site = copy_site(&fixture("part2"), "batches-once");
-    let june = site.join("content/meetings/2025-06-17-cabinet");
-    for (dir, date, published) in [("2025-07-15-cabinet", "2025-07-15", "2025-07-07"), ("2025-09-16-cabinet", "2025-09-16", "2025-09-08")] {
-        let to = site.join("content/meetings").join(dir);
-        copy_dir(&june, &to);
-        edit(&to.join("meeting.yaml"), "date: 2025-06-17", &format!("date: {date}"));
-        edit(&to.join("meeting.yaml"), "published: 2025-06-09", &format!("published: {published}"));
-    }
+    let site = three_meetings("batches-once");
     edit(&site.join("content/decisions/cab-2025-014.yaml"), "item: \"3\"", "item: \"42\"");
     for batch in ["1", "100000"] {
         let res = agendum_env(&["check", "--site", site.to_str().unwrap()], &[("AGENDUM_BATCH_REPORTS", batch)]);
