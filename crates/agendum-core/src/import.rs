@@ -684,6 +684,13 @@ impl<'a> Importer<'a> {
             self.problem("the document".into(), "no section heading found", Some("the theme's import map names the heading styles (`import: headings:`)"));
         }
         let slug = slugify(&title);
+        if slug.is_empty() {
+            self.problem(
+                "the document".into(),
+                format!("the title “{title}” has no letters or digits to name the report's file"),
+                Some("give the report a title in words"),
+            );
+        }
         let mut body = String::new();
         let sections = std::mem::take(&mut self.sections);
         for s in &sections {
@@ -1276,7 +1283,7 @@ fn one_line(s: &str) -> String {
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '\\' | '*' | '_' | '[' | ']' | '`' | '<' | '>' | '|') {
+        if matches!(c, '\\' | '*' | '_' | '[' | ']' | '`' | '<' | '>' | '|' | '~' | '&') {
             out.push('\\');
         }
         out.push(c);
@@ -1465,7 +1472,7 @@ mod tests {
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (seed >> 33) % n
         };
-        let alphabet: Vec<char> = "abc XYZ 019 *_[]()<>|#`\\!&.-+=:;'\"£€é–—“”".chars().collect();
+        let alphabet: Vec<char> = "abc XYZ 019 *_[]()<>|#`\\!&.-+=:;'\"£€é–—“”~^{}".chars().collect();
         for case in 0..300 {
             let mut blocks =
                 vec![Block::Para(Para { number: 1, style: "Title".into(), runs: vec![Run { text: "A title".into(), ..Run::default() }], ..Para::default() })];
@@ -1481,7 +1488,11 @@ mod tests {
                 let mut words = Vec::new();
                 for _ in 0..(1 + next(4)) {
                     let len = 1 + next(12);
-                    let text: String = (0..len).map(|_| alphabet[next(alphabet.len() as u64) as usize]).collect();
+                    let mut text: String = (0..len).map(|_| alphabet[next(alphabet.len() as u64) as usize]).collect();
+                    // What Markdown would read as markup in plain words: an entity, a strike.
+                    if next(4) == 0 {
+                        text.push_str(["&amp;", "&#169;", "~~struck~~", "[^1]", "<b>"][next(5) as usize]);
+                    }
                     let (bold, italic) = (next(3) == 0, next(3) == 0);
                     let link = (next(5) == 0).then(|| "https://example.gov.uk/a_b".to_string());
                     let text = if text.trim().is_empty() { "x".to_string() } else { text };
