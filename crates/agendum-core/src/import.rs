@@ -899,7 +899,8 @@ impl<'a> Importer<'a> {
                 for (key, label, answer) in rows {
                     match key {
                         Some(k) => {
-                            answers.insert(k, json!(answer));
+                            // Answers print as Markdown: the officer's words, escaped.
+                            answers.insert(k, json!(escape(&answer)));
                         }
                         None => self.problem(
                             at(),
