@@ -451,15 +451,7 @@ impl<'a> Importer<'a> {
             md = strip_typed_number(&md);
         }
         md = escape_line_start(&md);
-        for img in &p.images {
-            let Some(alt) = &img.alt else { continue };
-            if img.data.is_empty() {
-                continue;
-            }
-            let ext = img.part.as_deref().and_then(|p| p.rsplit_once('.')).map(|(_, e)| e.to_lowercase()).unwrap_or_else(|| "png".into());
-            let name = format!("{{slug}}/figure-{}.{ext}", self.images.len() + 1);
-            self.images.push((name.clone(), img.data.clone()));
-            let pic = format!("![{}]({name})", escape(alt));
+        for pic in self.pictures(p) {
             md = if md.is_empty() { pic } else { format!("{md}\n\n{pic}") };
         }
         if md.trim().is_empty() {
@@ -485,15 +477,36 @@ impl<'a> Importer<'a> {
         }
     }
 
+    /// A paragraph's pictures (those with alt text and bytes; the others are refused by
+    /// `hygiene`) as Markdown images, each written out as `<slug>/figure-N.<ext>`.
+    fn pictures(&mut self, p: &Para) -> Vec<String> {
+        let mut out = Vec::new();
+        for img in &p.images {
+            let Some(alt) = &img.alt else { continue };
+            if img.data.is_empty() {
+                continue;
+            }
+            let ext = img.part.as_deref().and_then(|p| p.rsplit_once('.')).map(|(_, e)| e.to_lowercase()).unwrap_or_else(|| "png".into());
+            let name = format!("{{slug}}/figure-{}.{ext}", self.images.len() + 1);
+            self.images.push((name.clone(), img.data.clone()));
+            out.push(format!("![{}]({name})", escape(alt)));
+        }
+        out
+    }
+
+    /// Each cell's paragraphs as Markdown (pictures included), checked as any paragraph.
     fn cells(&mut self, t: &Table) -> Vec<Vec<String>> {
         let mut rows = Vec::new();
         for row in &t.rows {
             let mut cells = Vec::new();
             for cell in row {
+                let mut parts = Vec::new();
                 for p in cell {
                     self.hygiene(p, true);
+                    parts.push(self.inline(&p.runs));
+                    parts.extend(self.pictures(p));
                 }
-                let parts: Vec<String> = cell.iter().map(|p| self.inline(&p.runs)).filter(|s| !s.is_empty()).collect();
+                parts.retain(|s| !s.is_empty());
                 cells.push(parts.join(" "));
             }
             rows.push(cells);
@@ -505,8 +518,8 @@ impl<'a> Importer<'a> {
         let place = format!("the table after paragraph {}", t.after_paragraph);
         let plain: Vec<Vec<String>> =
             t.rows.iter().map(|r| r.iter().map(|c| c.iter().map(|p| one_line(&p.text())).collect::<Vec<_>>().join(" ").trim().to_string()).collect()).collect();
-        let md = self.cells(t);
         if self.appendices.last().is_some() {
+            let md = self.cells(t);
             let table = markdown_table(&md);
             if let Some(a) = self.appendices.last_mut() {
                 a.md.push(table);
@@ -515,10 +528,19 @@ impl<'a> Importer<'a> {
         }
         let role = t.style.as_deref().and_then(|st| self.scheme.import.tables.iter().find(|(k, _)| k.eq_ignore_ascii_case(st)).map(|(_, r)| *r));
         match self.sections.last_mut() {
-            Some(_) if role == Some(TableRole::Header) => self.header_table(&plain, &place),
-            Some(s) => s.paras.push(Item::Table(plain, md, place, role)),
+            Some(_) if role == Some(TableRole::Header) => {
+                self.header_cells_hygiene(t);
+                self.header_table(&plain, &place)
+            }
+            Some(_) => {
+                let md = self.cells(t);
+                if let Some(s) = self.sections.last_mut() {
+                    s.paras.push(Item::Table(plain, md, place, role));
+                }
+            }
             // Before any section: the header table.
             None => {
+                self.header_cells_hygiene(t);
                 let marked: Vec<(String, String)> = plain
                     .iter()
                     .filter(|r| r.first().and_then(|l| self.header_key(l.trim().trim_end_matches(':'))).as_deref() != Some("title"))
@@ -527,6 +549,14 @@ impl<'a> Importer<'a> {
                 self.before_sections.extend(marked);
                 self.header_table(&plain, &place)
             }
+        }
+    }
+
+    /// A header table's words are checked like any (a logo in it goes with the template's
+    /// furniture: it needs no alt text).
+    fn header_cells_hygiene(&mut self, t: &Table) {
+        for p in t.rows.iter().flatten().flatten() {
+            self.hygiene(p, false);
         }
     }
 
@@ -1654,6 +1684,43 @@ mod tests {
         let text = convert(&doc, &scheme, &Options { accept_changes: false }).unwrap().text;
         assert!(text.contains("contact_officer:\n  name: \"Ann Officer\"\n  phone: \"020 8313 4000\"\n  role: \"Head of Leisure\""), "{text}");
         assert!(text.contains("recommendations:\n  - items:\n      - \"for five years\"\n    text: \"That the contract be awarded.\""), "{text}");
+    }
+
+    #[test]
+    fn pictures_in_table_cells_come_through_and_a_logo_in_the_header_table_is_furniture() {
+        use agendum_docx::{Block, Document, Image, Para, Run, Table};
+        let scheme: ThemeScheme = serde_saphyr::from_str("name: t\nsections:\n  - key: summary\n    heading: Summary\n").unwrap();
+        let pic = |alt: Option<&str>| Image {
+            alt: alt.map(str::to_string),
+            name: Some("Picture 1".into()),
+            part: Some("word/media/image1.png".into()),
+            data: b"\x89PNG".to_vec(),
+        };
+        let cell = |t: &str, img: Option<Image>| {
+            vec![Para { runs: vec![Run { text: t.into(), ..Run::default() }], images: img.into_iter().collect(), ..Para::default() }]
+        };
+        let para = |n: usize, style: &str, text: &str| {
+            Block::Para(Para { number: n, style: style.into(), runs: vec![Run { text: text.into(), ..Run::default() }], ..Para::default() })
+        };
+        let doc = |body_alt: Option<&str>| Document {
+            blocks: vec![
+                para(1, "Title", "Parks"),
+                Block::Table(Table { after_paragraph: 1, style: None, rows: vec![vec![cell("", Some(pic(None))), cell("", None)]] }),
+                para(2, "Heading 1", "Summary"),
+                Block::Table(Table {
+                    after_paragraph: 2,
+                    style: None,
+                    rows: vec![vec![cell("Park", None), cell("Map", None)], vec![cell("Hall Place", None), cell("", Some(pic(body_alt)))]],
+                }),
+            ],
+            ..Document::default()
+        };
+        let made = convert(&doc(Some("Map of Hall Place")), &scheme, &Options { accept_changes: false }).unwrap();
+        assert!(made.text.contains("| Hall Place | ![Map of Hall Place](parks/figure-1.png) |"), "{}", made.text);
+        assert_eq!(made.files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), vec!["parks/figure-1.png"]);
+        let problems = convert(&doc(None), &scheme, &Options { accept_changes: false }).unwrap_err();
+        assert_eq!(problems.len(), 1, "only the body table's picture: {problems:?}");
+        assert!(problems[0].message.contains("a picture without alt text"));
     }
 
     #[test]
