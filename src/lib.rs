@@ -161,7 +161,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // only its meetings' outlines are kept, for the site-wide pages. Memory is one
     // batch's, whatever the size of the archive.
     let mut first_batch = true;
-    // Each committee's last minutes, carried from one batch into the next agenda.
+    // What one batch hands the next: each committee's last minutes, and the forward plan
+    // and decision notices, resolved once.
     let mut carried = resolve::Carry::default();
     // Committees, the forward plan and the decision notices: read once, for every batch.
     let (shared, mut shared_errors) = load::load_site_wide(&folder.root);

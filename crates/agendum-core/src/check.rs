@@ -160,18 +160,10 @@ fn check_content(site: &crate::Site) -> (Diagnostics, Option<crate::resolve::Res
                 continue;
             }
         };
-        // Without their committees, the meetings cannot be resolved: their reports'
-        // own hygiene still shows.
-        if shared_failed {
-            for m in &loaded.meetings {
-                for r in &m.reports {
-                    hygiene(root, r, &mut all);
-                }
-            }
-            failed = true;
-            continue;
-        }
-        let resolved = match crate::resolve::resolve_batch(&loaded, theme, &mut carried) {
+        // Without their committees (whose faults are reported above), the meetings
+        // cannot be resolved.
+        let resolved = if shared_failed { Err(Diagnostics::new()) } else { crate::resolve::resolve_batch(&loaded, theme, &mut carried) };
+        let resolved = match resolved {
             Ok(r) => r,
             Err(d) => {
                 // Hygiene rules still run on what loaded, so one pass shows everything.

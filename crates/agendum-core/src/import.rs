@@ -96,8 +96,7 @@ pub fn import_file(
 
 /// Where a paragraph is, as a clerk finds it in Word: its number and its first words.
 fn place(p: &Para) -> String {
-    let text = p.text();
-    let words: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let words = one_line(&p.text());
     let short: String = words.chars().take(40).collect();
     if short.is_empty() {
         format!("paragraph {}", p.number)
@@ -316,8 +315,7 @@ impl<'a> Importer<'a> {
         for r in runs.iter().filter(|r| !r.deleted) {
             if let Some(id) = &r.footnote {
                 if let Some(text) = self.doc.footnotes.get(id) {
-                    let body: String = text.iter().map(|r| r.text.as_str()).collect();
-                    self.footnotes.push(escape(&body));
+                    self.footnotes.push(escape(text));
                     out.push_str(&format!("[^{}]", self.footnotes.len()));
                 }
                 continue;
@@ -345,7 +343,7 @@ impl<'a> Importer<'a> {
             out.push_str(&s);
             out.push_str(trail);
         }
-        out.split_whitespace().collect::<Vec<_>>().join(" ")
+        one_line(&out)
     }
 
     fn para(&mut self, p: &'a Para) {
@@ -1181,12 +1179,7 @@ fn contact(text: &str) -> Value {
         }
         rest.replace_range(from..end, " ");
     }
-    let parts: Vec<String> = rest
-        .split([',', '/'])
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .map(|p| p.trim_end_matches('.').to_string())
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<String> = rest.split([',', '/']).map(one_line).map(|p| p.trim_end_matches('.').to_string()).filter(|p| !p.is_empty()).collect();
     if let Some(name) = parts.first() {
         c.insert("name".into(), json!(name));
     }

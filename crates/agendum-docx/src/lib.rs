@@ -20,7 +20,7 @@ pub struct Document {
     pub blocks: Vec<Block>,
     pub comments: Vec<Comment>,
     /// Footnotes by id, as their text.
-    pub footnotes: HashMap<String, Vec<Run>>,
+    pub footnotes: HashMap<String, String>,
     /// The text of each page header and footer (`word/header1.xml`, ...), one string per
     /// part: not imported, but a "NOT FOR PUBLICATION" there must not go unread.
     pub furniture: Vec<String>,
@@ -174,7 +174,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, String> {
     Ok(Document {
         blocks,
         comments: comments.into_iter().map(|(id, author, text)| Comment { id, author, text }).collect(),
-        footnotes: footnotes.into_iter().map(|(id, _, text)| (id, vec![Run { text, ..Run::default() }])).collect(),
+        footnotes: footnotes.into_iter().map(|(id, _, text)| (id, text)).collect(),
         furniture,
     })
 }

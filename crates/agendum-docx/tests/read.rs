@@ -48,7 +48,7 @@ fn styles_runs_lists_links_tables_and_images_come_through() {
     // The footnote: its reference in place, its text apart.
     let noted = ps.iter().find(|p| p.text().starts_with("The two councils compared")).unwrap();
     let id = noted.runs.iter().find_map(|r| r.footnote.clone()).expect("a footnote reference");
-    assert_eq!(doc.footnotes[&id][0].text, "Figures for 2011/12.");
+    assert_eq!(doc.footnotes[&id], "Figures for 2011/12.");
     // No tracked change, no comment.
     assert!(ps.iter().all(|p| p.changes.is_empty() && p.comments.is_empty()) && doc.comments.is_empty());
     // Paragraph numbers count the body in order.

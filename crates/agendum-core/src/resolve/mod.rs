@@ -35,7 +35,6 @@ use text::*;
 
 // The resolve API other stages use.
 pub use assets::safe_join;
-pub use minutes::CarriedMinutes;
 
 /// What one batch of meetings hands the next: each committee's last minutes, and the
 /// site-wide documents (forward plan, decision notices), resolved once with the first.
