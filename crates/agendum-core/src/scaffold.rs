@@ -186,23 +186,8 @@ pub fn add_report(
     supplementary: Option<chrono::NaiveDate>,
     item: Option<u32>,
 ) -> Result<Scaffolded, Diagnostic> {
-    let meetings = site.join("content/meetings");
-    let dir = meetings.join(meeting);
+    let dir = meeting_folder(site, meeting)?;
     let meeting_yaml = dir.join("meeting.yaml");
-    if meeting.contains(['/', '\\']) || meeting.starts_with('.') || !meeting_yaml.is_file() {
-        let mut names: Vec<String> = fs::read_dir(&meetings)
-            .map(|rd| {
-                rd.filter_map(|e| e.ok()).filter(|e| e.path().join("meeting.yaml").is_file()).map(|e| e.file_name().to_string_lossy().into_owned()).collect()
-            })
-            .unwrap_or_default();
-        names.sort();
-        let d = Diagnostic::error(Pos::file(format!("content/meetings/{meeting}")), format!("no meeting `{meeting}`"));
-        return Err(match did_you_mean(meeting, names.iter().map(String::as_str)) {
-            Some(s) => d.hint(format!("did you mean `{s}`?")),
-            None if names.is_empty() => d.hint("create content/meetings/<yyyy-mm-dd>-<committee>/meeting.yaml first"),
-            None => d.hint(format!("meetings: {}", names.join(", "))),
-        });
-    }
     let meeting_file: MeetingFile = crate::load::read_yaml(site, &meeting_yaml)?;
     // A published agenda changes only by a supplementary agenda: say so, never add
     // an item to it in silence.
@@ -256,6 +241,22 @@ pub fn add_report(
     };
     let added = add_to_agenda(&meeting_yaml, &entry, before).unwrap_or(false);
     Ok(Scaffolded { report: crate::diag::rel(site, &path), added_to_agenda: added })
+}
+
+/// The folder of the meeting a command names (`2025-06-17-cabinet`), or why there is none,
+/// with the nearest name or the meetings there are.
+fn meeting_folder(site: &Path, meeting: &str) -> Result<PathBuf, Diagnostic> {
+    let dir = site.join("content/meetings").join(meeting);
+    if !meeting.contains(['/', '\\']) && !meeting.starts_with('.') && dir.join("meeting.yaml").is_file() {
+        return Ok(dir);
+    }
+    let names: Vec<String> = crate::load::meeting_dirs(site).iter().filter_map(|d| d.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+    let d = Diagnostic::error(Pos::file(format!("content/meetings/{meeting}")), format!("no meeting `{meeting}`"));
+    Err(match did_you_mean(meeting, names.iter().map(String::as_str)) {
+        Some(s) => d.hint(format!("did you mean `{s}`?")),
+        None if names.is_empty() => d.hint("create content/meetings/<yyyy-mm-dd>-<committee>/meeting.yaml first"),
+        None => d.hint(format!("meetings: {}", names.join(", "))),
+    })
 }
 
 /// Each agenda entry's number as the agenda prints it (a given number, or one more than
@@ -378,12 +379,7 @@ purpose: decision            # decision | information | noting
 /// its title in a comment, and, where the theme numbers minutes on from meeting to
 /// meeting, the first number after the committee's last minutes.
 pub fn new_minutes(site: &crate::Site, meeting: &str) -> Result<PathBuf, crate::diag::Diagnostics> {
-    let dir = site.root.join("content/meetings").join(meeting);
-    if meeting.contains(['/', '\\']) || !dir.join("meeting.yaml").is_file() {
-        let names: Vec<String> = crate::load::meeting_dirs(&site.root).iter().filter_map(|d| d.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
-        let d = Diagnostic::error(Pos::file(format!("content/meetings/{meeting}")), format!("no meeting `{meeting}`"));
-        return Err(d.suggest(meeting, names.iter().map(String::as_str), "give the meeting's folder name, e.g. 2025-06-17-cabinet").into());
-    }
+    meeting_folder(&site.root, meeting)?;
     let rel = PathBuf::from(format!("content/meetings/{meeting}/minutes.yaml"));
     if site.root.join(&rel).exists() {
         return Err(Diagnostic::error(Pos::file(&rel), "this file exists already").hint("agendum never overwrites a file: edit it, or remove it first").into());
