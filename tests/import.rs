@@ -75,6 +75,12 @@ fn each_seed_councils_template_imports_to_a_report_that_builds_with_its_sections
         let root = site(theme, &format!("seed-{theme}"));
         let res = import(&root, file, &[]);
         assert!(res.status.success(), "{theme}: {}", stderr(&res));
+        // The documents are dated in 2010-2012, the test meeting in 2030: the clerk is told.
+        assert!(
+            stderr(&res).contains("note: the document is dated") && stderr(&res).contains("the meeting is on 15 January 2030"),
+            "{theme}: {}",
+            stderr(&res)
+        );
         let meeting = read(&root.join("content/meetings/2030-01-15-board/meeting.yaml"));
         assert!(meeting.contains("# the last item\n  - procedural: minutes\n  - report: "), "{theme}: added last, comments kept:\n{meeting}");
         let report = meeting_files(&root).into_iter().find(|p| p.file_name().unwrap().to_string_lossy().starts_with("04-")).expect("report file");

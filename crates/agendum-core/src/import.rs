@@ -30,6 +30,8 @@ pub struct Imported {
     pub files: Vec<(String, Vec<u8>)>,
     /// What the clerk should know (appendices to attach); not refusals.
     pub notes: Vec<String>,
+    /// The date the document gives (its header's Date row or masthead line), if any.
+    pub date: Option<chrono::NaiveDate>,
 }
 
 /// Something in the document the import will not take, and where.
@@ -85,12 +87,24 @@ pub fn import_file(
         )
     })?;
     let made = crate::scaffold::add_report(&site.root, meeting, &imported.slug, &imported.text, &imported.files, supplementary, item)?;
+    let mut notes = imported.notes;
+    // A template's date left from an earlier meeting would print on the report.
+    if let (Some(said), Some(held)) = (imported.date, made.meeting_date) {
+        if said != held {
+            notes.push(format!(
+                "the document is dated {}; the meeting is on {}: the report keeps the document's date (`date:` in {}), delete it to use the meeting's",
+                said.format("%-d %B %Y"),
+                held.format("%-d %B %Y"),
+                made.report.display()
+            ));
+        }
+    }
     Ok(ImportReport {
         report: made.report,
         files: imported.files.iter().map(|(n, _)| n.clone()).collect(),
         added_to_agenda: made.added_to_agenda,
         slug: imported.slug,
-        notes: imported.notes,
+        notes,
     })
 }
 
@@ -798,7 +812,8 @@ impl<'a> Importer<'a> {
             body = body.replace("\n\n\n", "\n\n");
         }
         let text = format!("---\n# Imported from Word by `agendum import`.\n{yaml_text}---\n{body}");
-        Ok(Imported { title, slug, text, files, notes })
+        let date = front.get("date").and_then(Value::as_str).and_then(|d| crate::model::parse_date(d).ok());
+        Ok(Imported { title, slug, text, files, notes, date })
     }
 
     /// A prose section's Markdown: paragraphs, lists (nested), sub-headings and tables.

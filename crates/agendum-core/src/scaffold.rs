@@ -15,6 +15,8 @@ use crate::theme::{SectionKind, ThemeScheme};
 pub struct Scaffolded {
     pub report: PathBuf,
     pub added_to_agenda: bool,
+    /// The meeting's date, as its meeting.yaml gives it.
+    pub meeting_date: Option<chrono::NaiveDate>,
 }
 
 /// Where a YAML-aware editor finds the JSON Schema of a file: its first line, relative
@@ -240,7 +242,8 @@ pub fn add_report(
         None => format!("- report: {slug}"),
     };
     let added = add_to_agenda(&meeting_yaml, &entry, before).unwrap_or(false);
-    Ok(Scaffolded { report: crate::diag::rel(site, &path), added_to_agenda: added })
+    let meeting_date = crate::model::parse_date(&meeting_file.date.value).ok();
+    Ok(Scaffolded { report: crate::diag::rel(site, &path), added_to_agenda: added, meeting_date })
 }
 
 /// The folder of the meeting a command names (`2025-06-17-cabinet`), or why there is none,
