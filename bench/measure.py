@@ -1,4 +1,5 @@
-"""Run a command; print its wall time in seconds and its peak resident memory in MB.
+"""Run a command; print its wall time in seconds, its peak resident memory in MB and
+its CPU time (user + system, every thread) in seconds.
 Usage: measure.py CMD [ARGS...]. Exits with the command's status."""
 import resource
 import subprocess
@@ -8,6 +9,6 @@ import time
 start = time.perf_counter()
 rc = subprocess.run(sys.argv[1:]).returncode
 wall = time.perf_counter() - start
-peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(f"{wall:.3f} {peak_kb / 1024:.0f}")
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{wall:.3f} {usage.ru_maxrss / 1024:.0f} {usage.ru_utime + usage.ru_stime:.2f}")
 sys.exit(rc)

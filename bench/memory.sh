@@ -15,7 +15,7 @@ printf '%-8s %-22s %-22s\n' reports "full build (s, MB)" "HTML only (s, MB)"
 for n in $sizes; do
   rm -rf "$work"/*  "$work"/.[!.]* 2>/dev/null || true
   "$CARGO_TARGET_DIR/release/examples/gen_corpus" "$work/site" $((n / 10)) 10 7 2>/dev/null
-  read -r ft fm < <(python3 bench/measure.py "$bin" build --quiet --site "$work/site" --output "$work/out")
-  read -r ht hm < <(python3 bench/measure.py "$bin" build --quiet --html-only --site "$work/site" --output "$work/html")
+  read -r ft fm _ < <(python3 bench/measure.py "$bin" build --quiet --site "$work/site" --output "$work/out")
+  read -r ht hm _ < <(python3 bench/measure.py "$bin" build --quiet --html-only --site "$work/site" --output "$work/html")
   printf '%-8s %-22s %-22s\n' "$n" "$ft s, $fm MB" "$ht s, $hm MB"
 done

@@ -6,8 +6,9 @@
 # one report; pandoc turning each report's Markdown into HTML; headless Chromium printing
 # report pages to PDF. Medians of `runs`; peers on `peer-sample` reports, per report or
 # per page; LibreOffice (headless) converting the same report pages to PDF; and, as the
-# limit a full build could reach, Typst laying out each report once (examples/pdf_loop.rs:
-# item PDFs only, a thread per core). Installs pandoc, Chromium, LibreOffice Writer,
+# limit a full build could reach, Typst laying out every page once (examples/pdf_loop.rs:
+# each item PDF and each pack's front sheet, a thread per core), run beside each full
+# build so that both see the same machine; the CPU ratio is the median of those pairs. Installs pandoc, Chromium, LibreOffice Writer,
 # poppler-utils and playwright-core if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,11 +42,14 @@ measure() { python3 bench/measure.py "$@"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 build() { "$bin" build --quiet --site "$work/site" "$@"; }
 
-full=(); full_mem=(); html=(); nochange=(); edit=()
+full=(); full_mem=(); full_cpu=(); html=(); nochange=(); edit=(); once=(); once_mem=(); once_cpu=(); ratio=()
 for i in $(seq "$runs"); do
   rm -rf "$work/out" "$work/.out.cache" "$work/out-html" "$work/.out-html.cache"
-  read -r t m < <(measure "$bin" build --quiet --site "$work/site" --output "$work/out")
-  full+=("$t"); full_mem+=("$m")
+  # Typst alone, each page laid out once: the limit, measured beside each full build.
+  read -r t m c < <(measure "$CARGO_TARGET_DIR/release/examples/pdf_loop" "$work/site" threads | tail -1)
+  once+=("$t"); once_mem+=("$m"); once_cpu+=("$c")
+  read -r t m fc < <(measure "$bin" build --quiet --site "$work/site" --output "$work/out")
+  full+=("$t"); full_mem+=("$m"); full_cpu+=("$fc"); ratio+=("$(echo "scale=3; $fc / $c" | bc -l)")
   read -r t _ < <(measure "$bin" build --quiet --html-only --site "$work/site" --output "$work/out-html")
   html+=("$t")
   read -r t _ < <(measure "$bin" build --quiet --site "$work/site" --output "$work/out")
@@ -60,6 +64,11 @@ m_mem=$(printf '%s\n' "${full_mem[@]}" | sort -n | tail -1)
 m_html=$(printf '%s\n' "${html[@]}" | median)
 m_nochange=$(printf '%s\n' "${nochange[@]}" | median)
 m_edit=$(printf '%s\n' "${edit[@]}" | median)
+m_once=$(printf '%s\n' "${once[@]}" | median)
+m_once_mem=$(printf '%s\n' "${once_mem[@]}" | sort -n | tail -1)
+m_once_cpu=$(printf '%s\n' "${once_cpu[@]}" | median)
+m_full_cpu=$(printf '%s\n' "${full_cpu[@]}" | median)
+m_ratio=$(printf '%s\n' "${ratio[@]}" | median)
 
 pages() { pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ {print $2}'; }
 pdf_pages=0; pdf_files=0
@@ -88,8 +97,6 @@ lo_start=$(date +%s.%N)
 lo_total=$(echo "$(date +%s.%N) - $lo_start" | bc -l)
 lo_pages=0
 for f in "$work"/lo/*.pdf; do lo_pages=$((lo_pages + $(pages "$f"))); done
-# Typst alone, each report laid out once (item PDFs, no packs), both cores: the limit.
-read -r once once_mem < <(measure "$CARGO_TARGET_DIR/release/examples/pdf_loop" "$work/site" threads | tail -1)
 
 per() { echo "scale=6; $1 / $2" | bc -l; }
 agendum_page_ms=$(echo "scale=3; ($m_full - $m_html) * 1000 / $pdf_pages" | bc -l)
@@ -101,7 +108,7 @@ cat <<REPORT
 corpus: $meetings meetings x $reports reports = $total_reports reports; $pdf_files PDFs, $pdf_pages PDF pages
 machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB
 median of $runs runs:
-  full build (cold cache)       ${m_full} s   peak ${m_mem} MB
+  full build (cold cache)       ${m_full} s   peak ${m_mem} MB   ${m_full_cpu} CPU s
   HTML only                     ${m_html} s
   rebuild, nothing changed      ${m_nochange} s
   rebuild, one report edited    ${m_edit} s
@@ -112,7 +119,8 @@ per unit:
   pandoc (Markdown to HTML)     ${pandoc_ms} ms/report ($(echo "${#sample_md[@]}") reports)
   LibreOffice (HTML to PDF)     $(echo "scale=3; $lo_total * 1000 / ${#printed[@]}" | bc -l) ms/report, $(echo "scale=3; $lo_total * 1000 / $lo_pages" | bc -l) ms/page ($lo_pages pages)
   agendum full build            $(echo "scale=3; $m_full * 1000 / $total_reports" | bc -l) ms/report (item PDF, its share of a pack, HTML)
-  Typst alone, each report once ${once} s for all reports, peak ${once_mem} MB (a full build takes $(echo "scale=2; $m_full / $once" | bc -l)x that)
+  Typst alone, each page once   ${m_once} s, peak ${m_once_mem} MB, ${m_once_cpu} CPU s (item PDFs and front sheets)
+  full build against it         $(echo "scale=2; $m_full / $m_once" | bc -l)x the wall time, ${m_ratio}x the CPU (median of runs; each: $(printf '%s ' "${ratio[@]}"))
 ratios:
   PDF: agendum is $(echo "scale=1; $chromium_page_ms / $agendum_page_ms" | bc -l)x faster per page than Chromium printing
   HTML: agendum is $(echo "scale=1; $pandoc_ms / $agendum_html_ms" | bc -l)x faster per report than pandoc

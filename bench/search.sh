@@ -16,9 +16,9 @@ cargo build --release -q --example gen_corpus
 cargo build --release -q
 work="$(mktemp -d)"; trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 "$CARGO_TARGET_DIR/release/examples/gen_corpus" "$work/site" "$meetings" "$reports" 7 2>/dev/null
-read -r at am < <(python3 bench/measure.py "$CARGO_TARGET_DIR/release/agendum" build --quiet --html-only --site "$work/site" --output "$work/ours")
+read -r at am _ < <(python3 bench/measure.py "$CARGO_TARGET_DIR/release/agendum" build --quiet --html-only --site "$work/site" --output "$work/ours")
 cp -r "$work/ours" "$work/theirs" && rm -rf "$work/theirs/search"
-read -r pt pm < <(python3 bench/measure.py "$tools/pagefind/pagefind_bin/pagefind" --site "$work/theirs" --output-subdir _pagefind --quiet)
+read -r pt pm _ < <(python3 bench/measure.py "$tools/pagefind/pagefind_bin/pagefind" --site "$work/theirs" --output-subdir _pagefind --quiet)
 echo "archive: $((meetings * reports)) reports, $(find "$work/ours" -name '*.html' | wc -l) pages"
 echo "agendum:  whole HTML build with its index ${at} s, peak ${am} MB; index $(du -sh "$work/ours/search" | cut -f1)"
 echo "Pagefind: indexing the same pages ${pt} s, peak ${pm} MB; index $(du -sh "$work/theirs/_pagefind" | cut -f1)"

@@ -1,5 +1,7 @@
-//! Memory of PDF compiles one after another, a diagnostic for bench/: prints the resident
-//! set every 25 documents while it compiles each report of a site as an item PDF.
+//! Typst alone laying out every page of a site once, the limit bench/ holds a full build
+//! to, and the memory of compiles one after another: it compiles each report of a site as
+//! an item PDF and each agenda pack's front sheet (the pages a pack adds to its items'),
+//! printing the resident set every 25 documents.
 //!
 //!     pdf_loop <site> sequential|threads|rayon [count]
 //!
@@ -14,6 +16,12 @@ use agendum::document::{MeetingDoc, ReportDoc};
 // The allocator `agendum` uses, so that this limit is measured on the same footing.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// One document to lay out: a report's item PDF, or a pack's front sheet.
+enum Page<'a> {
+    Item(&'a MeetingDoc, &'a ReportDoc),
+    Front(Box<MeetingDoc>),
+}
 
 fn rss_mb() -> u64 {
     std::fs::read_to_string("/proc/self/statm").ok().and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok())).unwrap_or(0) * 4096
@@ -30,12 +38,27 @@ fn main() {
     let resolved = site.resolve().expect("resolve");
     let view = agendum::audience::view(&resolved, agendum::audience::Audience::Public);
     let renderer = agendum::pdf::PdfRenderer::new(&site.theme).expect("renderer");
-    let all: Vec<(&MeetingDoc, &ReportDoc)> = view.meetings().iter().flat_map(|m| m.reports.iter().map(move |r| (&m.doc, r))).collect();
+    // Every page once: each report's item PDF, then each pack's front sheet.
+    let mut all: Vec<Page> = view.meetings().iter().flat_map(|m| m.reports.iter().map(move |r| Page::Item(&m.doc, r))).collect();
+    for m in view.meetings() {
+        for (pack, _) in agendum::document::packs(&m.doc) {
+            all.push(Page::Front(Box::new(pack)));
+        }
+    }
     let count = args.get(3).and_then(|c| c.parse().ok()).unwrap_or(all.len()).min(all.len());
     let done = std::sync::atomic::AtomicUsize::new(0);
     let one = |i: usize| {
-        let (m, r) = all[i];
-        let job = renderer.prepare(&view, m, &[r], agendum::pdf::PdfKind::Report).expect("prepare");
+        let job = match &all[i] {
+            Page::Item(m, r) => renderer.prepare(&view, m, &[r], agendum::pdf::PdfKind::Report).expect("prepare"),
+            Page::Front(pack) => {
+                let mut job = renderer.prepare(&view, pack, &[], agendum::pdf::PdfKind::Pack).expect("prepare");
+                // Where each item starts, as a pack's front sheet is given it.
+                let starts: serde_json::Map<String, serde_json::Value> =
+                    pack.items.iter().enumerate().map(|(n, item)| (item.number.clone(), serde_json::json!(1 + 5 * n))).collect();
+                job.set_data("starts", serde_json::Value::Object(starts));
+                job
+            }
+        };
         renderer.compile(job).expect("compile");
         if done.fetch_add(1, std::sync::atomic::Ordering::Relaxed).is_multiple_of(25) {
             println!("{i} {} MB", rss_mb());

@@ -32,8 +32,12 @@ impl Part {
 }
 
 /// A PDF read for composing (the front sheet, a part); `what` names it in errors.
+/// agendum's own PDFs take the fast reader; anything else, lopdf's.
 pub fn read(what: &str, pdf: &[u8]) -> Res<Document> {
-    Document::load_mem(pdf).map_err(|e| format!("{what}: {e}"))
+    match crate::read::read(pdf) {
+        Some(doc) => Ok(doc),
+        None => Document::load_mem(pdf).map_err(|e| format!("{what}: {e}")),
+    }
 }
 
 /// The number of pages of a PDF read.

@@ -6,6 +6,7 @@
 pub mod compose;
 pub mod jobs;
 pub mod pdf;
+pub mod read;
 pub mod text;
 
 pub use pdf::{PackJob, PackPart, PdfJob, PdfKind, PdfRenderer};

@@ -101,7 +101,7 @@ fn file_id(path: &str) -> FileId {
 impl PdfJob {
     /// Add a value to the template data (`data.json`) after preparing: what is known
     /// only later, such as where a pack's parts start.
-    fn set_data(&mut self, key: &str, value: Value) {
+    pub fn set_data(&mut self, key: &str, value: Value) {
         let id = file_id("/data.json");
         let mut data: Value = self.files.get(&id).and_then(|b| serde_json::from_slice(b.as_slice()).ok()).unwrap_or_else(|| json!({}));
         data[key] = value;
