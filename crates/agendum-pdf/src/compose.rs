@@ -361,42 +361,153 @@ fn link_items(doc: &mut Document, front_pages: &[ObjectId], starts: &HashMap<Str
     Ok(())
 }
 
+/// The pack's page numbers, read and made ready once for every pack of the same length:
+/// one form per page (its drawing, compressed) and the objects the forms use (the font),
+/// numbered from 1. Each pack takes a copy, numbered after its own objects.
+pub struct Furniture {
+    /// How many object numbers the page numbers' PDF used: each pack moves past them all,
+    /// as it did when it read the whole PDF in.
+    span: u32,
+    objects: Vec<(ObjectId, Object)>,
+    forms: Vec<Stream>,
+}
+
+impl Furniture {
+    pub fn new(pdf: &[u8]) -> Res<Furniture> {
+        let mut fur = read("page numbers", pdf)?;
+        renumber(&mut fur, 1);
+        let mut forms = Vec::new();
+        for fp in fur.get_pages().into_values() {
+            let page = fur.get_dictionary(fp).map_err(bad("page numbers"))?;
+            let mut content = Vec::new();
+            for c in refs(page.get(b"Contents").ok()) {
+                let s = fur.get_object(c).and_then(Object::as_stream).map_err(bad("page numbers"))?;
+                content.extend(if s.dict.has(b"Filter") { s.decompressed_content().map_err(bad("page numbers"))? } else { s.content.clone() });
+                content.push(b'\n');
+            }
+            let mut form = Dictionary::new();
+            form.set("Type", Object::Name(b"XObject".to_vec()));
+            form.set("Subtype", Object::Name(b"Form".to_vec()));
+            form.set("BBox", page.get(b"MediaBox").cloned().unwrap_or(Object::Array(vec![0.into(), 0.into(), 595.2756.into(), 841.8898.into()])));
+            if let Ok(r) = page.get(b"Resources") {
+                form.set("Resources", r.clone());
+            }
+            let mut s = Stream::new(form, content);
+            s.compress().map_err(bad("page numbers"))?;
+            forms.push(s);
+        }
+        // Only what the forms reach is kept: the rest (its catalog, page tree, metadata)
+        // a pack would drop anyway.
+        let mut todo = Vec::new();
+        for f in &forms {
+            f.dict.iter().for_each(|(_, v)| refs_in(v, &mut todo));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(id) = todo.pop() {
+            if seen.insert(id) {
+                if let Some(o) = fur.objects.get(&id) {
+                    refs_in(o, &mut todo);
+                }
+            }
+        }
+        let objects = seen.into_iter().filter_map(|id| fur.objects.remove(&id).map(|o| (id, o))).collect();
+        Ok(Furniture { span: fur.max_id, objects, forms })
+    }
+
+    pub fn pages(&self) -> usize {
+        self.forms.len()
+    }
+}
+
+/// Every reference in `o`, moved on by `by` object numbers.
+fn shift_refs(o: &mut Object, by: u32) {
+    match o {
+        Object::Reference(id) => id.0 += by,
+        Object::Array(a) => a.iter_mut().for_each(|v| shift_refs(v, by)),
+        Object::Dictionary(d) => d.iter_mut().for_each(|(_, v)| shift_refs(v, by)),
+        Object::Stream(s) => s.dict.iter_mut().for_each(|(_, v)| shift_refs(v, by)),
+        _ => {}
+    }
+}
+
+/// The objects `o` refers to.
+fn refs_in(o: &Object, out: &mut Vec<ObjectId>) {
+    match o {
+        Object::Reference(id) => out.push(*id),
+        Object::Array(a) => a.iter().for_each(|v| refs_in(v, out)),
+        Object::Dictionary(d) => d.iter().for_each(|(_, v)| refs_in(v, out)),
+        Object::Stream(s) => s.dict.iter().for_each(|(_, v)| refs_in(v, out)),
+        _ => {}
+    }
+}
+
+/// Number a document's objects from `start` on, in the order of their numbers, as
+/// lopdf's `renumber_objects_with` does, in one pass over an index instead of its
+/// ordered map and its search of every reference seen so far. A document whose pages are
+/// not in number order, or with any object of a later generation (neither of which Typst
+/// writes), is left to lopdf, which reorders the pages first.
+fn renumber(doc: &mut Document, start: u32) {
+    let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    let in_order = pages.windows(2).all(|w| w[0] < w[1]);
+    if !in_order || doc.objects.keys().any(|id| id.1 != 0) || start == 0 {
+        doc.renumber_objects_with(start);
+        return;
+    }
+    let top = doc.objects.keys().next_back().map_or(0, |id| id.0) as usize;
+    // The new number of each object by its old one (0: no such object).
+    let mut new_of = vec![0u32; top + 1];
+    let mut next = start;
+    for id in doc.objects.keys() {
+        new_of[id.0 as usize] = next;
+        next += 1;
+    }
+    fn walk(o: &mut Object, new_of: &[u32]) {
+        match o {
+            Object::Reference(id) => {
+                if id.1 == 0 {
+                    if let Some(&n) = new_of.get(id.0 as usize).filter(|&&n| n != 0) {
+                        id.0 = n;
+                    }
+                }
+            }
+            Object::Array(a) => a.iter_mut().for_each(|v| walk(v, new_of)),
+            Object::Dictionary(d) => d.iter_mut().for_each(|(_, v)| walk(v, new_of)),
+            Object::Stream(s) => s.dict.iter_mut().for_each(|(_, v)| walk(v, new_of)),
+            _ => {}
+        }
+    }
+    doc.trailer.iter_mut().for_each(|(_, v)| walk(v, &new_of));
+    let objects = std::mem::take(&mut doc.objects);
+    doc.objects = objects
+        .into_iter()
+        .map(|((id, generation), mut o)| {
+            walk(&mut o, &new_of);
+            ((new_of[id as usize], generation), o)
+        })
+        .collect();
+    doc.max_id = next - 1;
+}
+
 /// Draw each furniture page over the matching pack page, as a pagination artifact.
-fn stamp(doc: &mut Document, pages: &[ObjectId], furniture: &[u8]) -> Res<()> {
-    let mut fur = read("page numbers", furniture)?;
-    fur.renumber_objects_with(doc.max_id + 1);
-    doc.max_id = fur.max_id;
-    let fur_pages: Vec<ObjectId> = fur.get_pages().into_values().collect();
-    if fur_pages.len() != pages.len() {
-        return Err(format!("page numbers laid out for {} pages, the pack has {}", fur_pages.len(), pages.len()));
+fn stamp(doc: &mut Document, pages: &[ObjectId], furniture: &Furniture) -> Res<()> {
+    if furniture.pages() != pages.len() {
+        return Err(format!("page numbers laid out for {} pages, the pack has {}", furniture.pages(), pages.len()));
     }
-    let mut forms = Vec::with_capacity(pages.len());
-    for &fp in &fur_pages {
-        let page = fur.get_dictionary(fp).map_err(bad("page numbers"))?;
-        let mut content = Vec::new();
-        for c in refs(page.get(b"Contents").ok()) {
-            let s = fur.get_object(c).and_then(Object::as_stream).map_err(bad("page numbers"))?;
-            content.extend(if s.dict.has(b"Filter") { s.decompressed_content().map_err(bad("page numbers"))? } else { s.content.clone() });
-            content.push(b'\n');
-        }
-        let mut form = Dictionary::new();
-        form.set("Type", Object::Name(b"XObject".to_vec()));
-        form.set("Subtype", Object::Name(b"Form".to_vec()));
-        form.set("BBox", page.get(b"MediaBox").cloned().unwrap_or(Object::Array(vec![0.into(), 0.into(), 595.2756.into(), 841.8898.into()])));
-        if let Ok(r) = page.get(b"Resources") {
-            form.set("Resources", r.clone());
-        }
-        let mut s = Stream::new(form, content);
-        s.compress().map_err(bad("page numbers"))?;
-        forms.push(s);
+    let offset = doc.max_id;
+    for (id, o) in &furniture.objects {
+        let mut o = o.clone();
+        shift_refs(&mut o, offset);
+        doc.objects.insert((id.0 + offset, id.1), o);
     }
-    doc.objects.extend(std::mem::take(&mut fur.objects));
+    doc.max_id = offset + furniture.span;
     // Each page's own content is kept whole inside q ... Q, so nothing it leaves set can
     // move the number; the number is marked as an artifact (not part of the reading order).
     let before = doc.add_object(Stream::new(Dictionary::new(), b"q\n".to_vec()));
     let after =
         doc.add_object(Stream::new(Dictionary::new(), b"\nQ\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\nq /AgendumPackPage Do Q\nEMC\n".to_vec()));
-    for (&p, form) in pages.iter().zip(forms) {
+    for (&p, form) in pages.iter().zip(&furniture.forms) {
+        let mut form = Object::Stream(form.clone());
+        shift_refs(&mut form, offset);
         let form = doc.add_object(form);
         let page = doc.get_dictionary(p).map_err(bad("pack page"))?;
         let mut resources = page.get(b"Resources").ok().and_then(|r| deref_dict(doc, r)).cloned().unwrap_or_default();
@@ -433,7 +544,7 @@ fn set_xmp_pages(doc: &mut Document, total: usize) -> Res<()> {
 
 /// The pack: `front` (its front sheet, read; the pack keeps its catalog and metadata), then
 /// each part's pages, with the page numbers of `furniture` drawn over every page.
-pub fn compose_pack(front: Document, parts: Vec<Part>, furniture: &[u8]) -> Res<Vec<u8>> {
+pub fn compose_pack(front: Document, parts: Vec<Part>, furniture: &Furniture) -> Res<Vec<u8>> {
     let mut doc = front;
     let catalog = doc.catalog().map_err(bad("front sheet"))?.clone();
     let pages_id = catalog.get(b"Pages").and_then(Object::as_reference).map_err(bad("front sheet pages"))?;
@@ -458,7 +569,7 @@ pub fn compose_pack(front: Document, parts: Vec<Part>, furniture: &[u8]) -> Res<
 
     for part in parts {
         let mut seg = part.doc;
-        seg.renumber_objects_with(doc.max_id + 1);
+        renumber(&mut seg, doc.max_id + 1);
         doc.max_id = seg.max_id;
         let tree = read_part(&seg).map_err(|e| format!("item {}: {e}", part.item))?;
         let prefix = format!("item-{}-", part.item).into_bytes();
@@ -577,15 +688,6 @@ pub fn compose_pack(front: Document, parts: Vec<Part>, furniture: &[u8]) -> Res<
 /// roots, metadata and output intents. (lopdf's `prune_objects` does the same, at about
 /// ten times the cost.)
 fn prune(doc: &mut Document) {
-    fn refs_in(o: &Object, out: &mut Vec<ObjectId>) {
-        match o {
-            Object::Reference(id) => out.push(*id),
-            Object::Array(a) => a.iter().for_each(|v| refs_in(v, out)),
-            Object::Dictionary(d) => d.iter().for_each(|(_, v)| refs_in(v, out)),
-            Object::Stream(s) => s.dict.iter().for_each(|(_, v)| refs_in(v, out)),
-            _ => {}
-        }
-    }
     let mut seen: std::collections::HashSet<ObjectId> = std::collections::HashSet::new();
     let mut todo = Vec::new();
     doc.trailer.iter().for_each(|(_, v)| refs_in(v, &mut todo));

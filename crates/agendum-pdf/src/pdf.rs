@@ -33,7 +33,7 @@ pub struct PdfRenderer {
     appendix_pages: Mutex<HashMap<String, Arc<AppendixPages>>>,
     /// Page numbers laid out, by the pack's page count: packs of the same length share
     /// them (only their pages' drawing is used, so nothing else of them differs).
-    furniture: Mutex<HashMap<usize, Arc<Vec<u8>>>>,
+    furniture: Mutex<HashMap<usize, Arc<crate::compose::Furniture>>>,
     /// SHA-256 of everything shared by every PDF of the build: agendum's version, the
     /// templates and the fonts. Part of each PDF's cache key.
     fingerprint: [u8; 32],
@@ -277,11 +277,15 @@ impl PdfRenderer {
     /// only its pages' drawing is used, marked as an artifact where it is drawn; its
     /// catalog, metadata and date are dropped, so one layout serves every pack of the
     /// same length.
-    fn furniture(&self, total: usize) -> Result<Arc<Vec<u8>>, Diagnostic> {
+    fn furniture(&self, total: usize) -> Result<Arc<crate::compose::Furniture>, Diagnostic> {
         if let Some(made) = self.furniture.lock().unwrap_or_else(|e| e.into_inner()).get(&total) {
             return Ok(made.clone());
         }
-        let made = Arc::new(self.lay_out_furniture(total)?);
+        let laid_out = self.lay_out_furniture(total)?;
+        let made = Arc::new(crate::compose::Furniture::new(&laid_out).map_err(|e| {
+            Diagnostic::error(Pos::file("templates/pdf/furniture.typ"), format!("reading the page numbers: {e}"))
+                .hint("this is a bug in agendum; please report it")
+        })?);
         self.furniture.lock().unwrap_or_else(|e| e.into_inner()).insert(total, made.clone());
         Ok(made)
     }
