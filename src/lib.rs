@@ -50,6 +50,9 @@ pub struct BuildReport {
     /// PDFs compiled by this build (the others came from the cache).
     pub compiled: usize,
     pub warnings: Diagnostics,
+    /// Errors `check` reports that `build` does not refuse (a late agenda, a key decision
+    /// without its notice: the papers must still be published), so `build` says how many.
+    pub check_errors: usize,
     /// Packs frozen by this build (`--freeze`).
     pub frozen: Vec<String>,
     /// Nothing changed since the last build: the output was left as it was.
@@ -350,10 +353,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     }
     // `build` says what `check` would warn of, once each.
     // The resolver's warnings are among `check`'s; each is printed once.
+    let check_errors = checked.errors().count();
     let mut warnings = Diagnostics(checked.0.into_iter().filter(|d| !d.is_error()).collect());
     warnings.sort();
     warnings.0.dedup_by(|a, b| a.render(false) == b.render(false));
-    let report = BuildReport { meetings, reports, files, pdfs, compiled, warnings, frozen, unchanged: false };
+    let report = BuildReport { meetings, reports, files, pdfs, compiled, warnings, check_errors, frozen, unchanged: false };
     if let Some(inputs) = inputs {
         unchanged::record(inputs, &targets.output, targets.restricted.as_deref(), &report, &written);
     }

@@ -270,6 +270,11 @@ fn main() -> ExitCode {
                         if report.warnings.is_empty() { String::new() } else { format!(" with {} warning(s)", report.warnings.len()) }
                     );
                 }
+                // What the law asks of the papers is `check`'s to list; `build` publishes
+                // them regardless (a late agenda must still go out), but never silently.
+                if report.check_errors > 0 && !cli.quiet {
+                    say!("note: `agendum check` reports {} error(s) in these papers; run it to see them", report.check_errors);
+                }
             })
         }
         Command::Check { format, deny_warnings } => {

@@ -31,6 +31,9 @@ pub struct Record {
     files: usize,
     pdfs: usize,
     warnings: Vec<Diagnostic>,
+    /// How many errors `check` reports that the build published regardless.
+    #[serde(default)]
+    check_errors: usize,
     /// Public files as written: path, size, modification time (ns), SHA-256.
     #[serde(default)]
     files_written: Vec<(String, u64, u128, String)>,
@@ -150,6 +153,7 @@ pub fn unchanged(last: &Record, inputs: &str, output: &Path, restricted: Option<
         pdfs: last.pdfs,
         compiled: 0,
         warnings: agendum_core::diag::Diagnostics(last.warnings.clone()),
+        check_errors: last.check_errors,
         frozen: vec![],
         unchanged: true,
     })
@@ -176,6 +180,7 @@ pub fn record(inputs: String, output: &Path, restricted: Option<&Path>, report: 
         files: report.files,
         pdfs: report.pdfs,
         warnings: report.warnings.0.clone(),
+        check_errors: report.check_errors,
         files_written,
     };
     let path = record_path(output);

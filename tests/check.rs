@@ -171,3 +171,26 @@ fn bromley_paper_as_published_is_caught() {
     assert!(err.contains("warning: background papers are not listed"), "{err}");
     assert!(err.contains("LGA 1972 s100D"));
 }
+
+/// `build` publishes papers that break a statutory rule `check` enforces (a late agenda
+/// must still go out), but says so, and says so again when nothing has changed since.
+#[test]
+fn build_publishes_a_late_agenda_and_says_check_has_errors() {
+    let site = copy_site(&fixture("part2"), "late-agenda");
+    let meeting = site.join("content/meetings").read_dir().unwrap().next().unwrap().unwrap().path().join("meeting.yaml");
+    let yaml = read(&meeting);
+    assert!(yaml.contains("published: 2025-06-09"));
+    std::fs::write(&meeting, yaml.replace("published: 2025-06-09", "published: 2025-06-16")).unwrap();
+    let out = site.parent().unwrap().join("output");
+    for _ in 0..2 {
+        let res = agendum(&["build", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&res.stderr);
+        assert!(res.status.success(), "{err}");
+        assert!(err.contains("`agendum check` reports 1 error(s)"), "{err}");
+    }
+    let res = agendum(&["check", "--site", site.to_str().unwrap()]);
+    assert_eq!(res.status.code(), Some(1));
+    // A clean site says nothing of the kind.
+    let clean = agendum(&["build", "--site", fixture("part2").to_str().unwrap(), "--output", site.parent().unwrap().join("clean").to_str().unwrap()]);
+    assert!(!String::from_utf8_lossy(&clean.stderr).contains("agendum check` reports"));
+}

@@ -9,9 +9,9 @@
 //! where they were asked for.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Mutex;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::diag::{Diagnostic, Pos};
 use crate::document::sha256_hex;
