@@ -463,11 +463,9 @@ fn renumber(doc: &mut Document, start: u32) {
     }
     fn walk(o: &mut Object, new_of: &[u32]) {
         match o {
-            Object::Reference(id) => {
-                if id.1 == 0 {
-                    if let Some(&n) = new_of.get(id.0 as usize).filter(|&&n| n != 0) {
-                        id.0 = n;
-                    }
+            Object::Reference(id) if id.1 == 0 => {
+                if let Some(&n) = new_of.get(id.0 as usize).filter(|&&n| n != 0) {
+                    id.0 = n;
                 }
             }
             Object::Array(a) => a.iter_mut().for_each(|v| walk(v, new_of)),
