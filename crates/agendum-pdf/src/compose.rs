@@ -398,19 +398,10 @@ impl Furniture {
         }
         // Only what the forms reach is kept: the rest (its catalog, page tree, metadata)
         // a pack would drop anyway.
-        let mut todo = Vec::new();
-        for f in &forms {
-            f.dict.iter().for_each(|(_, v)| refs_in(v, &mut todo));
-        }
-        let mut seen = std::collections::BTreeSet::new();
-        while let Some(id) = todo.pop() {
-            if seen.insert(id) {
-                if let Some(o) = fur.objects.get(&id) {
-                    refs_in(o, &mut todo);
-                }
-            }
-        }
-        let objects = seen.into_iter().filter_map(|id| fur.objects.remove(&id).map(|o| (id, o))).collect();
+        let mut roots = Vec::new();
+        forms.iter().for_each(|f| f.dict.iter().for_each(|(_, v)| refs_in(v, &mut roots)));
+        let seen = reachable(&fur.objects, roots);
+        let objects = std::mem::take(&mut fur.objects).into_iter().filter(|(id, _)| seen.contains(id)).collect();
         Ok(Furniture { span: fur.max_id, objects, forms })
     }
 
@@ -419,15 +410,33 @@ impl Furniture {
     }
 }
 
-/// Every reference in `o`, moved on by `by` object numbers.
-fn shift_refs(o: &mut Object, by: u32) {
+/// Change every reference in `o` (a stream's in its dictionary) by `f`.
+fn each_ref_mut(o: &mut Object, f: &mut impl FnMut(&mut ObjectId)) {
     match o {
-        Object::Reference(id) => id.0 += by,
-        Object::Array(a) => a.iter_mut().for_each(|v| shift_refs(v, by)),
-        Object::Dictionary(d) => d.iter_mut().for_each(|(_, v)| shift_refs(v, by)),
-        Object::Stream(s) => s.dict.iter_mut().for_each(|(_, v)| shift_refs(v, by)),
+        Object::Reference(id) => f(id),
+        Object::Array(a) => a.iter_mut().for_each(|v| each_ref_mut(v, f)),
+        Object::Dictionary(d) => d.iter_mut().for_each(|(_, v)| each_ref_mut(v, f)),
+        Object::Stream(s) => s.dict.iter_mut().for_each(|(_, v)| each_ref_mut(v, f)),
         _ => {}
     }
+}
+
+/// Every reference in `o`, moved on by `by` object numbers.
+fn shift_refs(o: &mut Object, by: u32) {
+    each_ref_mut(o, &mut |id| id.0 += by);
+}
+
+/// The objects reached from `roots` through `objects`' references.
+fn reachable(objects: &BTreeMap<ObjectId, Object>, mut todo: Vec<ObjectId>) -> std::collections::HashSet<ObjectId> {
+    let mut seen = std::collections::HashSet::new();
+    while let Some(id) = todo.pop() {
+        if seen.insert(id) {
+            if let Some(o) = objects.get(&id) {
+                refs_in(o, &mut todo);
+            }
+        }
+    }
+    seen
 }
 
 /// The objects `o` refers to.
@@ -461,25 +470,17 @@ fn renumber(doc: &mut Document, start: u32) {
         new_of[id.0 as usize] = next;
         next += 1;
     }
-    fn walk(o: &mut Object, new_of: &[u32]) {
-        match o {
-            Object::Reference(id) if id.1 == 0 => {
-                if let Some(&n) = new_of.get(id.0 as usize).filter(|&&n| n != 0) {
-                    id.0 = n;
-                }
-            }
-            Object::Array(a) => a.iter_mut().for_each(|v| walk(v, new_of)),
-            Object::Dictionary(d) => d.iter_mut().for_each(|(_, v)| walk(v, new_of)),
-            Object::Stream(s) => s.dict.iter_mut().for_each(|(_, v)| walk(v, new_of)),
-            _ => {}
+    let mut renumbered = |id: &mut ObjectId| {
+        if let Some(&n) = new_of.get(id.0 as usize).filter(|&&n| n != 0 && id.1 == 0) {
+            id.0 = n;
         }
-    }
-    doc.trailer.iter_mut().for_each(|(_, v)| walk(v, &new_of));
+    };
+    doc.trailer.iter_mut().for_each(|(_, v)| each_ref_mut(v, &mut renumbered));
     let objects = std::mem::take(&mut doc.objects);
     doc.objects = objects
         .into_iter()
         .map(|((id, generation), mut o)| {
-            walk(&mut o, &new_of);
+            each_ref_mut(&mut o, &mut renumbered);
             ((new_of[id as usize], generation), o)
         })
         .collect();
@@ -686,16 +687,9 @@ pub fn compose_pack(front: Document, parts: Vec<Part>, furniture: &Furniture) ->
 /// roots, metadata and output intents. (lopdf's `prune_objects` does the same, at about
 /// ten times the cost.)
 fn prune(doc: &mut Document) {
-    let mut seen: std::collections::HashSet<ObjectId> = std::collections::HashSet::new();
-    let mut todo = Vec::new();
-    doc.trailer.iter().for_each(|(_, v)| refs_in(v, &mut todo));
-    while let Some(id) = todo.pop() {
-        if seen.insert(id) {
-            if let Some(o) = doc.objects.get(&id) {
-                refs_in(o, &mut todo);
-            }
-        }
-    }
+    let mut roots = Vec::new();
+    doc.trailer.iter().for_each(|(_, v)| refs_in(v, &mut roots));
+    let seen = reachable(&doc.objects, roots);
     doc.objects.retain(|id, _| seen.contains(id));
 }
 
@@ -734,7 +728,11 @@ fn dedupe_streams(doc: &mut Document) {
         return;
     }
     for obj in doc.objects.values_mut() {
-        replace_refs(obj, &same);
+        each_ref_mut(obj, &mut |id| {
+            if let Some(k) = same.get(id) {
+                *id = *k;
+            }
+        });
     }
     for id in same.keys() {
         doc.objects.remove(id);
@@ -747,19 +745,5 @@ fn has_reference(o: &Object) -> bool {
         Object::Array(a) => a.iter().any(has_reference),
         Object::Dictionary(d) => d.iter().any(|(_, v)| has_reference(v)),
         _ => false,
-    }
-}
-
-fn replace_refs(o: &mut Object, same: &HashMap<ObjectId, ObjectId>) {
-    match o {
-        Object::Reference(id) => {
-            if let Some(k) = same.get(id) {
-                *id = *k;
-            }
-        }
-        Object::Array(a) => a.iter_mut().for_each(|v| replace_refs(v, same)),
-        Object::Dictionary(d) => d.iter_mut().for_each(|(_, v)| replace_refs(v, same)),
-        Object::Stream(s) => s.dict.iter_mut().for_each(|(_, v)| replace_refs(v, same)),
-        _ => {}
     }
 }
