@@ -42,8 +42,7 @@ pub fn read(pdf: &[u8]) -> Option<Document> {
     let mut entries: Vec<(u32, usize, u16)> = Vec::new();
     loop {
         p.skip_white();
-        if p.b[p.i..].starts_with(b"trailer") {
-            p.i += 7;
+        if p.eat(b"trailer") {
             break;
         }
         let start: u32 = p.digits()?;
@@ -137,7 +136,8 @@ impl Parser<'_> {
     }
 
     fn eat(&mut self, tag: &[u8]) -> bool {
-        let found = self.b[self.i..].starts_with(tag);
+        // `i` may point past the end: an offset in a damaged table, say.
+        let found = self.b.get(self.i..).is_some_and(|rest| rest.starts_with(tag));
         if found {
             self.i += tag.len();
         }
@@ -157,7 +157,7 @@ impl Parser<'_> {
             if self.peek() != Some(b'%') {
                 return;
             }
-            let Some(end) = self.b[self.i..].iter().position(|&c| c == b'\r' || c == b'\n') else { return };
+            let Some(end) = self.b.get(self.i..).and_then(|rest| rest.iter().position(|&c| c == b'\r' || c == b'\n')) else { return };
             self.i += end;
         }
     }
@@ -536,5 +536,10 @@ mod tests {
             }
         }
         assert!(read_count > tried / 20, "only {read_count} of {tried} damaged files were read at all");
+        // A table entry pointing past the end of the file is declined, not a panic.
+        let mut past = base.clone();
+        let entry = past.windows(5).rposition(|w| w == b" 00000 n".get(..5).unwrap()).unwrap();
+        past[entry - 10..entry].copy_from_slice(b"9999999999");
+        assert!(read(&past).is_none());
     }
 }
