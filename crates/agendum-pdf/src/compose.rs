@@ -13,12 +13,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
+use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
+
+use crate::objects::{each_ref_mut, refs_in, Doc, Obj, PlainStream};
 
 /// One part of a pack: the item it is (its agenda number) and its PDF, read.
 pub struct Part {
     pub item: String,
-    pub doc: Document,
+    pub doc: Doc,
 }
 
 impl Part {
@@ -32,17 +34,13 @@ impl Part {
 }
 
 /// A PDF read for composing (the front sheet, a part); `what` names it in errors.
-/// agendum's own PDFs take the fast reader; anything else, lopdf's.
-pub fn read(what: &str, pdf: &[u8]) -> Res<Document> {
-    match crate::read::read(pdf) {
-        Some(doc) => Ok(doc),
-        None => Document::load_mem(pdf).map_err(|e| format!("{what}: {e}")),
-    }
+pub fn read(what: &str, pdf: &[u8]) -> Res<Doc> {
+    Doc::read(what, pdf)
 }
 
 /// The number of pages of a PDF read.
-pub fn pages(doc: &Document) -> usize {
-    doc.get_pages().len()
+pub fn pages(doc: &Doc) -> usize {
+    doc.pages().len()
 }
 
 type Res<T> = Result<T, String>;
@@ -61,7 +59,7 @@ fn refs(o: Option<&Object>) -> Vec<ObjectId> {
 }
 
 /// A dictionary held directly or through a reference.
-fn deref_dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Dictionary> {
+fn deref_dict<'a>(doc: &'a Doc, o: &'a Object) -> Option<&'a Dictionary> {
     match o {
         Object::Reference(id) => doc.get_dictionary(*id).ok(),
         Object::Dictionary(d) => Some(d),
@@ -69,12 +67,12 @@ fn deref_dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Dictionary> {
     }
 }
 
-fn get_dict<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a Dictionary> {
+fn get_dict<'a>(doc: &'a Doc, d: &'a Dictionary, key: &[u8]) -> Option<&'a Dictionary> {
     d.get(key).ok().and_then(|o| deref_dict(doc, o))
 }
 
 /// Every entry of a number tree (`Nums`, or `Kids` down to them), in order.
-fn number_tree(doc: &Document, node: &Dictionary, out: &mut Vec<(i64, Object)>, depth: u32) {
+fn number_tree(doc: &Doc, node: &Dictionary, out: &mut Vec<(i64, Object)>, depth: u32) {
     if depth > 32 {
         return;
     }
@@ -95,7 +93,7 @@ fn number_tree(doc: &Document, node: &Dictionary, out: &mut Vec<(i64, Object)>, 
 }
 
 /// Every entry of a name tree (`Names`, or `Kids` down to them).
-fn name_tree(doc: &Document, node: &Dictionary, out: &mut Vec<(Vec<u8>, Object)>, depth: u32) {
+fn name_tree(doc: &Doc, node: &Dictionary, out: &mut Vec<(Vec<u8>, Object)>, depth: u32) {
     if depth > 32 {
         return;
     }
@@ -157,7 +155,7 @@ fn prefixed(prefix: &[u8], name: &[u8]) -> Vec<u8> {
 }
 
 /// The siblings from `First` along `Next` (bounded: a broken chain cannot loop).
-fn outline_children(doc: &Document, node: &Dictionary) -> Vec<ObjectId> {
+fn outline_children(doc: &Doc, node: &Dictionary) -> Vec<ObjectId> {
     let mut out = Vec::new();
     let mut at = node.get(b"First").and_then(Object::as_reference).ok();
     while let Some(id) = at {
@@ -171,7 +169,7 @@ fn outline_children(doc: &Document, node: &Dictionary) -> Vec<ObjectId> {
 }
 
 /// Give a bookmark node the children `kids`, linked both ways.
-fn set_outline_children(doc: &mut Document, parent: ObjectId, kids: &[ObjectId]) -> Res<()> {
+fn set_outline_children(doc: &mut Doc, parent: ObjectId, kids: &[ObjectId]) -> Res<()> {
     for (i, &k) in kids.iter().enumerate() {
         let d = doc.get_dictionary_mut(k).map_err(bad("bookmark"))?;
         d.set("Parent", parent);
@@ -200,7 +198,7 @@ fn set_outline_children(doc: &mut Document, parent: ObjectId, kids: &[ObjectId])
 
 /// Set `Count` through the bookmark tree: an open node counts its visible descendants,
 /// a closed one the negative of its children's. Returns the node's visible descendants.
-fn recount(doc: &mut Document, node: ObjectId, root: bool, depth: u32) -> i64 {
+fn recount(doc: &mut Doc, node: ObjectId, root: bool, depth: u32) -> i64 {
     if depth > 64 {
         return 0;
     }
@@ -235,9 +233,9 @@ struct PartTree {
     bookmarks: Vec<ObjectId>,
 }
 
-fn read_part(doc: &Document) -> Res<PartTree> {
+fn read_part(doc: &Doc) -> Res<PartTree> {
     let catalog = doc.catalog().map_err(bad("part's catalog"))?;
-    let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    let pages: Vec<ObjectId> = doc.pages();
     let tree = get_dict(doc, catalog, b"StructTreeRoot").ok_or("a part of the pack is not a tagged PDF")?;
     let top = refs(tree.get(b"K").ok());
     let mut nums = Vec::new();
@@ -333,12 +331,12 @@ fn table_headers(d: &mut Dictionary, prefix: &[u8]) {
 }
 
 /// The front sheet's `agendum-item:N` links, pointed at the first page of item N.
-fn link_items(doc: &mut Document, front_pages: &[ObjectId], starts: &HashMap<String, ObjectId>) -> Res<()> {
+fn link_items(doc: &mut Doc, front_pages: &[ObjectId], starts: &HashMap<String, ObjectId>) -> Res<()> {
     let mut annots = Vec::new();
     for &p in front_pages {
         let page = doc.get_dictionary(p).map_err(bad("front sheet page"))?;
         let list = match page.get(b"Annots") {
-            Ok(Object::Reference(id)) => doc.get_object(*id).and_then(Object::as_array).cloned().unwrap_or_default(),
+            Ok(Object::Reference(id)) => doc.get_object(*id).ok().and_then(|o| o.as_array().ok()).cloned().unwrap_or_default(),
             Ok(Object::Array(a)) => a.clone(),
             _ => vec![],
         };
@@ -375,13 +373,13 @@ pub struct Furniture {
 impl Furniture {
     pub fn new(pdf: &[u8]) -> Res<Furniture> {
         let mut fur = read("page numbers", pdf)?;
-        renumber(&mut fur, 1);
+        fur.renumber(1);
         let mut forms = Vec::new();
-        for fp in fur.get_pages().into_values() {
+        for fp in fur.pages() {
             let page = fur.get_dictionary(fp).map_err(bad("page numbers"))?;
             let mut content = Vec::new();
             for c in refs(page.get(b"Contents").ok()) {
-                let s = fur.get_object(c).and_then(Object::as_stream).map_err(bad("page numbers"))?;
+                let s = fur.get_object(c).and_then(|o| o.as_stream().map_err(|e| e.to_string())).map_err(bad("page numbers"))?;
                 content.extend(if s.dict.has(b"Filter") { s.decompressed_content().map_err(bad("page numbers"))? } else { s.content.clone() });
                 content.push(b'\n');
             }
@@ -401,7 +399,10 @@ impl Furniture {
         let mut roots = Vec::new();
         forms.iter().for_each(|f| f.dict.iter().for_each(|(_, v)| refs_in(v, &mut roots)));
         let seen = reachable(&fur.objects, roots);
-        let objects = std::mem::take(&mut fur.objects).into_iter().filter(|(id, _)| seen.contains(id)).collect();
+        let mut objects = Vec::new();
+        for (id, o) in std::mem::take(&mut fur.objects).into_iter().filter(|(id, _)| seen.contains(id)) {
+            objects.push((id, o.get().cloned().ok_or("page numbers: an object cannot be read")?));
+        }
         Ok(Furniture { span: fur.max_id, objects, forms })
     }
 
@@ -410,85 +411,53 @@ impl Furniture {
     }
 }
 
-/// Change every reference in `o` (a stream's in its dictionary) by `f`.
-fn each_ref_mut(o: &mut Object, f: &mut impl FnMut(&mut ObjectId)) {
-    match o {
-        Object::Reference(id) => f(id),
-        Object::Array(a) => a.iter_mut().for_each(|v| each_ref_mut(v, f)),
-        Object::Dictionary(d) => d.iter_mut().for_each(|(_, v)| each_ref_mut(v, f)),
-        Object::Stream(s) => s.dict.iter_mut().for_each(|(_, v)| each_ref_mut(v, f)),
-        _ => {}
-    }
-}
-
 /// Every reference in `o`, moved on by `by` object numbers.
 fn shift_refs(o: &mut Object, by: u32) {
     each_ref_mut(o, &mut |id| id.0 += by);
 }
 
+/// A set of objects: by number for generation 0 (all a pack has), else hashed.
+#[derive(Default)]
+struct Seen {
+    by_number: Vec<bool>,
+    other: std::collections::HashSet<ObjectId>,
+}
+
+impl Seen {
+    fn insert(&mut self, id: ObjectId) -> bool {
+        if id.1 != 0 {
+            return self.other.insert(id);
+        }
+        let n = id.0 as usize;
+        if n >= self.by_number.len() {
+            self.by_number.resize(n + 1, false);
+        }
+        !std::mem::replace(&mut self.by_number[n], true)
+    }
+
+    fn contains(&self, id: &ObjectId) -> bool {
+        if id.1 != 0 {
+            return self.other.contains(id);
+        }
+        self.by_number.get(id.0 as usize).copied().unwrap_or(false)
+    }
+}
+
 /// The objects reached from `roots` through `objects`' references.
-fn reachable(objects: &BTreeMap<ObjectId, Object>, mut todo: Vec<ObjectId>) -> std::collections::HashSet<ObjectId> {
-    let mut seen = std::collections::HashSet::new();
+fn reachable(objects: &BTreeMap<ObjectId, Obj>, mut todo: Vec<ObjectId>) -> Seen {
+    let mut seen = Seen::default();
     while let Some(id) = todo.pop() {
         if seen.insert(id) {
             if let Some(o) = objects.get(&id) {
-                refs_in(o, &mut todo);
+                o.refs(&mut todo);
             }
         }
     }
     seen
 }
 
-/// The objects `o` refers to.
-fn refs_in(o: &Object, out: &mut Vec<ObjectId>) {
-    match o {
-        Object::Reference(id) => out.push(*id),
-        Object::Array(a) => a.iter().for_each(|v| refs_in(v, out)),
-        Object::Dictionary(d) => d.iter().for_each(|(_, v)| refs_in(v, out)),
-        Object::Stream(s) => s.dict.iter().for_each(|(_, v)| refs_in(v, out)),
-        _ => {}
-    }
-}
-
-/// Number a document's objects from `start` on, in the order of their numbers, as
-/// lopdf's `renumber_objects_with` does, in one pass over an index instead of its
-/// ordered map and its search of every reference seen so far. A document whose pages are
-/// not in number order, or with any object of a later generation (neither of which Typst
-/// writes), is left to lopdf, which reorders the pages first.
-fn renumber(doc: &mut Document, start: u32) {
-    let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
-    let in_order = pages.windows(2).all(|w| w[0] < w[1]);
-    if !in_order || doc.objects.keys().any(|id| id.1 != 0) || start == 0 {
-        doc.renumber_objects_with(start);
-        return;
-    }
-    let top = doc.objects.keys().next_back().map_or(0, |id| id.0) as usize;
-    // The new number of each object by its old one (0: no such object).
-    let mut new_of = vec![0u32; top + 1];
-    let mut next = start;
-    for id in doc.objects.keys() {
-        new_of[id.0 as usize] = next;
-        next += 1;
-    }
-    let mut renumbered = |id: &mut ObjectId| {
-        if let Some(&n) = new_of.get(id.0 as usize).filter(|&&n| n != 0 && id.1 == 0) {
-            id.0 = n;
-        }
-    };
-    doc.trailer.iter_mut().for_each(|(_, v)| each_ref_mut(v, &mut renumbered));
-    let objects = std::mem::take(&mut doc.objects);
-    doc.objects = objects
-        .into_iter()
-        .map(|((id, generation), mut o)| {
-            each_ref_mut(&mut o, &mut renumbered);
-            ((new_of[id as usize], generation), o)
-        })
-        .collect();
-    doc.max_id = next - 1;
-}
-
 /// Draw each furniture page over the matching pack page, as a pagination artifact.
-fn stamp(doc: &mut Document, pages: &[ObjectId], furniture: &Furniture) -> Res<()> {
+fn stamp(doc: &mut Doc, pages: &[ObjectId], furniture: &Furniture) -> Res<()> {
     if furniture.pages() != pages.len() {
         return Err(format!("page numbers laid out for {} pages, the pack has {}", furniture.pages(), pages.len()));
     }
@@ -496,7 +465,7 @@ fn stamp(doc: &mut Document, pages: &[ObjectId], furniture: &Furniture) -> Res<(
     for (id, o) in &furniture.objects {
         let mut o = o.clone();
         shift_refs(&mut o, offset);
-        doc.objects.insert((id.0 + offset, id.1), o);
+        doc.objects.insert((id.0 + offset, id.1), Obj::Read(o));
     }
     doc.max_id = offset + furniture.span;
     // Each page's own content is kept whole inside q ... Q, so nothing it leaves set can
@@ -524,9 +493,9 @@ fn stamp(doc: &mut Document, pages: &[ObjectId], furniture: &Furniture) -> Res<(
 }
 
 /// The XMP packet's page count, which PDF/A readers compare with the document's.
-fn set_xmp_pages(doc: &mut Document, total: usize) -> Res<()> {
+fn set_xmp_pages(doc: &mut Doc, total: usize) -> Res<()> {
     let Some(id) = doc.catalog().ok().and_then(|c| c.get(b"Metadata").and_then(Object::as_reference).ok()) else { return Ok(()) };
-    let Ok(stream) = doc.get_object_mut(id).and_then(Object::as_stream_mut) else { return Ok(()) };
+    let Some(stream) = doc.get_object_mut(id).ok().and_then(|o| o.as_stream_mut().ok()) else { return Ok(()) };
     let text = if stream.dict.has(b"Filter") { stream.decompressed_content().map_err(bad("metadata"))? } else { stream.content.clone() };
     let mut text = String::from_utf8(text).map_err(bad("metadata"))?;
     let (open, close) = ("<xmpTPg:NPages>", "</xmpTPg:NPages>");
@@ -543,7 +512,7 @@ fn set_xmp_pages(doc: &mut Document, total: usize) -> Res<()> {
 
 /// The pack: `front` (its front sheet, read; the pack keeps its catalog and metadata), then
 /// each part's pages, with the page numbers of `furniture` drawn over every page.
-pub fn compose_pack(front: Document, parts: Vec<Part>, furniture: &Furniture) -> Res<Vec<u8>> {
+pub fn compose_pack(front: Doc, parts: Vec<Part>, furniture: &Furniture) -> Res<Vec<u8>> {
     let mut doc = front;
     let catalog = doc.catalog().map_err(bad("front sheet"))?.clone();
     let pages_id = catalog.get(b"Pages").and_then(Object::as_reference).map_err(bad("front sheet pages"))?;
@@ -560,20 +529,22 @@ pub fn compose_pack(front: Document, parts: Vec<Part>, furniture: &Furniture) ->
     let mut bookmarks: Vec<ObjectId> = Vec::new();
     // The front sheet's root element's children as it holds them (elements, and any
     // marked-content ids or object references held directly); the parts follow them.
-    let mut elements: Vec<Object> = match doc.get_dictionary(root_elem).and_then(|d| d.get(b"K")) {
-        Ok(Object::Array(k)) => k.clone(),
-        Ok(k) => vec![k.clone()],
-        Err(_) => Vec::new(),
+    let mut elements: Vec<Object> = match doc.get_dictionary(root_elem).ok().map(|d| d.get(b"K")) {
+        Some(Ok(Object::Array(k))) => k.clone(),
+        Some(Ok(k)) => vec![k.clone()],
+        _ => Vec::new(),
     };
 
     for part in parts {
         let mut seg = part.doc;
-        renumber(&mut seg, doc.max_id + 1);
+        seg.renumber(doc.max_id + 1);
         doc.max_id = seg.max_id;
         let tree = read_part(&seg).map_err(|e| format!("item {}: {e}", part.item))?;
         let prefix = format!("item-{}-", part.item).into_bytes();
         let offset = next_key;
-        for obj in seg.objects.values_mut() {
+        // Only objects naming what relabelling changes are read whole.
+        for (id, obj) in seg.objects.iter_mut().filter(|(_, o)| o.watched()) {
+            let obj = obj.get_mut().ok_or_else(|| format!("item {}: object {} cannot be read", part.item, id.0))?;
             relabel(obj, offset, &prefix);
         }
         // The part's document element becomes one part of the pack's.
@@ -678,15 +649,13 @@ pub fn compose_pack(front: Document, parts: Vec<Part>, furniture: &Furniture) ->
     set_xmp_pages(&mut doc, pages.len())?;
     prune(&mut doc);
     dedupe_streams(&mut doc);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).map_err(bad("writing the pack"))?;
-    Ok(out)
+    Ok(doc.save())
 }
 
 /// Drop the objects nothing reaches from the trailer: the parts' own catalogs, page tree
 /// roots, metadata and output intents. (lopdf's `prune_objects` does the same, at about
 /// ten times the cost.)
-fn prune(doc: &mut Document) {
+fn prune(doc: &mut Doc) {
     let mut roots = Vec::new();
     doc.trailer.iter().for_each(|(_, v)| refs_in(v, &mut roots));
     let seen = reachable(&doc.objects, roots);
@@ -695,25 +664,41 @@ fn prune(doc: &mut Document) {
 
 /// Streams that are byte-for-byte the same (a font subset, the colour profile, a logo
 /// each part embeds) are kept once: the pack is not the sum of its parts' overheads.
-fn dedupe_streams(doc: &mut Document) {
+fn dedupe_streams(doc: &mut Doc) {
     use sha2::{Digest, Sha256};
     // Only streams whose dictionaries hold no references: their identity is their bytes.
+    // Most streams (each page's drawing) are of a length no other has: only those that
+    // share one are hashed.
+    let size = |s: &PlainStream| match s {
+        PlainStream::Bytes(b) => (0, b.len()),
+        PlainStream::Read(s) => (1, s.content.len()),
+    };
+    let mut sizes: HashMap<(u8, usize), u32> = HashMap::new();
+    for s in doc.objects.values().filter_map(Obj::plain_stream) {
+        *sizes.entry(size(&s)).or_default() += 1;
+    }
     let mut first: BTreeMap<[u8; 32], ObjectId> = BTreeMap::new();
     let mut same: HashMap<ObjectId, ObjectId> = HashMap::new();
     for (&id, obj) in &doc.objects {
-        let Object::Stream(s) = obj else { continue };
-        if s.dict.iter().any(|(_, v)| has_reference(v)) {
+        let Some(stream) = obj.plain_stream() else { continue };
+        if sizes.get(&size(&stream)).is_none_or(|&n| n < 2) {
             continue;
         }
         let mut h = Sha256::new();
-        for (k, v) in s.dict.iter() {
-            if k.as_slice() != b"Length" {
-                h.update(k);
-                h.update(format!("{v:?}").as_bytes());
+        match stream {
+            // As written (Typst writes the same stream the same way in every part).
+            PlainStream::Bytes(b) => h.update(b),
+            PlainStream::Read(s) => {
+                for (k, v) in s.dict.iter() {
+                    if k.as_slice() != b"Length" {
+                        h.update(k);
+                        h.update(format!("{v:?}").as_bytes());
+                    }
+                }
+                h.update(b"\0stream\0");
+                h.update(&s.content);
             }
         }
-        h.update(b"\0stream\0");
-        h.update(&s.content);
         let key: [u8; 32] = h.finalize().into();
         match first.get(&key) {
             Some(&kept) => {
@@ -728,7 +713,7 @@ fn dedupe_streams(doc: &mut Document) {
         return;
     }
     for obj in doc.objects.values_mut() {
-        each_ref_mut(obj, &mut |id| {
+        obj.each_ref_mut(&mut |id| {
             if let Some(k) = same.get(id) {
                 *id = *k;
             }
@@ -736,14 +721,5 @@ fn dedupe_streams(doc: &mut Document) {
     }
     for id in same.keys() {
         doc.objects.remove(id);
-    }
-}
-
-fn has_reference(o: &Object) -> bool {
-    match o {
-        Object::Reference(_) => true,
-        Object::Array(a) => a.iter().any(has_reference),
-        Object::Dictionary(d) => d.iter().any(|(_, v)| has_reference(v)),
-        _ => false,
     }
 }

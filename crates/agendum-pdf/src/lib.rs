@@ -5,6 +5,7 @@
 
 pub mod compose;
 pub mod jobs;
+pub mod objects;
 pub mod pdf;
 pub mod read;
 pub mod text;

@@ -15,22 +15,34 @@ use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 /// As lopdf's reader bounds nesting (arrays, dictionaries, parentheses in strings).
 const MAX_DEPTH: usize = 100;
 
-/// The PDF as lopdf would read it, or `None` when it is not one this reader knows.
-pub fn read(pdf: &[u8]) -> Option<Document> {
+/// What a PDF's head, cross-reference table and trailer say, read by `table`.
+pub(crate) struct Table {
+    pub version: String,
+    pub binary_mark: Vec<u8>,
+    /// Each object in use: its number, where it starts and its generation.
+    pub entries: Vec<(u32, usize, u16)>,
+    pub trailer: Dictionary,
+    /// The trailer's `Size`.
+    pub size: u32,
+    pub xref_start: usize,
+}
+
+/// The head, table and trailer of a PDF this reader knows, or `None`.
+pub(crate) fn table(pdf: &[u8]) -> Option<Table> {
     if !pdf.starts_with(b"%PDF-") {
         return None;
     }
-    let mut doc = Document::new();
     let line_end = pdf.iter().position(|&b| b == b'\r' || b == b'\n')?;
     let version = &pdf[5..line_end];
     let digits = version.iter().take_while(|c| c.is_ascii_digit() || **c == b'.').count();
-    doc.version = std::str::from_utf8(&version[..digits]).ok()?.to_string();
+    let version = std::str::from_utf8(&version[..digits]).ok()?.to_string();
     // The binary mark: a comment of high bytes on the second line.
+    let mut binary_mark = Vec::new();
     let second = &pdf[pdf.iter().position(|&b| b == b'\n')? + 1..];
     if let Some(rest) = second.strip_prefix(b"%") {
         let mark = &rest[..rest.iter().position(|&b| b == b'\r' || b == b'\n')?];
         if mark.iter().all(|&b| b >= 128) {
-            doc.binary_mark = mark.to_vec();
+            binary_mark = mark.to_vec();
         }
     }
 
@@ -68,14 +80,21 @@ pub fn read(pdf: &[u8]) -> Option<Document> {
         return None;
     }
     let size = u32::try_from(trailer.get(b"Size").ok()?.as_i64().ok()?).ok()?;
+    Some(Table { version, binary_mark, entries, trailer, size, xref_start })
+}
+
+/// The PDF as lopdf would read it, or `None` when it is not one this reader knows.
+pub fn read(pdf: &[u8]) -> Option<Document> {
+    let Table { version, binary_mark, entries, trailer, size, xref_start } = table(pdf)?;
+    let mut doc = Document::new();
+    doc.version = version;
+    doc.binary_mark = binary_mark;
     let mut xref = Xref::new(size, XrefType::CrossReferenceTable);
     for &(id, offset, generation) in &entries {
         xref.insert(id, XrefEntry::Normal { offset: u32::try_from(offset).ok()?, generation });
         let (object_id, object) = Parser { b: pdf, i: offset }.indirect_object()?;
-        if let Object::Stream(s) = &object {
-            if s.dict.has_type(b"ObjStm") || s.dict.has_type(b"XRef") {
-                return None;
-            }
+        if is_container(&object) {
+            return None;
         }
         doc.objects.insert(object_id, object);
     }
@@ -87,6 +106,170 @@ pub fn read(pdf: &[u8]) -> Option<Document> {
     doc.reference_table = xref;
     doc.xref_start = xref_start;
     Some(doc)
+}
+
+/// An object stream or a cross-reference stream: objects inside objects, lopdf's to read.
+fn is_container(o: &Object) -> bool {
+    matches!(o, Object::Stream(s) if s.dict.has_type(b"ObjStm") || s.dict.has_type(b"XRef"))
+}
+
+/// One object as found at `at` (where the table says it starts), without reading inside
+/// it: its number, where its value starts and ends, the references in it (their spans
+/// and what they name), whether it names any of `watched`, and, for a stream (whose
+/// dictionary is small beside its data), the stream as read.
+pub(crate) struct Scanned {
+    pub id: ObjectId,
+    pub start: usize,
+    pub end: usize,
+    pub refs: Vec<(u32, u32, ObjectId)>,
+    pub watched: bool,
+    pub stream: Option<Object>,
+}
+
+/// A plain token as `scan` keeps it: where it starts, and its value as an object number
+/// and as a generation where it is one.
+type Token = (usize, Option<u32>, Option<u16>);
+
+/// Scan the object at `at`; `None` where `read` would decline or differ.
+pub(crate) fn scan(b: &[u8], at: usize, watched: &[&[u8]]) -> Option<Scanned> {
+    let mut p = Parser { b, i: at };
+    p.skip_space();
+    let id: u32 = p.digits()?;
+    p.skip_space();
+    let generation: u16 = p.digits()?;
+    p.skip_space();
+    if !p.eat(b"obj") {
+        return None;
+    }
+    p.skip_space();
+    let start = p.i;
+    let mut refs = Vec::new();
+    let mut seen = false;
+    let mut depth = 0usize;
+    // The last two plain tokens, for `N G R`.
+    let mut last: [Option<Token>; 2] = [None, None];
+    let mut i = start;
+    let end = loop {
+        let c = *b.get(i)?;
+        if is_white(c) {
+            i += 1;
+            continue;
+        }
+        match c {
+            b'%' => {
+                while b.get(i).is_some_and(|&c| c != b'\r' && c != b'\n') {
+                    i += 1;
+                }
+            }
+            b'(' => {
+                // A literal string: balanced parentheses, backslash escapes.
+                let mut nest = 0usize;
+                loop {
+                    match *b.get(i)? {
+                        b'\\' => i += 1,
+                        b'(' => nest += 1,
+                        b')' => {
+                            nest -= 1;
+                            if nest == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                i += 1;
+                last = [None, None];
+            }
+            b'<' if b.get(i + 1) == Some(&b'<') => {
+                depth += 1;
+                i += 2;
+                last = [None, None];
+            }
+            b'<' => {
+                i += b.get(i..)?.iter().position(|&c| c == b'>')? + 1;
+                last = [None, None];
+            }
+            b'>' if b.get(i + 1) == Some(&b'>') => {
+                depth = depth.checked_sub(1)?;
+                i += 2;
+                last = [None, None];
+            }
+            b'[' => {
+                depth += 1;
+                i += 1;
+                last = [None, None];
+            }
+            b']' => {
+                depth = depth.checked_sub(1)?;
+                i += 1;
+                last = [None, None];
+            }
+            b'/' => {
+                let s = i + 1;
+                i = s;
+                while b.get(i).is_some_and(|&c| !is_white(c) && !is_delimiter(c)) {
+                    i += 1;
+                }
+                let name = &b[s..i];
+                // An escaped name may spell a watched one: look inside.
+                seen |= name.contains(&b'#') || watched.contains(&name);
+                last = [None, None];
+            }
+            b')' | b'>' | b'{' | b'}' => return None,
+            _ => {
+                let s = i;
+                while b.get(i).is_some_and(|&c| !is_white(c) && !is_delimiter(c)) {
+                    i += 1;
+                }
+                let token = &b[s..i];
+                if depth == 0 && token == b"endobj" {
+                    break s;
+                }
+                if depth == 0 && token == b"stream" {
+                    // The dictionary before it, read whole (with its length), then the data.
+                    let mut p = Parser { b, i: start };
+                    let Streamed::Stream(stream) = p.stream() else { return None };
+                    let end = p.i;
+                    p.skip_space();
+                    if !p.eat(b"endobj") {
+                        return None;
+                    }
+                    let stream = Object::Stream(stream);
+                    if is_container(&stream) {
+                        return None;
+                    }
+                    return Some(Scanned { id: (id, generation), start, end, refs, watched: seen, stream: Some(stream) });
+                }
+                if token == b"R" {
+                    if let [Some((from, Some(n), _)), Some((_, _, Some(g)))] = last {
+                        refs.push((u32::try_from(from).ok()?, u32::try_from(i).ok()?, (n, g)));
+                    }
+                    last = [None, None];
+                } else {
+                    let digits = token.iter().all(u8::is_ascii_digit);
+                    let text = if digits { std::str::from_utf8(token).ok() } else { None };
+                    let n = text.and_then(|t| t.parse::<u32>().ok());
+                    let g = text.and_then(|t| t.parse::<u16>().ok());
+                    last = [last[1], Some((s, n, g))];
+                }
+            }
+        }
+    };
+    let mut end = end;
+    while end > start && is_white(b[end - 1]) {
+        end -= 1;
+    }
+    (depth == 0 && end > start).then_some(Scanned { id: (id, generation), start, end, refs, watched: seen, stream: None })
+}
+
+/// The value of a scanned object (not a stream), read whole; `None` if it does not read
+/// to exactly its end.
+pub(crate) fn value(b: &[u8], start: usize, end: usize) -> Option<Object> {
+    let mut p = Parser { b: &b[..end], i: start };
+    let o = p.object(MAX_DEPTH)?;
+    p.skip_space();
+    (p.i == end).then_some(o)
 }
 
 /// Where the cross-reference table starts, from the last `startxref`.
@@ -429,11 +612,11 @@ impl Parser<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A PDF of these object bodies (object N is `bodies[N-1]`), its table and trailer.
-    fn pdf(bodies: &[&[u8]], trailer_extra: &str) -> Vec<u8> {
+    pub(crate) fn pdf(bodies: &[&[u8]], trailer_extra: &str) -> Vec<u8> {
         let mut out = b"%PDF-1.7\n%\x80\x81\x82\x83\n".to_vec();
         let mut offsets = Vec::new();
         for (n, body) in bodies.iter().enumerate() {
@@ -461,7 +644,7 @@ mod tests {
         )
     }
 
-    const SYNTAX: &[&[u8]] = &[
+    pub(crate) const SYNTAX: &[&[u8]] = &[
         b"<</Type/Catalog/Pages 2 0 R/Names<</Dests 3 0 R>>>>",
         b"<</Type/Pages/Count 0/Kids[]>>",
         b"[(plain) (a \\(paren\\) and \\\\ and \\n\\r\\t\\b\\f) (octal \\053\\0\\1234 end) (nested (balanced (deep)) parens) (line\\\ncontinued) (raw\r\nbreak)]",

@@ -1,0 +1,608 @@
+//! A PDF's objects as a pack is composed from them: each kept as the bytes it was read
+//! from, with where its references are, until something looks inside it.
+//!
+//! A pack joins a dozen item PDFs of a few hundred objects each, nearly all of them tag
+//! tree elements that only need new numbers. Reading every one into lopdf's objects and
+//! writing it out again was most of the CPU a pack cost beyond Typst's own. Here an
+//! object is scanned once for its references (and for the few names that mean it must be
+//! relabelled); it is read whole only when composing asks for it, and written back as its
+//! own bytes with the new numbers put in. PDFs this does not know (anything not Typst's
+//! plain form, see `read`) are read by lopdf and held read.
+
+use std::cell::OnceCell;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::Arc;
+
+use lopdf::{Dictionary, Object, ObjectId, StringFormat};
+
+/// Names that mean `compose`'s relabelling may change an object: it is read whole first.
+pub const WATCHED: &[&[u8]] = &[b"StructParents", b"StructParent", b"ID", b"Headers", b"Dest", b"GoTo"];
+
+/// An object as its bytes: `src[start..end]` is its value (a stream with its data), and
+/// `refs` the spans of its references, with the objects they now name.
+pub struct Raw {
+    src: Arc<[u8]>,
+    start: u32,
+    end: u32,
+    refs: Vec<(u32, u32, ObjectId)>,
+    stream: bool,
+    watched: bool,
+    /// The object read whole, once something has looked inside (its references kept
+    /// up to date with `refs`).
+    read: OnceCell<Object>,
+}
+
+pub enum Obj {
+    Raw(Raw),
+    Read(Object),
+}
+
+impl From<Object> for Obj {
+    fn from(o: Object) -> Obj {
+        Obj::Read(o)
+    }
+}
+
+impl Obj {
+    /// The object, read if it had not been (`None`: its bytes do not read as they scanned).
+    pub fn get(&self) -> Option<&Object> {
+        match self {
+            Obj::Read(o) => Some(o),
+            Obj::Raw(r) => {
+                if r.read.get().is_none() {
+                    let _ = r.read.set(r.parse()?);
+                }
+                r.read.get()
+            }
+        }
+    }
+
+    /// The object to change: from here on it is held read.
+    pub fn get_mut(&mut self) -> Option<&mut Object> {
+        if let Obj::Raw(r) = self {
+            let o = match r.read.take() {
+                Some(o) => o,
+                None => r.parse()?,
+            };
+            *self = Obj::Read(o);
+        }
+        match self {
+            Obj::Read(o) => Some(o),
+            Obj::Raw(_) => None,
+        }
+    }
+
+    /// Whether relabelling may change it (it names one of `WATCHED`).
+    pub fn watched(&self) -> bool {
+        match self {
+            Obj::Raw(r) => r.watched,
+            Obj::Read(_) => true,
+        }
+    }
+
+    /// Change every reference in it by `f`.
+    pub fn each_ref_mut(&mut self, f: &mut impl FnMut(&mut ObjectId)) {
+        match self {
+            Obj::Read(o) => each_ref_mut(o, f),
+            Obj::Raw(r) => {
+                r.refs.iter_mut().for_each(|(_, _, id)| f(id));
+                if let Some(o) = r.read.get_mut() {
+                    each_ref_mut(o, f);
+                }
+            }
+        }
+    }
+
+    /// Every object it refers to.
+    pub fn refs(&self, out: &mut Vec<ObjectId>) {
+        match self {
+            Obj::Read(o) => refs_in(o, out),
+            Obj::Raw(r) => out.extend(r.refs.iter().map(|(_, _, id)| *id)),
+        }
+    }
+
+    /// A stream whose dictionary refers to nothing: its identity is its bytes, as read
+    /// (`Some(bytes)`) or as lopdf holds it.
+    pub fn plain_stream(&self) -> Option<PlainStream<'_>> {
+        match self {
+            Obj::Raw(r) if r.stream && r.refs.is_empty() => Some(PlainStream::Bytes(&r.src[r.start as usize..r.end as usize])),
+            Obj::Read(Object::Stream(s)) if !s.dict.iter().any(|(_, v)| has_reference(v)) => Some(PlainStream::Read(s)),
+            _ => None,
+        }
+    }
+
+    /// Write the object's value.
+    fn write(&self, out: &mut Vec<u8>) {
+        match self {
+            Obj::Read(o) => write_object(out, o),
+            Obj::Raw(r) => {
+                let mut at = r.start as usize;
+                for &(from, to, id) in &r.refs {
+                    out.extend_from_slice(&r.src[at..from as usize]);
+                    let _ = write!(out, "{} {} R", id.0, id.1);
+                    at = to as usize;
+                }
+                out.extend_from_slice(&r.src[at..r.end as usize]);
+            }
+        }
+    }
+}
+
+impl Raw {
+    /// The object read from its bytes, with the references it holds now: its bytes keep
+    /// the numbers it was read with, `refs` the current ones, in the same order.
+    fn parse(&self) -> Option<Object> {
+        let mut o = crate::read::value(&self.src, self.start as usize, self.end as usize)?;
+        let mut now = self.refs.iter();
+        let mut aligned = true;
+        each_ref_mut(&mut o, &mut |id| match now.next() {
+            Some(&(_, _, n)) => *id = n,
+            None => aligned = false,
+        });
+        (aligned && now.next().is_none()).then_some(o)
+    }
+}
+
+/// A stream that refers to nothing, as `Obj::plain_stream` finds it.
+pub enum PlainStream<'a> {
+    Bytes(&'a [u8]),
+    Read(&'a lopdf::Stream),
+}
+
+/// A PDF's objects, its trailer and its head.
+pub struct Doc {
+    pub version: String,
+    pub binary_mark: Vec<u8>,
+    pub objects: BTreeMap<ObjectId, Obj>,
+    pub trailer: Dictionary,
+    pub max_id: u32,
+}
+
+type Res<T> = Result<T, String>;
+
+impl Doc {
+    /// A PDF: scanned when it is in Typst's plain form, else read by lopdf.
+    pub fn read(what: &str, pdf: &[u8]) -> Res<Doc> {
+        let src: Arc<[u8]> = pdf.into();
+        match Doc::scan(src) {
+            Some(doc) => Ok(doc),
+            None => lopdf::Document::load_mem(pdf).map(Doc::from).map_err(|e| format!("{what}: {e}")),
+        }
+    }
+
+    fn scan(src: Arc<[u8]>) -> Option<Doc> {
+        let table = crate::read::table(&src)?;
+        let mut objects = BTreeMap::new();
+        for &(number, at, generation) in &table.entries {
+            let s = crate::read::scan(&src, at, WATCHED)?;
+            if s.id != (number, generation) {
+                return None;
+            }
+            let obj = match s.stream {
+                // A stream is read as it is scanned: its dictionary is all there is to read.
+                Some(stream) => {
+                    let read = OnceCell::new();
+                    let _ = read.set(stream);
+                    Raw { src: src.clone(), start: s.start as u32, end: s.end as u32, refs: s.refs, stream: true, watched: s.watched, read }
+                }
+                None => {
+                    Raw { src: src.clone(), start: s.start as u32, end: s.end as u32, refs: s.refs, stream: false, watched: s.watched, read: OnceCell::new() }
+                }
+            };
+            objects.insert(s.id, Obj::Raw(obj));
+        }
+        let mut max_id = table.size.checked_sub(1)?;
+        if let Some(&(last, _)) = objects.keys().next_back() {
+            max_id = max_id.max(last);
+        }
+        Some(Doc { version: table.version, binary_mark: table.binary_mark, objects, trailer: table.trailer, max_id })
+    }
+
+    pub fn get_object(&self, id: ObjectId) -> Res<&Object> {
+        self.objects.get(&id).ok_or_else(|| format!("object {} {} is missing", id.0, id.1))?.get().ok_or_else(|| unreadable(id))
+    }
+
+    pub fn get_object_mut(&mut self, id: ObjectId) -> Res<&mut Object> {
+        self.objects.get_mut(&id).ok_or_else(|| format!("object {} {} is missing", id.0, id.1))?.get_mut().ok_or_else(|| unreadable(id))
+    }
+
+    pub fn get_dictionary(&self, id: ObjectId) -> Res<&Dictionary> {
+        self.get_object(id)?.as_dict().map_err(|e| e.to_string())
+    }
+
+    pub fn get_dictionary_mut(&mut self, id: ObjectId) -> Res<&mut Dictionary> {
+        self.get_object_mut(id)?.as_dict_mut().map_err(|e| e.to_string())
+    }
+
+    fn root(&self) -> Res<ObjectId> {
+        self.trailer.get(b"Root").and_then(Object::as_reference).map_err(|e| format!("the trailer's Root: {e}"))
+    }
+
+    pub fn catalog(&self) -> Res<&Dictionary> {
+        self.get_dictionary(self.root()?)
+    }
+
+    pub fn catalog_mut(&mut self) -> Res<&mut Dictionary> {
+        let root = self.root()?;
+        self.get_dictionary_mut(root)
+    }
+
+    /// The pages in order, through the page tree (bounded: a tree that loops ends).
+    pub fn pages(&self) -> Vec<ObjectId> {
+        let mut out = Vec::new();
+        let Some(top) = self.catalog().ok().and_then(|c| c.get(b"Pages").and_then(Object::as_reference).ok()) else { return out };
+        let mut seen = std::collections::HashSet::new();
+        self.collect_pages(top, &mut out, &mut seen, 0);
+        out
+    }
+
+    fn collect_pages(&self, node: ObjectId, out: &mut Vec<ObjectId>, seen: &mut std::collections::HashSet<ObjectId>, depth: u32) {
+        if depth > 64 || !seen.insert(node) {
+            return;
+        }
+        let Ok(d) = self.get_dictionary(node) else { return };
+        match d.get(b"Type").and_then(Object::as_name) {
+            Ok(b"Page") => out.push(node),
+            _ => {
+                if let Ok(kids) = d.get(b"Kids").and_then(Object::as_array) {
+                    for kid in kids.iter().filter_map(|k| k.as_reference().ok()) {
+                        self.collect_pages(kid, out, seen, depth + 1);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every object read whole, or `None` if one does not read (checks and tests).
+    pub fn read_all(&self) -> Option<BTreeMap<ObjectId, Object>> {
+        self.objects.iter().map(|(id, o)| Some((*id, o.get()?.clone()))).collect()
+    }
+
+    pub fn add_object(&mut self, o: impl Into<Object>) -> ObjectId {
+        self.max_id += 1;
+        let id = (self.max_id, 0);
+        self.objects.insert(id, Obj::Read(o.into()));
+        id
+    }
+
+    /// Number the objects from `start` on, in the order of their numbers (generation 0),
+    /// every reference with them.
+    pub fn renumber(&mut self, start: u32) {
+        let ids: Vec<ObjectId> = self.objects.keys().copied().collect();
+        let top = ids.last().map_or(0, |id| id.0) as usize;
+        // The new number of each object by its old one (0: none); later generations,
+        // which Typst never writes, by a map.
+        let mut new_of = vec![0u32; top + 1];
+        let mut later: std::collections::HashMap<ObjectId, u32> = Default::default();
+        let mut next = start;
+        for id in &ids {
+            if id.1 == 0 {
+                new_of[id.0 as usize] = next;
+            } else {
+                later.insert(*id, next);
+            }
+            next += 1;
+        }
+        let mut renumbered = |id: &mut ObjectId| {
+            let n = if id.1 == 0 { new_of.get(id.0 as usize).copied().filter(|&n| n != 0) } else { later.get(id).copied() };
+            if let Some(n) = n {
+                *id = (n, 0);
+            }
+        };
+        self.trailer.iter_mut().for_each(|(_, v)| each_ref_mut(v, &mut renumbered));
+        let objects = std::mem::take(&mut self.objects);
+        self.objects = objects
+            .into_iter()
+            .map(|(mut id, mut o)| {
+                o.each_ref_mut(&mut renumbered);
+                renumbered(&mut id);
+                (id, o)
+            })
+            .collect();
+        self.max_id = next - 1;
+    }
+
+    /// The PDF: head, each object, a cross-reference table and the trailer. The objects
+    /// are numbered 1 to N first, so the table is one section with no gaps.
+    pub fn save(mut self) -> Vec<u8> {
+        self.renumber(1);
+        let size = self.objects.len() + 1;
+        let mut out = Vec::new();
+        let _ = writeln!(out, "%PDF-{}", self.version);
+        out.push(b'%');
+        // PDF/A wants four or more bytes over 127 after the header; Typst writes them.
+        if self.binary_mark.len() >= 4 && self.binary_mark.iter().all(|&b| b >= 128) {
+            out.extend_from_slice(&self.binary_mark);
+        } else {
+            out.extend_from_slice(&[0xE2, 0xE3, 0xCF, 0xD3]);
+        }
+        out.push(b'\n');
+        let mut offsets = Vec::with_capacity(size);
+        for (id, o) in &self.objects {
+            offsets.push(out.len());
+            let _ = writeln!(out, "{} {} obj", id.0, id.1);
+            o.write(&mut out);
+            out.extend_from_slice(b"\nendobj\n");
+        }
+        let xref = out.len();
+        let _ = write!(out, "xref\n0 {size}\n0000000000 65535 f\r\n");
+        for at in offsets {
+            let _ = write!(out, "{at:010} 00000 n\r\n");
+        }
+        for key in [&b"Prev"[..], b"XRefStm"] {
+            self.trailer.remove(key);
+        }
+        self.trailer.set("Size", size as i64);
+        out.extend_from_slice(b"trailer\n");
+        write_dictionary(&mut out, &self.trailer);
+        let _ = write!(out, "\nstartxref\n{xref}\n%%EOF");
+        out
+    }
+}
+
+impl From<lopdf::Document> for Doc {
+    fn from(d: lopdf::Document) -> Doc {
+        Doc {
+            version: d.version,
+            binary_mark: d.binary_mark,
+            objects: d.objects.into_iter().map(|(id, o)| (id, Obj::Read(o))).collect(),
+            trailer: d.trailer,
+            max_id: d.max_id,
+        }
+    }
+}
+
+fn unreadable(id: ObjectId) -> String {
+    format!("object {} {} cannot be read", id.0, id.1)
+}
+
+/// Change every reference in `o` (a stream's in its dictionary) by `f`.
+pub fn each_ref_mut(o: &mut Object, f: &mut impl FnMut(&mut ObjectId)) {
+    match o {
+        Object::Reference(id) => f(id),
+        Object::Array(a) => a.iter_mut().for_each(|v| each_ref_mut(v, f)),
+        Object::Dictionary(d) => d.iter_mut().for_each(|(_, v)| each_ref_mut(v, f)),
+        Object::Stream(s) => s.dict.iter_mut().for_each(|(_, v)| each_ref_mut(v, f)),
+        _ => {}
+    }
+}
+
+/// The objects `o` refers to.
+pub fn refs_in(o: &Object, out: &mut Vec<ObjectId>) {
+    match o {
+        Object::Reference(id) => out.push(*id),
+        Object::Array(a) => a.iter().for_each(|v| refs_in(v, out)),
+        Object::Dictionary(d) => d.iter().for_each(|(_, v)| refs_in(v, out)),
+        Object::Stream(s) => s.dict.iter().for_each(|(_, v)| refs_in(v, out)),
+        _ => {}
+    }
+}
+
+pub fn has_reference(o: &Object) -> bool {
+    match o {
+        Object::Reference(_) => true,
+        Object::Array(a) => a.iter().any(has_reference),
+        Object::Dictionary(d) => d.iter().any(|(_, v)| has_reference(v)),
+        _ => false,
+    }
+}
+
+/// An object in PDF syntax (as lopdf writes it: a space only where two tokens would run
+/// together).
+pub fn write_object(out: &mut Vec<u8>, o: &Object) {
+    match o {
+        Object::Null => out.extend_from_slice(b"null"),
+        Object::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Object::Integer(i) => {
+            let _ = write!(out, "{i}");
+        }
+        // Rust writes an f32 without an exponent, as PDF needs; a value no PDF can hold
+        // is written as 0.
+        Object::Real(r) => {
+            let _ = write!(out, "{}", if r.is_finite() { *r } else { 0.0 });
+        }
+        Object::Name(n) => write_name(out, n),
+        Object::String(s, format) => write_string(out, s, format),
+        Object::Array(a) => {
+            out.push(b'[');
+            for (i, v) in a.iter().enumerate() {
+                if i > 0 && needs_space(v) {
+                    out.push(b' ');
+                }
+                write_object(out, v);
+            }
+            out.push(b']');
+        }
+        Object::Dictionary(d) => write_dictionary(out, d),
+        Object::Stream(s) => {
+            let mut dict = s.dict.clone();
+            dict.set("Length", s.content.len() as i64);
+            write_dictionary(out, &dict);
+            out.extend_from_slice(b"stream\n");
+            out.extend_from_slice(&s.content);
+            out.extend_from_slice(b"\nendstream");
+        }
+        Object::Reference(id) => {
+            let _ = write!(out, "{} {} R", id.0, id.1);
+        }
+    }
+}
+
+/// Values that would run into a name or number before them without a space.
+fn needs_space(o: &Object) -> bool {
+    matches!(o, Object::Null | Object::Boolean(_) | Object::Integer(_) | Object::Real(_) | Object::Reference(_))
+}
+
+fn write_dictionary(out: &mut Vec<u8>, d: &Dictionary) {
+    out.extend_from_slice(b"<<");
+    for (k, v) in d.iter() {
+        write_name(out, k);
+        if needs_space(v) {
+            out.push(b' ');
+        }
+        write_object(out, v);
+    }
+    out.extend_from_slice(b">>");
+}
+
+fn write_name(out: &mut Vec<u8>, name: &[u8]) {
+    out.push(b'/');
+    for &b in name {
+        if b"()<>[]{}/%#".contains(&b) || !(33..=126).contains(&b) {
+            let _ = write!(out, "#{b:02X}");
+        } else {
+            out.push(b);
+        }
+    }
+}
+
+fn write_string(out: &mut Vec<u8>, s: &[u8], format: &StringFormat) {
+    match format {
+        StringFormat::Literal => {
+            out.push(b'(');
+            for &b in s {
+                match b {
+                    b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    _ => out.push(b),
+                }
+            }
+            out.push(b')');
+        }
+        StringFormat::Hexadecimal => {
+            out.push(b'<');
+            for &b in s {
+                let _ = write!(out, "{b:02X}");
+            }
+            out.push(b'>');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::tests::{pdf, SYNTAX};
+
+    /// lopdf's reading with the objects numbered 1 to N in the order of their numbers.
+    fn renumbered(doc: &lopdf::Document) -> BTreeMap<ObjectId, Object> {
+        let new: std::collections::HashMap<ObjectId, ObjectId> = doc.objects.keys().enumerate().map(|(i, id)| (*id, (i as u32 + 1, 0))).collect();
+        doc.objects
+            .iter()
+            .map(|(id, o)| {
+                let mut o = o.clone();
+                each_ref_mut(&mut o, &mut |r| {
+                    if let Some(n) = new.get(r) {
+                        *r = *n;
+                    }
+                });
+                (new[id], o)
+            })
+            .collect()
+    }
+
+    /// Scanned, every object reads as lopdf reads it; renumbered and written back, lopdf
+    /// reads the same objects with the new numbers.
+    fn alike(bytes: &[u8]) -> Option<bool> {
+        let scanned = Doc::scan(bytes.into())?;
+        let Ok(slow) = lopdf::Document::load_mem(bytes) else { return Some(false) };
+        let Some(whole) = scanned.read_all() else { return Some(false) };
+        if whole != slow.objects {
+            return Some(false);
+        }
+        // Moved far along, then written (numbered 1 to N again): the bytes kept as read
+        // carry the new numbers, and so does anything read whole on the way.
+        let mut moved = Doc::scan(bytes.into())?;
+        let _ = moved.objects.values().next().map(Obj::get);
+        moved.renumber(1000);
+        let again = lopdf::Document::load_mem(&moved.save()).ok()?;
+        Some(again.objects == renumbered(&slow))
+    }
+
+    #[test]
+    fn scanned_objects_read_and_write_as_lopdf_reads_them() {
+        assert_eq!(alike(&pdf(SYNTAX, "")), Some(true));
+        // The references found by the scan are the ones reading finds, in order.
+        let src: Arc<[u8]> = pdf(SYNTAX, "").into();
+        let doc = Doc::scan(src).unwrap();
+        for o in doc.objects.values() {
+            let (mut scanned, mut read) = (Vec::new(), Vec::new());
+            o.refs(&mut scanned);
+            refs_in(o.get().unwrap(), &mut read);
+            assert_eq!(scanned, read);
+        }
+        // Only objects naming what relabelling changes are watched.
+        let watched = pdf(&[b"<</Type/Catalog>>", b"<</StructParents 3>>", b"<</Dest(x)>>", b"<</S/GoTo/D(x)>>", b"<</K[1 2 0 R]>>"], "");
+        let doc = Doc::scan(watched.into()).unwrap();
+        let flags: Vec<bool> = doc.objects.values().map(Obj::watched).collect();
+        assert_eq!(flags, [false, true, true, true, false]);
+    }
+
+    #[test]
+    fn written_objects_read_back_the_same() {
+        let mut doc = Doc { version: "1.7".into(), binary_mark: vec![], objects: BTreeMap::new(), trailer: Dictionary::new(), max_id: 0 };
+        let values = vec![
+            Object::Null,
+            Object::Boolean(true),
+            Object::Integer(-42),
+            Object::Real(595.2756),
+            Object::Real(0.5),
+            Object::Name(b"With Space/And#Hash".to_vec()),
+            Object::String(b"(unbalanced \\ \r".to_vec(), StringFormat::Literal),
+            Object::String(vec![0xFE, 0xFF, 0, 65], StringFormat::Hexadecimal),
+            Object::Array(vec![Object::Integer(1), Object::Reference((1, 0)), Object::Real(-2.25), Object::Name(b"N".to_vec())]),
+        ];
+        let mut dict = Dictionary::new();
+        for (i, v) in values.iter().enumerate() {
+            dict.set(format!("K{i}"), v.clone());
+        }
+        let root = doc.add_object(dict.clone());
+        doc.add_object(lopdf::Stream::new(dict.clone(), b"data (with) <bytes>".to_vec()));
+        doc.trailer.set("Root", root);
+        let back = lopdf::Document::load_mem(&doc.save()).unwrap();
+        assert_eq!(back.get_dictionary((1, 0)).unwrap(), &dict);
+        assert_eq!(back.get_object((2, 0)).unwrap().as_stream().unwrap().content, b"data (with) <bytes>");
+        // PDF/A's binary mark is written even when the document had none.
+        assert!(back.binary_mark.iter().all(|&b| b >= 128) && back.binary_mark.len() >= 4);
+    }
+
+    /// Over thousands of damaged copies: a file the scan takes reads whole as lopdf reads
+    /// it, or an object says it cannot be read; the scan never panics.
+    #[test]
+    fn damaged_files_scan_alike_or_are_declined() {
+        let base = pdf(SYNTAX, "");
+        let mut seed: u64 = 0x9E3779B97F4A7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (mut taken, mut unreadable) = (0, 0);
+        const BYTES: &[u8] = b" \n\r()<>[]{}/%#\\0123456789.+-RnulltrefasobjendstreamABCF";
+        for _ in 0..4000 {
+            let mut b = base.clone();
+            for _ in 0..1 + next() % 3 {
+                let at = 20 + (next() as usize) % (b.len() / 2);
+                let c = BYTES[(next() as usize) % BYTES.len()];
+                match next() % 3 {
+                    0 => b[at] = c,
+                    1 => b.insert(at, c),
+                    _ => {
+                        b.remove(at);
+                    }
+                }
+            }
+            let Some(doc) = Doc::scan(b.as_slice().into()) else { continue };
+            taken += 1;
+            match (doc.read_all(), lopdf::Document::load_mem(&b)) {
+                (Some(whole), Ok(slow)) => assert!(whole == slow.objects, "read differently from lopdf:\n{}", String::from_utf8_lossy(&b)),
+                (None, _) => unreadable += 1,
+                (Some(_), Err(_)) => {}
+            }
+        }
+        assert!(taken > 200, "only {taken} damaged files were scanned at all");
+        assert!(unreadable < taken, "{unreadable} of {taken}");
+    }
+}
