@@ -550,20 +550,33 @@ fn todos(path: &Path, text: &str, body_line: u32, out: &mut Diagnostics) {
 /// `ids`: the report's appendix ids, when its front matter could be read.
 fn hygiene_text(path: &Path, text: &str, body_line: u32, ids: Option<&[&str]>, out: &mut Diagnostics) {
     todos(path, text, body_line, out);
+    // Template leftovers, each at its first place on a line. The leftovers are ASCII, so
+    // the text is lowered as ASCII only: every byte stays where it was (full lowering
+    // moves them: a Kelvin sign becomes one byte), and the text is searched once for
+    // each, not line by line.
+    let lower = text.to_ascii_lowercase();
+    let mut found = Vec::new();
+    for (k, leftover) in LEFTOVERS.iter().enumerate() {
+        let mut last_line = None;
+        for (at, _) in lower.match_indices(leftover) {
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            if last_line == Some(line_start) {
+                continue;
+            }
+            last_line = Some(line_start);
+            let n = text[..line_start].bytes().filter(|&b| b == b'\n').count() as u32 + 1;
+            found.push((n, k, at - line_start, &text[at..at + leftover.len()]));
+        }
+    }
+    found.sort();
+    for (n, _, col, seen) in found {
+        out.push(
+            Diagnostic::error(Pos::new(path, n, col as u32 + 1), format!("template text left in the report: `{seen}`"))
+                .hint("replace it with the real content, or delete it"),
+        );
+    }
     for (i, line) in text.lines().enumerate() {
         let n = i as u32 + 1;
-        let lower = line.to_lowercase();
-        for leftover in LEFTOVERS {
-            if let Some(col) = lower.find(leftover) {
-                out.push(
-                    Diagnostic::error(
-                        Pos::new(path, n, col as u32 + 1),
-                        format!("template text left in the report: `{}`", &line[col..(col + leftover.len()).min(line.len())]),
-                    )
-                    .hint("replace it with the real content, or delete it"),
-                );
-            }
-        }
         let Some(ids) = ids else { continue };
         if n < body_line {
             continue;
@@ -628,6 +641,25 @@ mod tests {
             assert!(found.iter().any(|(l, m)| *l == line && m.contains(what)), "{what} on line {line}: {found:?}");
         }
         assert!(out.0.iter().all(|d| d.is_error()));
+    }
+
+    #[test]
+    fn leftovers_after_letters_that_change_length_when_lowered_are_found_without_a_panic() {
+        // A Kelvin sign (3 bytes) lowers to `k` (1 byte), a dotted capital I (2 bytes) to
+        // 3 bytes: the column is the place in the line as written.
+        let mut out = Diagnostics::new();
+        let text = "---\n---\n\u{212A}\u{212A} [Insert name] and \u{130} lorem ipsum, lorem ipsum\r\nnext [insert\n\u{212A}[insert\n";
+        hygiene_text(Path::new("r.md"), text, 3, Some(&[]), &mut out);
+        let found: Vec<(u32, u32, String)> = out.0.iter().map(|d| (d.pos.line, d.pos.column, d.message.clone())).collect();
+        assert_eq!(
+            found,
+            [
+                (3, 8, "template text left in the report: `[Insert`".to_string()),
+                (3, 29, "template text left in the report: `lorem ipsum`".to_string()),
+                (4, 6, "template text left in the report: `[insert`".to_string()),
+                (5, 4, "template text left in the report: `[insert`".to_string()),
+            ]
+        );
     }
 
     #[test]
