@@ -6,7 +6,7 @@
 //! `agendumSearch.*`), so the search works from disk as well as from a server. Only the
 //! public view is indexed: nothing withheld reaches it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{json, Value};
 
@@ -17,7 +17,12 @@ use crate::document::*;
 /// The words of a text as search sees them: lower case, letters and digits, two or more
 /// characters. `static/search.js` splits queries the same way.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() > 1).map(str::to_lowercase)
+    raw_words(text).map(str::to_lowercase)
+}
+
+/// The words of a text as written (not yet lowered).
+fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().nth(1).is_some())
 }
 
 /// The file name of a shard of words beginning with `prefix`: the prefix itself when it
@@ -253,10 +258,31 @@ impl SearchIndex {
 
     fn add_doc(&mut self, d: Doc, out: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
         let n = self.facets.len();
-        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+        // Each word's count in the document. The order the counts are taken in does not
+        // matter (each word gains one posting per document), so a hash map; a word is
+        // lowered, and its key made, only when it is not lower case already or is new.
+        let mut counts: HashMap<String, u32> = HashMap::new();
+        let mut count = |w: &str, by: u32| {
+            let lowered;
+            let w = if w.chars().any(char::is_uppercase) {
+                lowered = w.to_lowercase();
+                lowered.as_str()
+            } else {
+                w
+            };
+            match counts.get_mut(w) {
+                Some(c) => *c += by,
+                None => {
+                    counts.insert(w.to_string(), by);
+                }
+            }
+        };
         // The title counts three times: a word in it says more than one in the text.
-        for w in words(&d.title).chain(words(&d.title)).chain(words(&d.title)).chain(words(&d.text)) {
-            *counts.entry(w).or_default() += 1;
+        for w in raw_words(&d.title) {
+            count(w, 3);
+        }
+        for w in raw_words(&d.text) {
+            count(w, 1);
         }
         for (w, c) in counts {
             self.postings.entry(w).or_default().extend([n as u32, c]);
