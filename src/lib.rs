@@ -150,6 +150,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         Some(pdf::PdfRenderer::new(theme)?)
     };
     let cache = cache::PdfCache::for_output(&targets.output);
+    // Public PDFs are written once, where they are published.
+    cache.writing_into(out.staging());
     let (mut pdfs, mut compiled, mut meetings, mut reports, mut pdfs_done) = (0, 0, 0, 0, 0);
     let mut used_keys = std::collections::BTreeSet::new();
     let mut to_freeze = Vec::new();
@@ -338,12 +340,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         },
         None => None,
     };
-    staged.swap_in()?;
+    // An HTML-only build keeps the PDFs of the output it replaces for the next full one.
+    staged.swap_in_keeping(|old| {
+        if opts.html_only {
+            cache.keep_from(old)
+        }
+    })?;
     if let Some(s) = staged_members {
         s.swap_in()?;
     }
     if !opts.html_only {
-        cache.prune(&used_keys);
+        cache.finish(&used_keys);
     }
     // The lock is written only once the output is in place.
     let mut frozen = Vec::new();

@@ -82,10 +82,38 @@ fn rebuilds_compile_only_what_changed_and_match_a_clean_build() {
     build_counting(&site, &clean2);
     assert_same(&out, &clean2);
 
-    // The cache lives beside the output, never in it, and holds only this build's PDFs.
+    // The cache lives beside the output, never in it, and knows only this build's PDFs,
+    // each where the output has it: no PDF is kept twice.
     let cache = site.parent().unwrap().join(".output.cache/pdf");
-    assert_eq!(std::fs::read_dir(&cache).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "pdf")).count(), 7);
+    let index = std::fs::read_to_string(cache.join("index")).unwrap();
+    assert_eq!(index.lines().count(), 7, "{index}");
+    for line in index.lines() {
+        let place = line.splitn(5, ' ').nth(4).unwrap();
+        let rel = place.strip_prefix('=').unwrap_or_else(|| panic!("a published PDF is the cache's own: {line}"));
+        assert!(out.join(rel).is_file(), "{line}");
+    }
+    assert_eq!(std::fs::read_dir(&cache).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "pdf")).count(), 0);
     assert!(!files_under(&out).iter().any(|p| p.to_string_lossy().contains(".cache")));
+
+    // An HTML-only build replaces the output without its PDFs, and keeps them for the
+    // next full build, which compiles nothing and matches a clean build.
+    let res = agendum(&["build", "--html-only", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    assert!(pdfs_under(&out, false).is_empty(), "an HTML-only output has none of agendum's PDFs");
+    assert_eq!(build_counting(&site, &out), 0);
+    assert_same(&out, &clean2);
+    for f in files_under(&out) {
+        assert_eq!(std::fs::metadata(&f).unwrap().nlink(), 1, "{} shares its file", f.display());
+    }
+    // A PDF in the output edited by hand is made again, not taken as it is.
+    let pack = out.join("cabinet/2025-06-17/agenda-pack.pdf");
+    let mut bytes = std::fs::read(&pack).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::thread::sleep(std::time::Duration::from_millis(10));
+    std::fs::write(&pack, bytes).unwrap();
+    assert_eq!(build_counting(&site, &out), 1);
+    assert_same(&out, &clean2);
 }
 
 fn mtimes(out: &Path) -> Vec<(std::path::PathBuf, std::time::SystemTime)> {

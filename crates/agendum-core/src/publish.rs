@@ -192,6 +192,11 @@ impl Publication {
         self
     }
 
+    /// The folder this output is written into until it is put in place.
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+
     /// Where `rel` goes in the staging folder, its folder made.
     fn place(&mut self, rel: &str) -> Result<PathBuf, Diagnostic> {
         let file = self.staging.join(safe_rel(rel)?);
@@ -304,6 +309,10 @@ impl Publication {
     pub fn stage(mut self) -> Result<Staged, Diagnostic> {
         for (rel, s) in std::mem::take(&mut self.stored) {
             let path = self.place(&rel)?;
+            // Written there as it was made.
+            if s.path == path {
+                continue;
+            }
             if self.link_previous(&rel, &s.sha256, &path) {
                 continue;
             }
@@ -384,6 +393,11 @@ impl Staged {
     /// Put the staged folder in place of the target. The previous target is removed only
     /// once the new one is in place, and only because `Targets::check` found it ours.
     pub fn swap_in(self) -> Result<(), Diagnostic> {
+        self.swap_in_keeping(|_| {})
+    }
+
+    /// `swap_in`, handing `keep` the previous output (moved aside) before it is removed.
+    pub fn swap_in_keeping(self, keep: impl FnOnce(&Path)) -> Result<(), Diagnostic> {
         let err =
             |what: &str, p: &Path, e: std::io::Error| Diagnostic::error(Pos::file(p), format!("{what}: {e}")).hint("check that the output folder is writable");
         let old = side_name(&self.target, "old", std::process::id());
@@ -403,14 +417,20 @@ impl Staged {
             return Err(err("cannot move the new output into place", &self.target, e));
         }
         if had_old {
+            keep(&old);
             let _ = fs::remove_dir_all(&old);
         }
         Ok(())
     }
 }
 
+/// Whether `rel` is a path inside a folder (no root, no `..`), as output paths are.
+pub fn is_safe_rel(rel: &str) -> bool {
+    safe_rel(rel).is_ok()
+}
+
 /// Output paths come from slugs and dates, but check anyway: nothing is written outside.
-fn safe_rel(rel: &str) -> Result<PathBuf, Diagnostic> {
+pub fn safe_rel(rel: &str) -> Result<PathBuf, Diagnostic> {
     let p = Path::new(rel);
     if rel.is_empty() || p.is_absolute() || p.components().any(|c| !matches!(c, Component::Normal(_))) {
         return Err(Diagnostic::error(Pos::file(rel), "refusing to write outside the output folder").hint("this is a bug in agendum; please report it"));

@@ -71,12 +71,13 @@ enum Made {
     Stored(Stored, bool),
 }
 
-/// The PDF under `key`: from the cache, else made and cached; without a cache, made.
-fn keep(cache: Option<&PdfCache>, key: &str, make: impl FnOnce() -> Result<Vec<u8>, Diagnostic>) -> Result<Made, Diagnostic> {
+/// The PDF under `key`, published at `path`: from the cache, else made (and written
+/// where it is published); without a cache, made.
+fn keep(cache: Option<&PdfCache>, key: &str, path: &str, make: impl FnOnce() -> Result<Vec<u8>, Diagnostic>) -> Result<Made, Diagnostic> {
     Ok(match cache {
-        Some(c) => match c.get(key) {
+        Some(c) => match c.get(key, Some(path)) {
             Some(stored) => Made::Stored(stored, false),
-            None => Made::Stored(c.put(key, &make()?)?, true),
+            None => Made::Stored(c.put(key, Some(path), &make()?)?, true),
         },
         None => Made::Bytes(make()?),
     })
@@ -109,7 +110,7 @@ pub fn render_decisions(
     for d in view.decisions.iter().filter(|d| wanted(d)) {
         let job = pdf.prepare_decision(view, d)?;
         let key = job.key.clone();
-        let made = keep(cache, &key, || pdf.compile(job))?;
+        let made = keep(cache, &key, &d.pdf_url, || pdf.compile(job))?;
         out.take(d.pdf_url.clone(), made);
         out.keys.insert(key);
     }
@@ -189,7 +190,7 @@ pub fn render(
             return Ok(bytes.clone());
         }
         if let Some(c) = cache {
-            if let Some(stored) = c.get(key) {
+            if let Some(stored) = c.get(key, None) {
                 if let Ok(bytes) = std::fs::read(&stored.path) {
                     return Ok(bytes);
                 }
@@ -199,7 +200,7 @@ pub fn render(
             .ok_or_else(|| Diagnostic::error(Pos::default(), "an item PDF made for its pack is missing").hint("this is a bug in agendum; please report it"))?;
         let bytes = pdf.compile(job)?;
         if let Some(c) = cache {
-            c.put(key, &bytes)?;
+            c.put(key, None, &bytes)?;
         }
         Ok(bytes)
     };
@@ -209,7 +210,7 @@ pub fn render(
                 let job = pdf.prepare(view, j.meeting, &j.reports, PdfKind::Report)?;
                 let key = job.key.clone();
                 item_keys.lock().unwrap_or_else(|e| e.into_inner()).insert(j.path.clone(), key.clone());
-                let made = keep(cache, &key, || pdf.compile(job))?;
+                let made = keep(cache, &key, &j.path, || pdf.compile(job))?;
                 // Without a cache, its pack takes it from memory.
                 if let Made::Bytes(bytes) = &made {
                     made_here.lock().unwrap_or_else(|e| e.into_inner()).insert(key.clone(), bytes.clone());
@@ -222,7 +223,7 @@ pub fn render(
                     .ok_or_else(|| Diagnostic::error(Pos::default(), "minutes without their record").hint("this is a bug in agendum; please report it"))?;
                 let job = pdf.prepare_minutes(view, j.meeting, minutes)?;
                 let key = job.key.clone();
-                (key.clone(), keep(cache, &key, || pdf.compile(job))?)
+                (key.clone(), keep(cache, &key, &j.path, || pdf.compile(job))?)
             }
             PdfKind::Pack => {
                 let known = |r: &ReportDoc| item_keys.lock().unwrap_or_else(|e| e.into_inner()).get(&r.pdf_url).cloned();
@@ -230,7 +231,7 @@ pub fn render(
                 let key = job.key.clone();
                 // The parts stay cached beside their pack, whether it is made now or was before.
                 part_keys.lock().unwrap_or_else(|e| e.into_inner()).extend(job.parts.iter().map(|p| p.key.clone()));
-                (key.clone(), keep(cache, &key, || pdf.compose(job, &part))?)
+                (key.clone(), keep(cache, &key, &j.path, || pdf.compose(job, &part))?)
             }
         };
         progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
