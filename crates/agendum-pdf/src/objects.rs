@@ -112,14 +112,15 @@ impl Obj {
         }
     }
 
-    /// Write the object's value.
-    fn write(&self, out: &mut Vec<u8>) {
+    /// Write the object's value, each reference numbered by `number`.
+    fn write(&self, out: &mut Vec<u8>, number: &dyn Fn(ObjectId) -> ObjectId) {
         match self {
-            Obj::Read(o) => write_object(out, o),
+            Obj::Read(o) => write_object(out, o, number),
             Obj::Raw(r) => {
                 let mut at = r.start as usize;
                 for &(from, to, id) in &r.refs {
                     out.extend_from_slice(&r.src[at..from as usize]);
+                    let id = number(id);
                     let _ = write!(out, "{} {} R", id.0, id.1);
                     at = to as usize;
                 }
@@ -304,9 +305,24 @@ impl Doc {
     }
 
     /// The PDF: head, each object, a cross-reference table and the trailer. The objects
-    /// are numbered 1 to N first, so the table is one section with no gaps.
+    /// are numbered 1 to N as they are written (in the order of their numbers), so the
+    /// table is one section with no gaps.
     pub fn save(mut self) -> Vec<u8> {
-        self.renumber(1);
+        // The new number of each object: by number for generation 0, else by a map.
+        let top = self.objects.keys().next_back().map_or(0, |id| id.0) as usize;
+        let mut new_of = vec![0u32; top + 1];
+        let mut later: std::collections::HashMap<ObjectId, u32> = Default::default();
+        for (n, id) in self.objects.keys().enumerate() {
+            if id.1 == 0 {
+                new_of[id.0 as usize] = n as u32 + 1;
+            } else {
+                later.insert(*id, n as u32 + 1);
+            }
+        }
+        let number = |id: ObjectId| -> ObjectId {
+            let n = if id.1 == 0 { new_of.get(id.0 as usize).copied().filter(|&n| n != 0) } else { later.get(&id).copied() };
+            n.map_or(id, |n| (n, 0))
+        };
         let size = self.objects.len() + 1;
         let mut out = Vec::new();
         let _ = writeln!(out, "%PDF-{}", self.version);
@@ -319,10 +335,10 @@ impl Doc {
         }
         out.push(b'\n');
         let mut offsets = Vec::with_capacity(size);
-        for (id, o) in &self.objects {
+        for (n, o) in self.objects.values().enumerate() {
             offsets.push(out.len());
-            let _ = writeln!(out, "{} {} obj", id.0, id.1);
-            o.write(&mut out);
+            let _ = writeln!(out, "{} 0 obj", n + 1);
+            o.write(&mut out, &number);
             out.extend_from_slice(b"\nendobj\n");
         }
         let xref = out.len();
@@ -335,7 +351,7 @@ impl Doc {
         }
         self.trailer.set("Size", size as i64);
         out.extend_from_slice(b"trailer\n");
-        write_dictionary(&mut out, &self.trailer);
+        write_dictionary(&mut out, &self.trailer, &number);
         let _ = write!(out, "\nstartxref\n{xref}\n%%EOF");
         out
     }
@@ -389,8 +405,8 @@ pub fn has_reference(o: &Object) -> bool {
 }
 
 /// An object in PDF syntax (as lopdf writes it: a space only where two tokens would run
-/// together).
-pub fn write_object(out: &mut Vec<u8>, o: &Object) {
+/// together), each reference numbered by `number`.
+pub fn write_object(out: &mut Vec<u8>, o: &Object, number: &dyn Fn(ObjectId) -> ObjectId) {
     match o {
         Object::Null => out.extend_from_slice(b"null"),
         Object::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
@@ -410,20 +426,21 @@ pub fn write_object(out: &mut Vec<u8>, o: &Object) {
                 if i > 0 && needs_space(v) {
                     out.push(b' ');
                 }
-                write_object(out, v);
+                write_object(out, v, number);
             }
             out.push(b']');
         }
-        Object::Dictionary(d) => write_dictionary(out, d),
+        Object::Dictionary(d) => write_dictionary(out, d, number),
         Object::Stream(s) => {
             let mut dict = s.dict.clone();
             dict.set("Length", s.content.len() as i64);
-            write_dictionary(out, &dict);
+            write_dictionary(out, &dict, number);
             out.extend_from_slice(b"stream\n");
             out.extend_from_slice(&s.content);
             out.extend_from_slice(b"\nendstream");
         }
         Object::Reference(id) => {
+            let id = number(*id);
             let _ = write!(out, "{} {} R", id.0, id.1);
         }
     }
@@ -434,14 +451,14 @@ fn needs_space(o: &Object) -> bool {
     matches!(o, Object::Null | Object::Boolean(_) | Object::Integer(_) | Object::Real(_) | Object::Reference(_))
 }
 
-fn write_dictionary(out: &mut Vec<u8>, d: &Dictionary) {
+fn write_dictionary(out: &mut Vec<u8>, d: &Dictionary, number: &dyn Fn(ObjectId) -> ObjectId) {
     out.extend_from_slice(b"<<");
     for (k, v) in d.iter() {
         write_name(out, k);
         if needs_space(v) {
             out.push(b' ');
         }
-        write_object(out, v);
+        write_object(out, v, number);
     }
     out.extend_from_slice(b">>");
 }

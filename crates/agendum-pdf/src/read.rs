@@ -247,10 +247,13 @@ pub(crate) fn scan(b: &[u8], at: usize, watched: &[&[u8]]) -> Option<Scanned> {
                     }
                     last = [None, None];
                 } else {
-                    let digits = token.iter().all(u8::is_ascii_digit);
-                    let text = if digits { std::str::from_utf8(token).ok() } else { None };
-                    let n = text.and_then(|t| t.parse::<u32>().ok());
-                    let g = text.and_then(|t| t.parse::<u16>().ok());
+                    // Its value as an unsigned number, if it is one (and fits).
+                    let mut v: Option<u64> = Some(0);
+                    for &c in token {
+                        v = v.filter(|_| c.is_ascii_digit()).map(|v| v * 10 + u64::from(c - b'0')).filter(|&v| v <= u64::from(u32::MAX));
+                    }
+                    let n = v.and_then(|v| u32::try_from(v).ok());
+                    let g = v.and_then(|v| u16::try_from(v).ok());
                     last = [last[1], Some((s, n, g))];
                 }
             }

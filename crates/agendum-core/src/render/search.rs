@@ -208,6 +208,33 @@ fn script(call: &str, args: &[Value]) -> Vec<u8> {
     script_text(call, &args.join(","))
 }
 
+/// `agendumSearch.text(<n>,"<text>")`: a document's text, single-spaced, as a JSON
+/// string, made in one pass (the same bytes as `script("text", ...)` would give).
+fn text_script(n: usize, text: &str) -> Vec<u8> {
+    let mut s = String::with_capacity(text.len() + 32);
+    s.push_str(&format!("agendumSearch.text({n},\""));
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        for c in word.chars() {
+            match c {
+                '"' => s.push_str("\\\""),
+                '\\' => s.push_str("\\\\"),
+                '\u{08}' => s.push_str("\\b"),
+                '\u{0C}' => s.push_str("\\f"),
+                c if (c as u32) < 0x20 => s.push_str(&format!("\\u{:04x}", c as u32)),
+                c => s.push(c),
+            }
+        }
+    }
+    s.push_str("\");\n");
+    if !s.contains('<') {
+        return s.into_bytes();
+    }
+    s.replace("</", "<\\/").replace("<!--", "<\\u0021--").into_bytes()
+}
+
 /// `agendumSearch.<call>(<args>)` from arguments already written as JSON.
 fn script_text(call: &str, args: &str) -> Vec<u8> {
     let s = format!("agendumSearch.{call}({args});\n");
@@ -287,8 +314,7 @@ impl SearchIndex {
         for (w, c) in counts {
             self.postings.entry(w).or_default().extend([n as u32, c]);
         }
-        let text = d.text.split_whitespace().collect::<Vec<_>>().join(" ");
-        out(format!("search/text/{n}.js"), script("text", &[json!(n), json!(text)]))?;
+        out(format!("search/text/{n}.js"), text_script(n, &d.text))?;
         self.facets.push((d.committee.clone(), d.year.parse::<u32>().unwrap_or(0), d.key));
         self.meta.push(json!([d.title, d.url, d.kind]));
         if self.meta.len() == META_CHUNK {
@@ -348,6 +374,22 @@ const META_CHUNK: usize = 100;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_script_is_the_json_of_the_single_spaced_text() {
+        for text in [
+            "",
+            "plain",
+            "  two\n\tlines  ",
+            "quote \" and \\ back",
+            "ctl \u{1}\u{8}\u{c}\u{1f} end",
+            "</script> <!-- x --> a<b",
+            "Cymraeg: ŵ ŷ, 中文, emoji 🙂",
+        ] {
+            let single = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(text_script(7, text), script("text", &[json!(7), json!(single)]), "{text:?}");
+        }
+    }
 
     #[test]
     fn words_and_shards() {
