@@ -38,9 +38,11 @@ fn main() {
     let resolved = site.resolve().expect("resolve");
     let view = agendum::audience::view(&resolved, agendum::audience::Audience::Public);
     let renderer = agendum::pdf::PdfRenderer::new(&site.theme).expect("renderer");
-    // Every page once: each report's item PDF, then each pack's front sheet.
-    let mut all: Vec<Page> = view.meetings().iter().flat_map(|m| m.reports.iter().map(move |r| Page::Item(&m.doc, r))).collect();
+    // Every page once, in the order a build makes them: meeting by meeting, each
+    // report's item PDF, then each of its packs' front sheets.
+    let mut all: Vec<Page> = Vec::new();
     for m in view.meetings() {
+        all.extend(m.reports.iter().map(|r| Page::Item(&m.doc, r)));
         for (pack, _) in agendum::document::packs(&m.doc) {
             all.push(Page::Front(Box::new(pack)));
         }
