@@ -535,15 +535,17 @@ impl PdfRenderer {
     }
 }
 
-/// Ask viewers to open the bookmarks pane (`/PageMode /UseOutlines`): a long pack is
-/// navigated by its outline. Typst has no option for it, so the key is added to the
-/// document catalog, which Typst writes as the last object before a classic xref table:
-/// only `startxref` moves. Any other shape is left as it is.
+/// Two changes to the document catalog, which Typst writes as the last object before a
+/// classic xref table (so only `startxref` moves; any other shape is left as it is):
+/// - ask viewers to open the bookmarks pane (`/PageMode /UseOutlines`): a long pack is
+///   navigated by its outline, and Typst has no option for it;
+/// - leave out `/Suspects false` from `/MarkInfo`. Absent means false, and poppler up to
+///   25.11 reports the key, though valid, as "Syntax Error: Suspects object is wrong
+///   type" on every `pdfinfo`, which alarms whoever checks the archive.
 pub fn open_with_bookmarks(pdf: Vec<u8>) -> Vec<u8> {
     fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
         hay.windows(needle.len()).rposition(|w| w == needle)
     }
-    let key = b"/PageMode/UseOutlines";
     let Some(cat) = find(&pdf, b"/Type/Catalog") else { return pdf };
     let Some(xref) = find(&pdf, b"\nxref\n").map(|i| i + 1) else { return pdf };
     let Some(sx) = find(&pdf, b"startxref\n") else { return pdf };
@@ -558,11 +560,18 @@ pub fn open_with_bookmarks(pdf: Vec<u8>) -> Vec<u8> {
         return pdf;
     }
     let at = cat + b"/Type/Catalog".len();
-    let mut out = Vec::with_capacity(pdf.len() + key.len());
+    let mut catalog = b"/PageMode/UseOutlines".to_vec();
+    catalog.extend_from_slice(&pdf[at..xref]);
+    if let Some(i) = find(&catalog, b"/MarkInfo<</Marked true/Suspects false>>") {
+        let key = b"/MarkInfo<</Marked true".len();
+        catalog.drain(i + key..i + key + b"/Suspects false".len());
+    }
+    let mut out = Vec::with_capacity(pdf.len() + 32);
     out.extend_from_slice(&pdf[..at]);
-    out.extend_from_slice(key);
-    out.extend_from_slice(&pdf[at..num_start]);
-    out.extend_from_slice((offset + key.len()).to_string().as_bytes());
+    out.extend_from_slice(&catalog);
+    let moved = out.len();
+    out.extend_from_slice(&pdf[xref..num_start]);
+    out.extend_from_slice(moved.to_string().as_bytes());
     out.extend_from_slice(&pdf[num_end..]);
     out
 }
