@@ -242,21 +242,11 @@ fn check_reuse(folder: &Path) {
 }
 
 /// agendum's own reader (which packs read their parts with) reads a PDF agendum made
-/// exactly as lopdf's general reader does: every object, the trailer and the table.
+/// exactly as lopdf's general reader does.
 fn read_alike(p: &Path) {
     let bytes = std::fs::read(p).unwrap();
-    let fast = agendum::pdf::read::read(&bytes).unwrap_or_else(|| panic!("{}: agendum's reader declined its own PDF", p.display()));
+    assert!(agendum::pdf::objects::Doc::scans(&bytes), "{}: agendum's reader declined its own PDF", p.display());
     let slow = Document::load_mem(&bytes).unwrap();
-    assert!(fast.objects == slow.objects, "{}: objects read differently", p.display());
-    assert!(fast.trailer == slow.trailer, "{}: trailer read differently", p.display());
-    assert_eq!(
-        (fast.max_id, &fast.version, &fast.binary_mark, fast.xref_start),
-        (slow.max_id, &slow.version, &slow.binary_mark, slow.xref_start),
-        "{}",
-        p.display()
-    );
-    assert_eq!(format!("{:?}", fast.reference_table.cross_reference_type), format!("{:?}", slow.reference_table.cross_reference_type), "{}", p.display());
-    assert_eq!(fast.reference_table.entries.len(), slow.reference_table.entries.len(), "{}", p.display());
     // As packs hold their parts: scanned, every object reads as lopdf reads it, and
     // written back (numbered 1 to N) it reads the same again.
     let scanned = agendum::pdf::objects::Doc::read("test", &bytes).unwrap();
@@ -311,7 +301,7 @@ fn the_example_sites_pdfs_read_alike_both_ways() {
         let bytes = std::fs::read(p).unwrap();
         // An author's PDF appendix, published as given, may be anything: only agendum's
         // own are read by agendum's reader, and it must decline rather than misread.
-        if agendum::pdf::read::read(&bytes).is_some() || !p.to_string_lossy().contains("-appendix-") {
+        if agendum::pdf::objects::Doc::scans(&bytes) || !p.to_string_lossy().contains("-appendix-") {
             read_alike(p);
         }
     }

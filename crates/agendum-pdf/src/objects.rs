@@ -172,7 +172,12 @@ impl Doc {
         }
     }
 
-    fn scan(src: Arc<[u8]>) -> Option<Doc> {
+    /// Whether `pdf` is in the plain form read here without lopdf (checks and tests).
+    pub fn scans(pdf: &[u8]) -> bool {
+        Doc::scan(pdf.into()).is_some()
+    }
+
+    pub(crate) fn scan(src: Arc<[u8]>) -> Option<Doc> {
         let table = crate::read::table(&src)?;
         let mut objects = BTreeMap::new();
         for &(number, at, generation) in &table.entries {
