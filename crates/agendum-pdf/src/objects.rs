@@ -120,8 +120,7 @@ impl Obj {
                 let mut at = r.start as usize;
                 for &(from, to, id) in &r.refs {
                     out.extend_from_slice(&r.src[at..from as usize]);
-                    let id = number(id);
-                    let _ = write!(out, "{} {} R", id.0, id.1);
+                    write_reference(out, number(id));
                     at = to as usize;
                 }
                 out.extend_from_slice(&r.src[at..r.end as usize]);
@@ -342,14 +341,22 @@ impl Doc {
         let mut offsets = Vec::with_capacity(size);
         for (n, o) in self.objects.values().enumerate() {
             offsets.push(out.len());
-            let _ = writeln!(out, "{} 0 obj", n + 1);
+            write_digits(&mut out, n as u64 + 1);
+            out.extend_from_slice(b" 0 obj\n");
             o.write(&mut out, &number);
             out.extend_from_slice(b"\nendobj\n");
         }
         let xref = out.len();
         let _ = write!(out, "xref\n0 {size}\n0000000000 65535 f\r\n");
         for at in offsets {
-            let _ = write!(out, "{at:010} 00000 n\r\n");
+            // Ten digits, zero-padded, as the table's fixed-width entries need.
+            let mut entry = *b"0000000000 00000 n\r\n";
+            let mut n = at;
+            for d in entry[..10].iter_mut().rev() {
+                *d = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+            out.extend_from_slice(&entry);
         }
         for key in [&b"Prev"[..], b"XRefStm"] {
             self.trailer.remove(key);
@@ -444,11 +451,30 @@ pub fn write_object(out: &mut Vec<u8>, o: &Object, number: &dyn Fn(ObjectId) -> 
             out.extend_from_slice(&s.content);
             out.extend_from_slice(b"\nendstream");
         }
-        Object::Reference(id) => {
-            let id = number(*id);
-            let _ = write!(out, "{} {} R", id.0, id.1);
+        Object::Reference(id) => write_reference(out, number(*id)),
+    }
+}
+
+/// `N G R`, its digits written directly (a pack writes hundreds of thousands).
+fn write_reference(out: &mut Vec<u8>, id: ObjectId) {
+    write_digits(out, u64::from(id.0));
+    out.push(b' ');
+    write_digits(out, u64::from(id.1));
+    out.extend_from_slice(b" R");
+}
+
+fn write_digits(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// Values that would run into a name or number before them without a space.

@@ -182,10 +182,7 @@ pub(crate) fn scan(b: &[u8], at: usize, watched: &[&[u8]]) -> Option<Scanned> {
             }
             b'/' => {
                 let s = i + 1;
-                i = s;
-                while b.get(i).is_some_and(|&c| !is_white(c) && !is_delimiter(c)) {
-                    i += 1;
-                }
+                i = regular_run(b, s);
                 let name = &b[s..i];
                 // An escaped name may spell a watched one: look inside.
                 seen |= name.contains(&b'#') || watched.contains(&name);
@@ -194,9 +191,7 @@ pub(crate) fn scan(b: &[u8], at: usize, watched: &[&[u8]]) -> Option<Scanned> {
             b')' | b'>' | b'{' | b'}' => return None,
             _ => {
                 let s = i;
-                while b.get(i).is_some_and(|&c| !is_white(c) && !is_delimiter(c)) {
-                    i += 1;
-                }
+                i = regular_run(b, s);
                 let token = &b[s..i];
                 if depth == 0 && token == b"endobj" {
                     break s;
@@ -274,11 +269,37 @@ struct Parser<'a> {
 }
 
 fn is_white(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\0' | b'\x0C')
+    CLASS[c as usize] == WHITE
 }
 
 fn is_delimiter(c: u8) -> bool {
-    matches!(c, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
+    CLASS[c as usize] == DELIMITER
+}
+
+/// Each byte's class, looked up rather than matched: the scan asks for every byte.
+const REGULAR: u8 = 0;
+const WHITE: u8 = 1;
+const DELIMITER: u8 = 2;
+const CLASS: [u8; 256] = {
+    let mut t = [REGULAR; 256];
+    let white = b" \t\n\r\0\x0C";
+    let mut i = 0;
+    while i < white.len() {
+        t[white[i] as usize] = WHITE;
+        i += 1;
+    }
+    let delimiters = b"()<>[]{}/%";
+    let mut i = 0;
+    while i < delimiters.len() {
+        t[delimiters[i] as usize] = DELIMITER;
+        i += 1;
+    }
+    t
+};
+
+/// The end of the run of regular bytes (a name's or a token's) from `i`.
+fn regular_run(b: &[u8], i: usize) -> usize {
+    b.get(i..).map_or(i, |rest| i + rest.iter().position(|&c| CLASS[c as usize] != REGULAR).unwrap_or(rest.len()))
 }
 
 fn hex(c: u8) -> Option<u8> {
