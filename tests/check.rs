@@ -133,6 +133,22 @@ fn check_reports_load_errors_and_hygiene_together() {
 }
 
 #[test]
+fn raw_html_is_reported_once_by_check_and_by_build() {
+    let site = copy_site(&repo(), "check-html");
+    let report = site.join("content/meetings/2012-04-18-improvement-and-efficiency/04-shared-services-update.md");
+    edit(&report, "Project leads within", "<script>alert(1)</script> Project leads within");
+    let (_, _, err) = check(&site, &[]);
+    assert_eq!(err.matches("raw HTML in the report is shown as text").count(), 1, "{err}");
+    let text = fs::read_to_string(&report).unwrap();
+    let line = text.lines().position(|l| l.contains("<script>")).unwrap() + 1;
+    assert!(err.contains(&format!("04-shared-services-update.md:{line}:1")), "at its line: {err}");
+    let out = site.parent().unwrap().join("output");
+    let res = agendum(&["build", "--site", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    assert_eq!(stderr(&res).matches("raw HTML in the report is shown as text").count(), 1, "{}", stderr(&res));
+}
+
+#[test]
 fn images_without_alt_text_length_limits_and_duplicate_slugs() {
     let site = copy_site(&repo(), "check-misc");
     let dir = site.join("content/meetings/2012-04-18-improvement-and-efficiency");

@@ -175,7 +175,7 @@ fn check_content(site: &crate::Site) -> (Diagnostics, Option<crate::resolve::Res
                 all.extend(d);
                 for m in &loaded.meetings {
                     for r in &m.reports {
-                        hygiene(root, r, &mut all);
+                        hygiene(root, r, true, &mut all);
                     }
                 }
                 failed = true;
@@ -242,7 +242,7 @@ fn rules(site: &LoadedSite, resolved: &ResolvedSite, theme: &Theme, out: &mut Di
         private_meeting(lm, rm, kind, date, &cal, out);
         for src in &lm.reports {
             report_rules(src, kind, date, &cal, rules.key_decision_days, theme, out);
-            hygiene(&site.root, src, out);
+            hygiene(&site.root, src, false, out);
         }
     }
 }
@@ -488,16 +488,16 @@ fn report_rules(
 }
 
 /// Line-based checks on the report as written: leftover template text, references to
-/// appendices that do not exist, raw HTML.
-fn hygiene(root: &Path, src: &ReportSource, out: &mut Diagnostics) {
+/// appendices that do not exist, and (where the resolver, which says so itself, did not
+/// get to it: `unresolved`) raw HTML.
+fn hygiene(root: &Path, src: &ReportSource, unresolved: bool, out: &mut Diagnostics) {
     let Ok(text) = crate::load::read_text(root, &root.join(&src.path)) else { return };
     let ids: Vec<&str> = src.front.appendices.iter().map(|a| a.value.id.as_str()).collect();
     hygiene_text(&src.path, &text, src.body_line, Some(&ids), out);
-    for line in crate::markdown::parse(&src.body, src.body_line).raw_html {
-        out.push(
-            Diagnostic::warning(Pos::new(&src.path, line, 1), "raw HTML in the report is shown as text, not used")
-                .hint("write it in Markdown; scripts and HTML never reach the public site"),
-        );
+    if unresolved {
+        for line in crate::markdown::parse(&src.body, src.body_line).raw_html {
+            out.push(crate::resolve::report::raw_html_warning(&src.path, line));
+        }
     }
 }
 

@@ -15,7 +15,7 @@ mod meeting;
 mod minutes;
 mod numbering;
 mod references;
-mod report;
+pub mod report;
 mod sections;
 mod tables;
 mod text;

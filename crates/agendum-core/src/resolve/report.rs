@@ -84,6 +84,9 @@ pub(super) fn resolve_report(
     let smart = scheme.typography.smart_punctuation;
     let parsed = markdown::parse_with(&src.body, src.body_line, smart);
     diags.extend(too_deep(file, &parsed));
+    for &line in &parsed.raw_html {
+        warnings.push(raw_html_warning(file, line));
+    }
     for line in &parsed.images_without_alt {
         // Accessibility is a legal duty: a tagged PDF cannot carry an image without it.
         diags.push(
@@ -596,6 +599,13 @@ pub(super) fn is_email(s: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// Raw HTML in a report: shown as text, never used (`check` says so too where the
+/// report cannot be resolved).
+pub fn raw_html_warning(file: &std::path::Path, line: u32) -> Diagnostic {
+    Diagnostic::warning(Pos::new(file, line, 1), "raw HTML in the report is shown as text, not used")
+        .hint("write it in Markdown; scripts and HTML never reach the public site")
 }
 
 #[cfg(test)]
