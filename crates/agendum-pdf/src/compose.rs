@@ -260,7 +260,9 @@ fn read_part(doc: &Doc) -> Res<PartTree> {
 }
 
 /// Make a part's object numbers, parent-tree keys, element ids and destination names
-/// its own within the pack.
+/// its own within the pack. Only objects naming one of `objects::WATCHED` are given to
+/// it (the rest stay as their bytes): a key read here must be among those names, which
+/// the test below checks.
 fn relabel(obj: &mut Object, offset: i64, prefix: &[u8]) {
     let d = match obj {
         Object::Dictionary(d) => d,
@@ -721,5 +723,77 @@ fn dedupe_streams(doc: &mut Doc) {
     }
     for id in same.keys() {
         doc.objects.remove(id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every name an object holds, as key or value, at any depth.
+    fn names(o: &Object, out: &mut Vec<Vec<u8>>) {
+        match o {
+            Object::Name(n) => out.push(n.clone()),
+            Object::Array(a) => a.iter().for_each(|v| names(v, out)),
+            Object::Dictionary(d) => d.iter().for_each(|(k, v)| {
+                out.push(k.clone());
+                names(v, out)
+            }),
+            Object::Stream(s) => names(&Object::Dictionary(s.dict.clone()), out),
+            _ => {}
+        }
+    }
+
+    /// Over generated objects built from the keys and values tag trees, links and
+    /// bookmarks use: relabelling changes an object only if it names a watched name, so
+    /// leaving the others unread (as packs do) loses nothing.
+    #[test]
+    fn relabelling_changes_only_objects_naming_a_watched_name() {
+        let mut seed: u64 = 0x243F6A8885A308D3;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let keys: &[&[u8]] =
+            &[b"Type", b"S", b"P", b"K", b"Pg", b"A", b"O", b"ID", b"Headers", b"Dest", b"D", b"StructParents", b"StructParent", b"Title", b"Alt"];
+        let names: &[&[u8]] = &[b"StructElem", b"TD", b"TH", b"Table", b"Layout", b"GoTo", b"URI", b"Link", b"Document", b"Annot"];
+        fn value(next: &mut dyn FnMut() -> u64, keys: &[&[u8]], names: &[&[u8]], depth: u32) -> Object {
+            match next() % if depth > 2 { 5 } else { 7 } {
+                0 => Object::Integer((next() % 50) as i64),
+                1 => Object::Name(names[(next() as usize) % names.len()].to_vec()),
+                2 => Object::String(b"U1x0y0".to_vec(), StringFormat::Literal),
+                3 => Object::Reference(((next() % 90) as u32 + 1, 0)),
+                4 => Object::Real(1.5),
+                5 => Object::Array((0..next() % 4).map(|_| value(next, keys, names, depth + 1)).collect()),
+                _ => Object::Dictionary(dict(next, keys, names, depth + 1)),
+            }
+        }
+        fn dict(next: &mut dyn FnMut() -> u64, keys: &[&[u8]], names: &[&[u8]], depth: u32) -> Dictionary {
+            let mut d = Dictionary::new();
+            for _ in 0..1 + next() % 5 {
+                let k = keys[(next() as usize) % keys.len()];
+                d.set(k.to_vec(), value(next, keys, names, depth));
+            }
+            d
+        }
+        let (mut unwatched, mut changed) = (0, 0);
+        for _ in 0..20_000 {
+            let o = Object::Dictionary(dict(&mut next, keys, names, 0));
+            let mut relabelled = o.clone();
+            relabel(&mut relabelled, 7, b"item-3-");
+            let mut seen = Vec::new();
+            super::tests::names(&o, &mut seen);
+            let watched = seen.iter().any(|n| crate::objects::WATCHED.contains(&n.as_slice()));
+            if relabelled != o {
+                changed += 1;
+                assert!(watched, "changed without a watched name: {o:?}");
+            }
+            if !watched {
+                unwatched += 1;
+            }
+        }
+        assert!(changed > 1000 && unwatched > 1000, "{changed} changed, {unwatched} unwatched");
     }
 }
