@@ -130,6 +130,12 @@ fn check_reports_load_errors_and_hygiene_together() {
     assert_eq!(code, Some(1));
     assert!(err.contains("unknown field `chief_oficer`") && err.contains("did you mean `chief_officer`?"), "{err}");
     assert!(err.contains("1 TODO placeholder left to fill: ## COMMENTARY"), "both at once: {err}");
+    // Raw HTML is reported in a report that does not load, too, at its line.
+    edit(&report, "Project leads within", "<b>bold</b> Project leads within");
+    let (_, _, err) = check(&site, &[]);
+    assert_eq!(err.matches("raw HTML in the report is shown as text").count(), 1, "{err}");
+    let line = fs::read_to_string(&report).unwrap().lines().position(|l| l.contains("<b>bold</b>")).unwrap() + 1;
+    assert!(err.contains(&format!("04-shared-services-update.md:{line}:1")), "{err}");
 }
 
 #[test]

@@ -157,8 +157,13 @@ fn check_content(site: &crate::Site) -> (Diagnostics, Option<crate::resolve::Res
                 all.extend(d);
                 for path in report_files(&batch) {
                     if let Ok(text) = crate::load::read_text(root, &path) {
-                        let body_line = crate::load::split_front_matter(&text).map(|(_, _, l)| l).unwrap_or(1);
-                        hygiene_text(&crate::diag::rel(root, &path), &text, body_line, None, &mut all);
+                        let split = crate::load::split_front_matter(&text);
+                        let body_line = split.map(|(_, _, l)| l).unwrap_or(1);
+                        let rel = crate::diag::rel(root, &path);
+                        hygiene_text(&rel, &text, body_line, None, &mut all);
+                        for line in crate::markdown::parse(split.map_or(text.as_str(), |(_, body, _)| body), body_line).raw_html {
+                            all.push(crate::resolve::report::raw_html_warning(&rel, line));
+                        }
                     }
                 }
                 failed = true;
