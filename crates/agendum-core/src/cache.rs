@@ -332,6 +332,7 @@ mod tests {
         // is an empty cache; a place outside the output is refused.
         fs::write(next.dir.join(INDEX), format!("not an index\n../x 00 1\naa11 {} 6 1 =../../etc/passwd\n", a.sha256)).unwrap();
         assert!(PdfCache::for_output(&out).index.lock().unwrap().is_empty());
+        let _ = fs::remove_dir_all(out.parent().unwrap());
     }
 
     #[test]
@@ -358,5 +359,6 @@ mod tests {
         next.finish(&BTreeSet::from(["aa11".to_string()]));
         assert!(!next.kept("aa11").exists());
         assert!(PdfCache::for_output(&out).get("aa11", None).is_some());
+        let _ = fs::remove_dir_all(out.parent().unwrap());
     }
 }
