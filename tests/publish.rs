@@ -355,6 +355,8 @@ mod serve {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_agendum"))
             .args(["serve", "--html-only", "--quiet", "--port", &port.to_string(), "--site", site.to_str().unwrap()])
+            // The preview is built in the temporary folder: this test's own, swept later.
+            .env("TMPDIR", site.parent().unwrap())
             .stderr(std::fs::File::create(site.with_extension("serve.log")).unwrap())
             .spawn()
             .unwrap();
