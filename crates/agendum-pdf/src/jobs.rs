@@ -7,8 +7,9 @@ use agendum_core::diag::{Diagnostic, Pos};
 use agendum_core::document::{packs, MeetingDoc, ReportDoc};
 use agendum_core::render::{Files, Stored, StoredFiles};
 
-/// What `render` made: PDFs in memory (members' ones), PDFs stored in the cache (public
-/// ones), and the cache keys the build used.
+/// What `render` made: PDFs in memory (members' ones), PDFs on disk (public ones, written
+/// where they are published or found in the previous output by the cache), and the cache
+/// keys the build used.
 #[derive(Default)]
 pub struct RenderedPdfs {
     pub files: Files,
@@ -71,8 +72,8 @@ impl Queue {
     }
 }
 
-/// A PDF made: in memory (without a cache), or stored in the cache (and whether it was
-/// compiled now rather than found there).
+/// A PDF made: in memory (without a cache), or on disk through the cache (and whether it
+/// was compiled now rather than found).
 enum Made {
     Bytes(Vec<u8>),
     Stored(Stored, bool),
@@ -250,7 +251,7 @@ pub fn render(
         progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
         Ok((j.path.clone(), key, made))
     };
-    // One plain thread per core, each taking the next job in order (longest first) and
+    // One plain thread per core, each taking the next job in order (see `Queue`) and
     // writing its PDF as soon as it is done. Not a rayon pool: Typst parallelises inside
     // a compile with rayon, and a pool thread waiting there steals other compiles and
     // starts them on its own stack, so many documents are in flight at once, each holding
