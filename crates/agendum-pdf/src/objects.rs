@@ -328,7 +328,18 @@ impl Doc {
             n.map_or(id, |n| (n, 0))
         };
         let size = self.objects.len() + 1;
-        let mut out = Vec::new();
+        // Sized once from the objects' own bytes: a pack is megabytes, and growing a
+        // vector by doubling copies it over and over.
+        let bytes: usize = self
+            .objects
+            .values()
+            .map(|o| match o {
+                Obj::Raw(r) => (r.end - r.start) as usize + 40,
+                Obj::Read(Object::Stream(s)) => s.content.len() + 200,
+                Obj::Read(_) => 200,
+            })
+            .sum();
+        let mut out = Vec::with_capacity(bytes + 20 * size + 1024);
         let _ = writeln!(out, "%PDF-{}", self.version);
         out.push(b'%');
         // PDF/A wants four or more bytes over 127 after the header; Typst writes them.
