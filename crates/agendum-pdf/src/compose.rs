@@ -25,22 +25,12 @@ pub struct Part {
 
 impl Part {
     pub fn read(item: &str, pdf: &[u8]) -> Res<Part> {
-        Ok(Part { item: item.to_string(), doc: read(&format!("item {item}'s PDF"), pdf)? })
+        Ok(Part { item: item.to_string(), doc: Doc::read(&format!("item {item}'s PDF"), pdf)? })
     }
 
     pub fn pages(&self) -> usize {
-        pages(&self.doc)
+        self.doc.pages().len()
     }
-}
-
-/// A PDF read for composing (the front sheet, a part); `what` names it in errors.
-pub fn read(what: &str, pdf: &[u8]) -> Res<Doc> {
-    Doc::read(what, pdf)
-}
-
-/// The number of pages of a PDF read.
-pub fn pages(doc: &Doc) -> usize {
-    doc.pages().len()
 }
 
 type Res<T> = Result<T, String>;
@@ -374,7 +364,7 @@ pub struct Furniture {
 
 impl Furniture {
     pub fn new(pdf: &[u8]) -> Res<Furniture> {
-        let mut fur = read("page numbers", pdf)?;
+        let mut fur = Doc::read("page numbers", pdf)?;
         fur.renumber(1);
         let mut forms = Vec::new();
         for fp in fur.pages() {
@@ -749,13 +739,7 @@ mod tests {
     /// leaving the others unread (as packs do) loses nothing.
     #[test]
     fn relabelling_changes_only_objects_naming_a_watched_name() {
-        let mut seed: u64 = 0x243F6A8885A308D3;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::read::tests::numbers(0x243F6A8885A308D3);
         let keys: &[&[u8]] =
             &[b"Type", b"S", b"P", b"K", b"Pg", b"A", b"O", b"ID", b"Headers", b"Dest", b"D", b"StructParents", b"StructParent", b"Title", b"Alt"];
         let names: &[&[u8]] = &[b"StructElem", b"TD", b"TH", b"Table", b"Layout", b"GoTo", b"URI", b"Link", b"Document", b"Annot"];

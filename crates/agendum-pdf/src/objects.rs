@@ -38,12 +38,6 @@ pub enum Obj {
     Read(Object),
 }
 
-impl From<Object> for Obj {
-    fn from(o: Object) -> Obj {
-        Obj::Read(o)
-    }
-}
-
 impl Obj {
     /// The object, read if it had not been (`None`: its bytes do not read as they scanned).
     pub fn get(&self) -> Option<&Object> {
@@ -184,17 +178,13 @@ impl Doc {
             if s.id != (number, generation) {
                 return None;
             }
-            let obj = match s.stream {
-                // A stream is read as it is scanned: its dictionary is all there is to read.
-                Some(stream) => {
-                    let read = OnceCell::new();
-                    let _ = read.set(stream);
-                    Raw { src: src.clone(), start: s.start as u32, end: s.end as u32, refs: s.refs, stream: true, watched: s.watched, read }
-                }
-                None => {
-                    Raw { src: src.clone(), start: s.start as u32, end: s.end as u32, refs: s.refs, stream: false, watched: s.watched, read: OnceCell::new() }
-                }
-            };
+            // A stream is read as it is scanned: its dictionary is all there is to read.
+            let stream = s.stream.is_some();
+            let read = OnceCell::new();
+            if let Some(o) = s.stream {
+                let _ = read.set(o);
+            }
+            let obj = Raw { src: src.clone(), start: s.start as u32, end: s.end as u32, refs: s.refs, stream, watched: s.watched, read };
             objects.insert(s.id, Obj::Raw(obj));
         }
         let mut max_id = table.size.checked_sub(1)?;
@@ -274,27 +264,8 @@ impl Doc {
     /// Number the objects from `start` on, in the order of their numbers (generation 0),
     /// every reference with them.
     pub fn renumber(&mut self, start: u32) {
-        let ids: Vec<ObjectId> = self.objects.keys().copied().collect();
-        let top = ids.last().map_or(0, |id| id.0) as usize;
-        // The new number of each object by its old one (0: none); later generations,
-        // which Typst never writes, by a map.
-        let mut new_of = vec![0u32; top + 1];
-        let mut later: std::collections::HashMap<ObjectId, u32> = Default::default();
-        let mut next = start;
-        for id in &ids {
-            if id.1 == 0 {
-                new_of[id.0 as usize] = next;
-            } else {
-                later.insert(*id, next);
-            }
-            next += 1;
-        }
-        let mut renumbered = |id: &mut ObjectId| {
-            let n = if id.1 == 0 { new_of.get(id.0 as usize).copied().filter(|&n| n != 0) } else { later.get(id).copied() };
-            if let Some(n) = n {
-                *id = (n, 0);
-            }
-        };
+        let numbers = Numbers::new(self.objects.keys(), start);
+        let mut renumbered = |id: &mut ObjectId| *id = numbers.of(*id);
         self.trailer.iter_mut().for_each(|(_, v)| each_ref_mut(v, &mut renumbered));
         let objects = std::mem::take(&mut self.objects);
         self.objects = objects
@@ -305,28 +276,15 @@ impl Doc {
                 (id, o)
             })
             .collect();
-        self.max_id = next - 1;
+        self.max_id = (start + self.objects.len() as u32).saturating_sub(1);
     }
 
     /// The PDF: head, each object, a cross-reference table and the trailer. The objects
     /// are numbered 1 to N as they are written (in the order of their numbers), so the
     /// table is one section with no gaps.
     pub fn save(mut self) -> Vec<u8> {
-        // The new number of each object: by number for generation 0, else by a map.
-        let top = self.objects.keys().next_back().map_or(0, |id| id.0) as usize;
-        let mut new_of = vec![0u32; top + 1];
-        let mut later: std::collections::HashMap<ObjectId, u32> = Default::default();
-        for (n, id) in self.objects.keys().enumerate() {
-            if id.1 == 0 {
-                new_of[id.0 as usize] = n as u32 + 1;
-            } else {
-                later.insert(*id, n as u32 + 1);
-            }
-        }
-        let number = |id: ObjectId| -> ObjectId {
-            let n = if id.1 == 0 { new_of.get(id.0 as usize).copied().filter(|&n| n != 0) } else { later.get(&id).copied() };
-            n.map_or(id, |n| (n, 0))
-        };
+        let numbers = Numbers::new(self.objects.keys(), 1);
+        let number = |id: ObjectId| numbers.of(id);
         let size = self.objects.len() + 1;
         // Sized once from the objects' own bytes: a pack is megabytes, and growing a
         // vector by doubling copies it over and over.
@@ -377,6 +335,37 @@ impl Doc {
         write_dictionary(&mut out, &self.trailer, &number);
         let _ = write!(out, "\nstartxref\n{xref}\n%%EOF");
         out
+    }
+}
+
+/// New object numbers, from `start` on in the order of the old ones (generation 0): by
+/// number for generation 0, by a map for later generations (which Typst never writes).
+struct Numbers {
+    by_number: Vec<u32>,
+    later: std::collections::HashMap<ObjectId, u32>,
+}
+
+impl Numbers {
+    fn new<'a>(ids: impl Iterator<Item = &'a ObjectId>, start: u32) -> Numbers {
+        let mut n = Numbers { by_number: Vec::new(), later: Default::default() };
+        for (next, id) in (start..).zip(ids) {
+            if id.1 == 0 {
+                let at = id.0 as usize;
+                if at >= n.by_number.len() {
+                    n.by_number.resize(at + 1, 0);
+                }
+                n.by_number[at] = next;
+            } else {
+                n.later.insert(*id, next);
+            }
+        }
+        n
+    }
+
+    /// The new number of `id`; an object not numbered (a dangling reference) keeps its own.
+    fn of(&self, id: ObjectId) -> ObjectId {
+        let n = if id.1 == 0 { self.by_number.get(id.0 as usize).copied().filter(|&n| n != 0) } else { self.later.get(&id).copied() };
+        n.map_or(id, |n| (n, 0))
     }
 }
 
@@ -631,13 +620,7 @@ mod tests {
     #[test]
     fn damaged_files_scan_alike_or_are_declined() {
         let base = pdf(SYNTAX, "");
-        let mut seed: u64 = 0x9E3779B97F4A7C15;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::read::tests::numbers(0x9E3779B97F4A7C15);
         let (mut taken, mut unreadable) = (0, 0);
         const BYTES: &[u8] = b" \n\r()<>[]{}/%#\\0123456789.+-RnulltrefasobjendstreamABCF";
         for _ in 0..4000 {

@@ -256,8 +256,8 @@ impl PdfRenderer {
             made.push(read);
         }
         front.set_data("starts", Value::Object(starts));
-        let front = crate::compose::read("the front sheet", &self.compile(front)?).map_err(unreadable)?;
-        let total = crate::compose::pages(&front) + after;
+        let front = crate::objects::Doc::read("the front sheet", &self.compile(front)?).map_err(unreadable)?;
+        let total = front.pages().len() + after;
         let furniture = self.furniture(total)?;
         crate::compose::compose_pack(front, made, &furniture).map_err(|e| {
             Diagnostic::error(Pos::file("templates/pdf/pack.typ"), format!("composing the agenda pack: {e}")).hint("this is a bug in agendum; please report it")
@@ -459,7 +459,7 @@ impl PdfRenderer {
 
     /// Lay out and write one PDF.
     pub fn compile(&self, job: PdfJob) -> Result<Vec<u8>, Diagnostic> {
-        self.lay_out(job, &[PdfStandard::A_2b, PdfStandard::Ua_1], true).map(open_with_bookmarks)
+        self.lay_out(job, &[PdfStandard::A_2b, PdfStandard::Ua_1], true).map(edit_catalog)
     }
 
     /// Lay out `job` with Typst and write it as PDF to `standards`, tagged or not.
@@ -542,7 +542,7 @@ impl PdfRenderer {
 /// - leave out `/Suspects false` from `/MarkInfo`. Absent means false, and poppler up to
 ///   25.11 reports the key, though valid, as "Syntax Error: Suspects object is wrong
 ///   type" on every `pdfinfo`, which alarms whoever checks the archive.
-pub fn open_with_bookmarks(pdf: Vec<u8>) -> Vec<u8> {
+pub fn edit_catalog(pdf: Vec<u8>) -> Vec<u8> {
     fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
         hay.windows(needle.len()).rposition(|w| w == needle)
     }

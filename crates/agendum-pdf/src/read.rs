@@ -105,7 +105,8 @@ pub(crate) struct Scanned {
 /// and as a generation where it is one.
 type Token = (usize, Option<u32>, Option<u16>);
 
-/// Scan the object at `at`; `None` where `read` would decline or differ.
+/// Scan the object at `at`; `None` where lopdf might read it otherwise (the caller then
+/// leaves the whole file to lopdf).
 pub(crate) fn scan(b: &[u8], at: usize, watched: &[&[u8]]) -> Option<Scanned> {
     let mut p = Parser { b, i: at };
     p.skip_space();
@@ -199,7 +200,7 @@ pub(crate) fn scan(b: &[u8], at: usize, watched: &[&[u8]]) -> Option<Scanned> {
                 if depth == 0 && token == b"stream" {
                     // The dictionary before it, read whole (with its length), then the data.
                     let mut p = Parser { b, i: start };
-                    let Streamed::Stream(stream) = p.stream() else { return None };
+                    let stream = p.stream()?;
                     let end = p.i;
                     p.skip_space();
                     if !p.eat(b"endobj") {
@@ -254,13 +255,6 @@ fn startxref(pdf: &[u8]) -> Option<usize> {
     p.skip_white();
     let offset: usize = p.digits()?;
     (offset < pdf.len()).then_some(offset)
-}
-
-/// What follows `obj`: a stream, something else, or a stream this reader leaves to lopdf.
-enum Streamed {
-    Stream(Stream),
-    NotAStream,
-    Unreadable,
 }
 
 struct Parser<'a> {
@@ -362,17 +356,17 @@ impl Parser<'_> {
 
     /// A stream with a direct length that holds (an indirect length, or one that does
     /// not meet `endstream`, is lopdf's to resolve or recover).
-    fn stream(&mut self) -> Streamed {
-        let Some(dict) = self.dictionary(MAX_DEPTH) else { return Streamed::NotAStream };
+    fn stream(&mut self) -> Option<Stream> {
+        let dict = self.dictionary(MAX_DEPTH)?;
         self.skip_space();
         if !self.eat(b"stream") {
-            return Streamed::NotAStream;
+            return None;
         }
         while matches!(self.peek(), Some(b' ' | b'\t')) {
             self.i += 1;
         }
         if !self.eol() {
-            return Streamed::NotAStream;
+            return None;
         }
         let data = dict
             .get(b"Length")
@@ -380,13 +374,13 @@ impl Parser<'_> {
             .and_then(|l| l.as_i64().ok())
             .and_then(|l| usize::try_from(l).ok())
             .and_then(|len| self.b.get(self.i..self.i.checked_add(len)?));
-        let Some(data) = data else { return Streamed::Unreadable };
+        let data = data?;
         self.i += data.len();
         self.eol();
         if !self.eat(b"endstream") {
-            return Streamed::Unreadable;
+            return None;
         }
-        Streamed::Stream(Stream::new(dict, data.to_vec()))
+        Some(Stream::new(dict, data.to_vec()))
     }
 
     /// A direct object and the space after it.
@@ -588,6 +582,16 @@ impl Parser<'_> {
 #[cfg(test)]
 pub(crate) mod tests {
     use crate::objects::Doc;
+
+    /// A reproducible stream of pseudo-random numbers (xorshift) for generated inputs.
+    pub(crate) fn numbers(mut seed: u64) -> impl FnMut() -> u64 {
+        move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        }
+    }
 
     /// A PDF of these object bodies (object N is `bodies[N-1]`), its table and trailer.
     pub(crate) fn pdf(bodies: &[&[u8]], trailer_extra: &str) -> Vec<u8> {
