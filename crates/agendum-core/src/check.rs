@@ -161,9 +161,7 @@ fn check_content(site: &crate::Site) -> (Diagnostics, Option<crate::resolve::Res
                         let body_line = split.map(|(_, _, l)| l).unwrap_or(1);
                         let rel = crate::diag::rel(root, &path);
                         hygiene_text(&rel, &text, body_line, None, &mut all);
-                        for line in crate::markdown::parse(split.map_or(text.as_str(), |(_, body, _)| body), body_line).raw_html {
-                            all.push(crate::resolve::report::raw_html_warning(&rel, line));
-                        }
+                        raw_html(&rel, split.map_or(text.as_str(), |(_, body, _)| body), body_line, &mut all);
                     }
                 }
                 failed = true;
@@ -500,9 +498,14 @@ fn hygiene(root: &Path, src: &ReportSource, unresolved: bool, out: &mut Diagnost
     let ids: Vec<&str> = src.front.appendices.iter().map(|a| a.value.id.as_str()).collect();
     hygiene_text(&src.path, &text, src.body_line, Some(&ids), out);
     if unresolved {
-        for line in crate::markdown::parse(&src.body, src.body_line).raw_html {
-            out.push(crate::resolve::report::raw_html_warning(&src.path, line));
-        }
+        raw_html(&src.path, &src.body, src.body_line, out);
+    }
+}
+
+/// Raw HTML in a report's body that the resolver did not get to read.
+fn raw_html(path: &Path, body: &str, body_line: u32, out: &mut Diagnostics) {
+    for line in crate::markdown::parse(body, body_line).raw_html {
+        out.push(crate::resolve::report::raw_html_warning(path, line));
     }
 }
 

@@ -14,13 +14,8 @@ use crate::audience::View;
 use crate::diag::Diagnostic;
 use crate::document::*;
 
-/// The words of a text as search sees them: lower case, letters and digits, two or more
-/// characters. `static/search.js` splits queries the same way.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    raw_words(text).map(str::to_lowercase)
-}
-
-/// The words of a text as written (not yet lowered).
+/// The words of a text as search sees them, before they are lowered: letters and digits,
+/// two or more characters. `static/search.js` splits queries the same way.
 fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().nth(1).is_some())
 }
@@ -229,17 +224,18 @@ fn text_script(n: usize, text: &str) -> Vec<u8> {
         }
     }
     s.push_str("\");\n");
-    if !s.contains('<') {
-        return s.into_bytes();
-    }
-    s.replace("</", "<\\/").replace("<!--", "<\\u0021--").into_bytes()
+    safe_in_page(s)
 }
 
 /// `agendumSearch.<call>(<args>)` from arguments already written as JSON.
 fn script_text(call: &str, args: &str) -> Vec<u8> {
-    let s = format!("agendumSearch.{call}({args});\n");
-    // Most texts have no `<` at all: then there is nothing to escape (and no need to copy
-    // a report's whole text twice more).
+    safe_in_page(format!("agendumSearch.{call}({args});\n"))
+}
+
+/// A script made safe inside any page: `</` and `<!--` cannot end or confuse it. Most
+/// texts have no `<` at all: then there is nothing to escape (and no need to copy a
+/// report's whole text twice more).
+fn safe_in_page(s: String) -> Vec<u8> {
     if !s.contains('<') {
         return s.into_bytes();
     }
@@ -393,7 +389,7 @@ mod tests {
 
     #[test]
     fn words_and_shards() {
-        let w: Vec<String> = words("The Council's £1.2m budget, 2025/26 – Ysgol Gymraeg").collect();
+        let w: Vec<String> = raw_words("The Council's £1.2m budget, 2025/26 – Ysgol Gymraeg").map(str::to_lowercase).collect();
         assert_eq!(w, ["the", "council", "2m", "budget", "2025", "26", "ysgol", "gymraeg"]);
         assert_eq!(shard_name("bu"), "bu");
         assert_eq!(shard_name("20"), "20");
