@@ -13,10 +13,10 @@
 //! Members' (restricted) PDFs are never cached: exempt papers are not kept anywhere but
 //! where they were asked for.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::diag::{Diagnostic, Pos};
 use crate::document::sha256_hex;
@@ -27,9 +27,7 @@ pub struct PdfCache {
     /// The output folder: where the last build's PDFs are until this one is in place.
     output: PathBuf,
     /// Where this build writes its output (its staging folder), once it is known.
-    staging: Mutex<Option<PathBuf>>,
-    /// Folders made in the staging folder so far.
-    folders: Mutex<HashSet<PathBuf>>,
+    staging: OnceLock<Arc<crate::publish::Staging>>,
     /// Each PDF known, by key: as the last build left them, and what this one adds.
     index: Mutex<BTreeMap<String, Entry>>,
     /// Where this build publishes each PDF it took or made, by key.
@@ -63,10 +61,6 @@ fn mtime_ns(meta: &fs::Metadata) -> Option<u128> {
     Some(meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos())
 }
 
-fn write_err(p: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(Pos::file(p), format!("cannot write a PDF: {e}")).hint("check that the disk has room and the output's folder is writable")
-}
-
 impl PdfCache {
     /// The cache for an output folder: a hidden sibling, never inside what is published.
     pub fn for_output(output: &Path) -> PdfCache {
@@ -92,27 +86,16 @@ impl PdfCache {
                 index.insert(key.to_string(), Entry { sha256: sha.to_string(), len, mtime, place });
             }
         }
-        PdfCache {
-            dir,
-            output: output.to_path_buf(),
-            staging: Mutex::new(None),
-            folders: Mutex::new(HashSet::new()),
-            index: Mutex::new(index),
-            published: Mutex::new(BTreeMap::new()),
-        }
+        PdfCache { dir, output: output.to_path_buf(), staging: OnceLock::new(), index: Mutex::new(index), published: Mutex::new(BTreeMap::new()) }
     }
 
     /// Write this build's published PDFs into `staging`, the output being made.
-    pub fn writing_into(&self, staging: &Path) {
-        *self.staging.lock().unwrap_or_else(|e| e.into_inner()) = Some(staging.to_path_buf());
+    pub fn writing_into(&self, staging: Arc<crate::publish::Staging>) {
+        let _ = self.staging.set(staging);
     }
 
     fn kept(&self, key: &str) -> PathBuf {
         self.dir.join(format!("{key}.pdf"))
-    }
-
-    fn staging(&self) -> Option<PathBuf> {
-        self.staging.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Where an entry's file is.
@@ -120,7 +103,7 @@ impl PdfCache {
         Some(match place {
             Place::Output(rel) => self.output.join(rel),
             Place::Kept => self.kept(key),
-            Place::Staged(rel) => self.staging()?.join(rel),
+            Place::Staged(rel) => self.staging.get()?.dir().join(rel),
         })
     }
 
@@ -145,24 +128,20 @@ impl PdfCache {
     /// output being made), or, for a part nothing publishes, into the cache's folder.
     pub fn put(&self, key: &str, published: Option<&str>, bytes: &[u8]) -> Result<Stored, Diagnostic> {
         let sha256 = sha256_hex(bytes);
-        let (path, place) = match (published, self.staging()) {
+        let (path, place, mtime) = match (published, self.staging.get()) {
             (Some(rel), Some(staging)) => {
-                let rel_path = crate::publish::safe_rel(rel)?;
-                let path = staging.join(rel_path);
-                if let Some(dir) = path.parent() {
-                    let mut folders = self.folders.lock().unwrap_or_else(|e| e.into_inner());
-                    if !folders.contains(dir) {
-                        fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
-                        folders.insert(dir.to_path_buf());
-                    }
-                }
-                fs::write(&path, bytes).map_err(|e| write_err(&path, e))?;
+                let path = staging.place(rel)?;
+                fs::write(&path, bytes).map_err(|e| crate::publish::write_err("cannot write", &path, e))?;
                 self.published.lock().unwrap_or_else(|e| e.into_inner()).insert(key.to_string(), rel.to_string());
-                (path, Place::Staged(rel.to_string()))
+                // Its time is taken when the output is in place (`finish`).
+                (path, Place::Staged(rel.to_string()), 0)
             }
-            _ => (self.put_kept(key, bytes)?, Place::Kept),
+            _ => {
+                let path = self.put_kept(key, bytes)?;
+                let mtime = fs::metadata(&path).ok().and_then(|m| mtime_ns(&m)).unwrap_or(0);
+                (path, Place::Kept, mtime)
+            }
         };
-        let mtime = fs::metadata(&path).ok().and_then(|m| mtime_ns(&m)).unwrap_or(0);
         let entry = Entry { sha256: sha256.clone(), len: bytes.len() as u64, mtime, place };
         self.index.lock().unwrap_or_else(|e| e.into_inner()).insert(key.to_string(), entry);
         Ok(Stored { path, sha256, len: bytes.len() as u64 })
@@ -307,7 +286,7 @@ mod tests {
         let out = temp("index");
         let staging = out.with_file_name("staging");
         let cache = PdfCache::for_output(&out);
-        cache.writing_into(&staging);
+        cache.writing_into(Arc::new(crate::publish::Staging::new(staging.clone())));
         let a = cache.put("aa11", Some("c/a.pdf"), b"%PDF-a").unwrap();
         cache.put("bb22", Some("c/b.pdf"), b"%PDF-bb").unwrap();
         // A part only: the cache's own file.
@@ -340,7 +319,7 @@ mod tests {
         let out = temp("html-only");
         let staging = out.with_file_name("staging");
         let cache = PdfCache::for_output(&out);
-        cache.writing_into(&staging);
+        cache.writing_into(Arc::new(crate::publish::Staging::new(staging.clone())));
         cache.put("aa11", Some("a.pdf"), b"%PDF-a").unwrap();
         fs::rename(&staging, &out).unwrap();
         cache.finish(&BTreeSet::from(["aa11".to_string()]));

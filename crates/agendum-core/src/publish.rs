@@ -144,12 +144,10 @@ pub fn real_path(p: &Path) -> PathBuf {
 /// recognisably agendum's. Dropped without being staged, it removes its staging folder.
 pub struct Publication {
     target: PathBuf,
-    staging: PathBuf,
+    staging: std::sync::Arc<Staging>,
     written: std::collections::BTreeMap<String, (String, u64)>,
     pub stored: StoredFiles,
     staged: bool,
-    /// Folders made in the staging folder so far (each is made once, not per file).
-    folders: std::collections::HashSet<PathBuf>,
     /// The previous output's copy of a file (by path and SHA-256), when it is that very
     /// file, untouched since it was written: linked instead of written or copied again.
     previous: Option<Previous>,
@@ -158,7 +156,38 @@ pub struct Publication {
 /// Finds the previous output's own copy of a file: `(path, sha256) -> its location`.
 pub type Previous = Box<dyn Fn(&str, &str) -> Option<PathBuf>>;
 
-fn write_err(what: &str, p: &Path, e: std::io::Error) -> Diagnostic {
+/// A staging folder, and the folders made in it so far: shared by what writes into it
+/// (the publication, and the build cache writing PDFs from worker threads), so that each
+/// folder is made once, not per file.
+pub struct Staging {
+    dir: PathBuf,
+    folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+}
+
+impl Staging {
+    pub fn new(dir: PathBuf) -> Staging {
+        Staging { dir, folders: Default::default() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Where `rel` goes in the staging folder, its folder made.
+    pub fn place(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
+        let file = self.dir.join(safe_rel(rel)?);
+        if let Some(dir) = file.parent() {
+            let mut folders = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+            if !folders.contains(dir) {
+                fs::create_dir_all(dir).map_err(|e| write_err("cannot create folder", dir, e))?;
+                folders.insert(dir.to_path_buf());
+            }
+        }
+        Ok(file)
+    }
+}
+
+pub(crate) fn write_err(what: &str, p: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(Pos::file(p), format!("{what}: {e}")).hint("check that the output folder's parent exists and is writable, and that the disk has room")
 }
 
@@ -173,11 +202,10 @@ impl Publication {
         fs::create_dir_all(&staging).map_err(|e| write_err("cannot create folder", &staging, e))?;
         let mut p = Publication {
             target: target.to_path_buf(),
-            staging,
+            staging: std::sync::Arc::new(Staging::new(staging)),
             written: Default::default(),
             stored: StoredFiles::new(),
             staged: false,
-            folders: Default::default(),
             previous: None,
         };
         p.add(MARKER.to_string(), MARKER_TEXT.as_bytes().to_vec())?;
@@ -193,20 +221,13 @@ impl Publication {
     }
 
     /// The folder this output is written into until it is put in place.
-    pub fn staging(&self) -> &Path {
-        &self.staging
+    pub fn staging(&self) -> std::sync::Arc<Staging> {
+        self.staging.clone()
     }
 
     /// Where `rel` goes in the staging folder, its folder made.
-    fn place(&mut self, rel: &str) -> Result<PathBuf, Diagnostic> {
-        let file = self.staging.join(safe_rel(rel)?);
-        if let Some(dir) = file.parent() {
-            if !self.folders.contains(dir) {
-                fs::create_dir_all(dir).map_err(|e| write_err("cannot create folder", dir, e))?;
-                self.folders.insert(dir.to_path_buf());
-            }
-        }
-        Ok(file)
+    fn place(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
+        self.staging.place(rel)
     }
 
     /// The previous output's copy of `path`, linked at `dest`, if it is the same file.
@@ -270,7 +291,7 @@ impl Publication {
     /// Where a published file's bytes are now (staged, or in the cache).
     pub fn location(&self, path: &str) -> Option<PathBuf> {
         if self.written.contains_key(path) {
-            return safe_rel(path).ok().map(|r| self.staging.join(r));
+            return safe_rel(path).ok().map(|r| self.staging.dir().join(r));
         }
         self.stored.get(path).map(|s| s.path.clone())
     }
@@ -322,14 +343,14 @@ impl Publication {
             fs::set_permissions(&path, perms).map_err(|e| write_err("cannot make writable", &path, e))?;
         }
         self.staged = true;
-        Ok(Staged { target: self.target.clone(), staging: self.staging.clone() })
+        Ok(Staged { target: self.target.clone(), staging: self.staging.dir().to_path_buf() })
     }
 }
 
 impl Drop for Publication {
     fn drop(&mut self) {
         if !self.staged {
-            let _ = fs::remove_dir_all(&self.staging);
+            let _ = fs::remove_dir_all(self.staging.dir());
         }
     }
 }
