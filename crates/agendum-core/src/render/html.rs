@@ -120,7 +120,7 @@ impl HtmlRenderer {
     fn render(&self, name: &str, page: &Page) -> Result<String, Diagnostic> {
         if let Some(record) = &self.record {
             if let Ok(mut seen) = record.lock() {
-                seen.entry(name.to_string()).or_insert_with(|| Value::Object(page.json.clone()));
+                seen.entry(name.to_string()).or_insert_with(|| Value::Object(page.json.clone().unwrap_or_default()));
             }
         }
         let ctx = &page.ctx;
@@ -402,7 +402,7 @@ impl HtmlRenderer {
 
     /// The context every page shares; `path` is the page's place in the output.
     fn page_context(&self, site: &View, path: &str) -> Page {
-        let mut ctx = Page::default();
+        let mut ctx = Page { ctx: Context::new(), json: self.record.is_some().then(Default::default) };
         let root = "../".repeat(path.matches('/').count());
         ctx.insert("council", &site.council);
         ctx.insert("language", &site.language);
@@ -505,17 +505,18 @@ fn contact_html(c: &crate::model::Contact) -> String {
     s
 }
 
-/// A template's context, and the same values as JSON for the theme guide's record of
-/// what each template receives.
-#[derive(Default)]
+/// A template's context, and, while the theme guide's record of what each template
+/// receives is being made, the same values as JSON (only then: it doubles the work).
 struct Page {
     ctx: Context,
-    json: serde_json::Map<String, Value>,
+    json: Option<serde_json::Map<String, Value>>,
 }
 
 impl Page {
     fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, val: &T) {
-        self.json.insert(key.to_string(), serde_json::to_value(val).unwrap_or(Value::Null));
+        if let Some(json) = &mut self.json {
+            json.insert(key.to_string(), serde_json::to_value(val).unwrap_or(Value::Null));
+        }
         self.ctx.insert(key, val);
     }
 }
