@@ -185,23 +185,35 @@ pub fn render(
             _ => Vec::new(),
         })
         .collect();
+    // How many packs each job is a part of.
+    let mut users = vec![0usize; jobs.len()];
+    needs.iter().flatten().for_each(|&i| users[i] += 1);
     let total = jobs.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     // One PDF's outcome: (output path, cache key, the PDF).
     type Outcome = Result<(String, String, Made), Diagnostic>;
-    // Item PDFs made without a cache (the members' ones), by key, for their packs.
-    let made_here: std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>> = Default::default();
+    // Item PDFs made in this build, by key, held until the last pack composed from them
+    // takes them (with how many packs still will): a pack reads its parts from memory,
+    // not back from the files just written.
+    let made_here: std::sync::Mutex<std::collections::HashMap<String, (Vec<u8>, usize)>> = Default::default();
     // Every pack's parts' keys, so that the cache keeps them (a procedural document's
     // PDF is a part only: nothing else names it).
     let part_keys: std::sync::Mutex<std::collections::BTreeSet<String>> = Default::default();
     // Each item PDF's cache key, by its output path, as its job prepared it: a pack
     // names its parts by these instead of preparing them again.
     let item_keys: std::sync::Mutex<std::collections::HashMap<String, String>> = Default::default();
-    // A pack's part: the item PDF made a moment ago (from the cache or from memory), else
+    // A pack's part: the item PDF made a moment ago (from memory or from the cache), else
     // compiled now and cached.
     let part = |key: &str, job: Option<PdfJob>| -> Result<Vec<u8>, Diagnostic> {
-        if let Some(bytes) = made_here.lock().unwrap_or_else(|e| e.into_inner()).get(key) {
-            return Ok(bytes.clone());
+        {
+            let mut held = made_here.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((_, users)) = held.get_mut(key) {
+                *users -= 1;
+                if *users == 0 {
+                    return Ok(held.remove(key).map(|(bytes, _)| bytes).unwrap_or_default());
+                }
+                return Ok(held[key].0.clone());
+            }
         }
         if let Some(c) = cache {
             if let Some(stored) = c.get(key, None) {
@@ -218,17 +230,34 @@ pub fn render(
         }
         Ok(bytes)
     };
-    let work = |j: &Job| -> Outcome {
+    let work = |i: usize, j: &Job| -> Outcome {
         let (key, made) = match j.kind {
             PdfKind::Report => {
                 let job = pdf.prepare(view, j.meeting, &j.reports, PdfKind::Report)?;
                 let key = job.key.clone();
                 item_keys.lock().unwrap_or_else(|e| e.into_inner()).insert(j.path.clone(), key.clone());
-                let made = keep(cache, &key, &j.path, || pdf.compile(job))?;
-                // Without a cache, its pack takes it from memory.
-                if let Made::Bytes(bytes) = &made {
-                    made_here.lock().unwrap_or_else(|e| e.into_inner()).insert(key.clone(), bytes.clone());
-                }
+                // Made now, not found in the cache: also held for the packs it is a part of.
+                let hold = |bytes: &Vec<u8>| {
+                    if users[i] > 0 {
+                        let mut held = made_here.lock().unwrap_or_else(|e| e.into_inner());
+                        held.entry(key.clone()).or_insert_with(|| (bytes.clone(), 0)).1 += users[i];
+                    }
+                };
+                let made = match cache {
+                    Some(c) => match c.get(&key, Some(&j.path)) {
+                        Some(stored) => Made::Stored(stored, false),
+                        None => {
+                            let bytes = pdf.compile(job)?;
+                            hold(&bytes);
+                            Made::Stored(c.put(&key, Some(&j.path), &bytes)?, true)
+                        }
+                    },
+                    None => {
+                        let bytes = pdf.compile(job)?;
+                        hold(&bytes);
+                        Made::Bytes(bytes)
+                    }
+                };
                 (key, made)
             }
             PdfKind::Minutes => {
@@ -268,7 +297,7 @@ pub fn render(
             // Typst's layout recurses deeply: its workers need more than the default stack.
             let handle = std::thread::Builder::new().stack_size(64 << 20).spawn_scoped(scope, move || {
                 while let Some(i) = Queue::take(queue, turn) {
-                    let result = work(&jobs[i]);
+                    let result = work(i, &jobs[i]);
                     let failed = result.is_err();
                     if let Ok(mut slot) = slots[i].lock() {
                         *slot = Some(result);
