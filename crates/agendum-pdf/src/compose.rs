@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
-use crate::objects::{each_ref_mut, refs_in, Doc, Obj, PlainStream};
+use crate::objects::{each_ref_mut, refs_in, Doc, Obj, Objects, PlainStream};
 
 /// One part of a pack: the item it is (its agenda number) and its PDF, read.
 pub struct Part {
@@ -392,7 +392,7 @@ impl Furniture {
         forms.iter().for_each(|f| f.dict.iter().for_each(|(_, v)| refs_in(v, &mut roots)));
         let seen = reachable(&fur.objects, roots);
         let mut objects = Vec::new();
-        for (id, o) in std::mem::take(&mut fur.objects).into_iter().filter(|(id, _)| seen.contains(id)) {
+        for (id, o) in std::mem::take(&mut fur.objects).into_sorted().into_iter().filter(|(id, _)| seen.contains(id)) {
             objects.push((id, o.get().cloned().ok_or("page numbers: an object cannot be read")?));
         }
         Ok(Furniture { span: fur.max_id, objects, forms })
@@ -436,7 +436,7 @@ impl Seen {
 }
 
 /// The objects reached from `roots` through `objects`' references.
-fn reachable(objects: &BTreeMap<ObjectId, Obj>, mut todo: Vec<ObjectId>) -> Seen {
+fn reachable(objects: &Objects, mut todo: Vec<ObjectId>) -> Seen {
     let mut seen = Seen::default();
     while let Some(id) = todo.pop() {
         if seen.insert(id) {
@@ -575,7 +575,7 @@ pub fn compose_pack(front: Doc, parts: Vec<Part>, furniture: &Furniture) -> Res<
             }
         }
         pages.extend(&tree.pages);
-        doc.objects.extend(std::mem::take(&mut seg.objects));
+        doc.objects.append(std::mem::take(&mut seg.objects));
     }
 
     // The page tree, flat.
@@ -671,7 +671,7 @@ fn dedupe_streams(doc: &mut Doc) {
     }
     let mut first: BTreeMap<[u8; 32], ObjectId> = BTreeMap::new();
     let mut same: HashMap<ObjectId, ObjectId> = HashMap::new();
-    for (&id, obj) in &doc.objects {
+    for (id, obj) in doc.objects.iter() {
         let Some(stream) = obj.plain_stream() else { continue };
         if sizes.get(&size(&stream)).is_none_or(|&n| n < 2) {
             continue;

@@ -127,7 +127,7 @@ impl Raw {
     /// The object read from its bytes, with the references it holds now: its bytes keep
     /// the numbers it was read with, `refs` the current ones, in the same order.
     fn parse(&self) -> Option<Object> {
-        let mut o = crate::read::value(&self.src, self.start as usize, self.end as usize)?;
+        let mut o = crate::read::value(&self.src, self.start as usize, self.end as usize, self.stream)?;
         let mut now = self.refs.iter();
         let mut aligned = true;
         each_ref_mut(&mut o, &mut |id| match now.next() {
@@ -144,11 +144,156 @@ pub enum PlainStream<'a> {
     Read(&'a lopdf::Stream),
 }
 
+/// A PDF's objects by number, in the order of their numbers. Typst numbers its objects
+/// 1 to N, generation 0, so they are held in a vector indexed by number (a pack is a few
+/// thousand, looked up, moved and renumbered many times over); an object of a later
+/// generation, or numbered far past the others (someone else's PDF), is held in a map
+/// beside it.
+#[derive(Default)]
+pub struct Objects {
+    by_number: Vec<Option<Obj>>,
+    other: BTreeMap<ObjectId, Obj>,
+    len: usize,
+}
+
+impl Objects {
+    /// Whether `id` belongs in the vector: generation 0 and not so far past the objects
+    /// held that the vector would be mostly empty.
+    fn dense(&self, id: ObjectId) -> bool {
+        id.1 == 0 && (id.0 as usize) < (self.by_number.len().max(self.len * 2) + 4096)
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn get(&self, id: &ObjectId) -> Option<&Obj> {
+        if id.1 == 0 {
+            if let Some(Some(o)) = self.by_number.get(id.0 as usize) {
+                return Some(o);
+            }
+        }
+        if self.other.is_empty() {
+            return None;
+        }
+        self.other.get(id)
+    }
+
+    pub fn get_mut(&mut self, id: &ObjectId) -> Option<&mut Obj> {
+        if id.1 == 0 && self.by_number.get(id.0 as usize).is_some_and(Option::is_some) {
+            return self.by_number[id.0 as usize].as_mut();
+        }
+        self.other.get_mut(id)
+    }
+
+    pub fn insert(&mut self, id: ObjectId, o: Obj) -> Option<Obj> {
+        let old = if self.dense(id) {
+            let n = id.0 as usize;
+            if n >= self.by_number.len() {
+                self.by_number.resize_with(n + 1, || None);
+            }
+            self.by_number[n].replace(o).or_else(|| self.other.remove(&id))
+        } else {
+            self.other.insert(id, o)
+        };
+        if old.is_none() {
+            self.len += 1;
+        }
+        old
+    }
+
+    pub fn remove(&mut self, id: &ObjectId) -> Option<Obj> {
+        let old = match self.by_number.get_mut(id.0 as usize) {
+            Some(slot) if id.1 == 0 && slot.is_some() => slot.take(),
+            _ => self.other.remove(id),
+        };
+        if old.is_some() {
+            self.len -= 1;
+        }
+        old
+    }
+
+    /// Keep only the objects `keep` says to.
+    pub fn retain(&mut self, mut keep: impl FnMut(&ObjectId, &mut Obj) -> bool) {
+        for (n, slot) in self.by_number.iter_mut().enumerate() {
+            if let Some(o) = slot {
+                if !keep(&(n as u32, 0), o) {
+                    *slot = None;
+                    self.len -= 1;
+                }
+            }
+        }
+        let before = self.other.len();
+        self.other.retain(|id, o| keep(id, o));
+        self.len -= before - self.other.len();
+    }
+
+    /// Every object with its number, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (ObjectId, &Obj)> {
+        let by_number = self.by_number.iter().enumerate().filter_map(|(n, o)| o.as_ref().map(|o| ((n as u32, 0), o)));
+        merged(by_number, self.other.iter().map(|(id, o)| (*id, o)))
+    }
+
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (ObjectId, &mut Obj)> {
+        let by_number = self.by_number.iter_mut().enumerate().filter_map(|(n, o)| o.as_mut().map(|o| ((n as u32, 0), o)));
+        merged(by_number, self.other.iter_mut().map(|(id, o)| (*id, o)))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = ObjectId> + '_ {
+        self.iter().map(|(id, _)| id)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Obj> {
+        self.iter().map(|(_, o)| o)
+    }
+
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Obj> {
+        self.iter_mut().map(|(_, o)| o)
+    }
+
+    /// Every object with its number, in order, taken out.
+    pub fn into_sorted(self) -> Vec<(ObjectId, Obj)> {
+        let by_number = self.by_number.into_iter().enumerate().filter_map(|(n, o)| o.map(|o| ((n as u32, 0), o)));
+        merged(by_number, self.other.into_iter()).collect()
+    }
+
+    /// Move every object of `more` in (a part's, numbered after these).
+    pub fn append(&mut self, more: Objects) {
+        for (id, o) in more.into_sorted() {
+            self.insert(id, o);
+        }
+    }
+}
+
+impl FromIterator<(ObjectId, Obj)> for Objects {
+    fn from_iter<I: IntoIterator<Item = (ObjectId, Obj)>>(items: I) -> Objects {
+        let mut objects = Objects::default();
+        for (id, o) in items {
+            objects.insert(id, o);
+        }
+        objects
+    }
+}
+
+/// Two sequences of numbered objects, each in order, as one in order.
+fn merged<T>(a: impl Iterator<Item = (ObjectId, T)>, b: impl Iterator<Item = (ObjectId, T)>) -> impl Iterator<Item = (ObjectId, T)> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if y.0 < x.0 => b.next(),
+        (Some(_), _) => a.next(),
+        (None, _) => b.next(),
+    })
+}
+
 /// A PDF's objects, its trailer and its head.
 pub struct Doc {
     pub version: String,
     pub binary_mark: Vec<u8>,
-    pub objects: BTreeMap<ObjectId, Obj>,
+    pub objects: Objects,
     pub trailer: Dictionary,
     pub max_id: u32,
 }
@@ -172,23 +317,18 @@ impl Doc {
 
     pub(crate) fn scan(src: Arc<[u8]>) -> Option<Doc> {
         let table = crate::read::table(&src)?;
-        let mut objects = BTreeMap::new();
+        let mut objects = Objects::default();
         for &(number, at, generation) in &table.entries {
             let s = crate::read::scan(&src, at, WATCHED)?;
             if s.id != (number, generation) {
                 return None;
             }
-            // A stream is read as it is scanned: its dictionary is all there is to read.
-            let stream = s.stream.is_some();
-            let read = OnceCell::new();
-            if let Some(o) = s.stream {
-                let _ = read.set(o);
-            }
-            let obj = Raw { src: src.clone(), start: s.start as u32, end: s.end as u32, refs: s.refs, stream, watched: s.watched, read };
+            let obj =
+                Raw { src: src.clone(), start: s.start as u32, end: s.end as u32, refs: s.refs, stream: s.stream, watched: s.watched, read: OnceCell::new() };
             objects.insert(s.id, Obj::Raw(obj));
         }
         let mut max_id = table.size.checked_sub(1)?;
-        if let Some(&(last, _)) = objects.keys().next_back() {
+        if let Some(last) = table.entries.iter().map(|e| e.0).max() {
             max_id = max_id.max(last);
         }
         Some(Doc { version: table.version, binary_mark: table.binary_mark, objects, trailer: table.trailer, max_id })
@@ -251,7 +391,7 @@ impl Doc {
 
     /// Every object read whole, or `None` if one does not read (checks and tests).
     pub fn read_all(&self) -> Option<BTreeMap<ObjectId, Object>> {
-        self.objects.iter().map(|(id, o)| Some((*id, o.get()?.clone()))).collect()
+        self.objects.iter().map(|(id, o)| Some((id, o.get()?.clone()))).collect()
     }
 
     pub fn add_object(&mut self, o: impl Into<Object>) -> ObjectId {
@@ -269,6 +409,7 @@ impl Doc {
         self.trailer.iter_mut().for_each(|(_, v)| each_ref_mut(v, &mut renumbered));
         let objects = std::mem::take(&mut self.objects);
         self.objects = objects
+            .into_sorted()
             .into_iter()
             .map(|(mut id, mut o)| {
                 o.each_ref_mut(&mut renumbered);
@@ -346,7 +487,7 @@ struct Numbers {
 }
 
 impl Numbers {
-    fn new<'a>(ids: impl Iterator<Item = &'a ObjectId>, start: u32) -> Numbers {
+    fn new(ids: impl Iterator<Item = ObjectId>, start: u32) -> Numbers {
         let mut n = Numbers { by_number: Vec::new(), later: Default::default() };
         for (next, id) in (start..).zip(ids) {
             if id.1 == 0 {
@@ -356,7 +497,7 @@ impl Numbers {
                 }
                 n.by_number[at] = next;
             } else {
-                n.later.insert(*id, next);
+                n.later.insert(id, next);
             }
         }
         n
@@ -589,7 +730,7 @@ mod tests {
 
     #[test]
     fn written_objects_read_back_the_same() {
-        let mut doc = Doc { version: "1.7".into(), binary_mark: vec![], objects: BTreeMap::new(), trailer: Dictionary::new(), max_id: 0 };
+        let mut doc = Doc { version: "1.7".into(), binary_mark: vec![], objects: Objects::default(), trailer: Dictionary::new(), max_id: 0 };
         let values = vec![
             Object::Null,
             Object::Boolean(true),
@@ -613,6 +754,40 @@ mod tests {
         assert_eq!(back.get_object((2, 0)).unwrap().as_stream().unwrap().content, b"data (with) <bytes>");
         // PDF/A's binary mark is written even when the document had none.
         assert!(back.binary_mark.iter().all(|&b| b >= 128) && back.binary_mark.len() >= 4);
+    }
+
+    /// Random inserts, removals and retains, numbers dense and sparse, generations 0 and
+    /// later: the store holds, finds and orders exactly what a BTreeMap would.
+    #[test]
+    fn objects_hold_and_order_as_a_map_does() {
+        let mut next = crate::read::tests::numbers(0x2545F4914F6CDD1D);
+        for _ in 0..200 {
+            let (mut objects, mut map) = (Objects::default(), BTreeMap::new());
+            let mark = |v: i64| Obj::Read(Object::Integer(v));
+            let value = |o: &Obj| o.get().and_then(|o| o.as_i64().ok());
+            for step in 0..300i64 {
+                let number = match next() % 4 {
+                    0 => (next() % 1_000_000) as u32,
+                    _ => (next() % 64) as u32,
+                };
+                let id = (number, if next().is_multiple_of(8) { (next() % 3) as u16 } else { 0 });
+                match next() % 6 {
+                    0 => assert_eq!(objects.remove(&id).map(|o| value(&o)), map.remove(&id).map(Some)),
+                    1 if step % 50 == 0 => {
+                        let keep = next() % 3;
+                        objects.retain(|id, _| !(id.0 as u64 + keep).is_multiple_of(3));
+                        map.retain(|id: &ObjectId, _| !(id.0 as u64 + keep).is_multiple_of(3));
+                    }
+                    _ => assert_eq!(objects.insert(id, mark(step)).map(|o| value(&o)), map.insert(id, step).map(Some)),
+                }
+                assert_eq!(objects.len(), map.len());
+                assert_eq!(objects.get(&id).and_then(value), map.get(&id).copied());
+            }
+            let held: Vec<(ObjectId, i64)> = objects.iter().map(|(id, o)| (id, value(o).unwrap())).collect();
+            assert_eq!(held, map.iter().map(|(id, v)| (*id, *v)).collect::<Vec<_>>());
+            let taken: Vec<ObjectId> = objects.into_sorted().into_iter().map(|(id, _)| id).collect();
+            assert_eq!(taken, map.keys().copied().collect::<Vec<_>>());
+        }
     }
 
     /// Over thousands of damaged copies: a file the scan takes reads whole as lopdf reads

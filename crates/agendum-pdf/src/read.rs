@@ -83,22 +83,22 @@ pub(crate) fn table(pdf: &[u8]) -> Option<Table> {
     Some(Table { version, binary_mark, entries, trailer, size })
 }
 
-/// An object stream or a cross-reference stream: objects inside objects, lopdf's to read.
-fn is_container(o: &Object) -> bool {
-    matches!(o, Object::Stream(s) if s.dict.has_type(b"ObjStm") || s.dict.has_type(b"XRef"))
+/// An object stream's or a cross-reference stream's dictionary: objects inside objects,
+/// lopdf's to read.
+fn is_container(dict: &Dictionary) -> bool {
+    dict.has_type(b"ObjStm") || dict.has_type(b"XRef")
 }
 
 /// One object as found at `at` (where the table says it starts), without reading inside
 /// it: its number, where its value starts and ends, the references in it (their spans
-/// and what they name), whether it names any of `watched`, and, for a stream (whose
-/// dictionary is small beside its data), the stream as read.
+/// and what they name), whether it names any of `watched`, and whether it is a stream.
 pub(crate) struct Scanned {
     pub id: ObjectId,
     pub start: usize,
     pub end: usize,
     pub refs: Vec<(u32, u32, ObjectId)>,
     pub watched: bool,
-    pub stream: Option<Object>,
+    pub stream: bool,
 }
 
 /// A plain token as `scan` keeps it: where it starts, and its value as an object number
@@ -198,19 +198,16 @@ pub(crate) fn scan(b: &[u8], at: usize, watched: &[&[u8]]) -> Option<Scanned> {
                     break s;
                 }
                 if depth == 0 && token == b"stream" {
-                    // The dictionary before it, read whole (with its length), then the data.
+                    // The dictionary before it, read whole (for its length), then past the
+                    // data, which is not copied: composing rarely looks inside a stream.
                     let mut p = Parser { b, i: start };
-                    let stream = p.stream()?;
+                    let (dict, _) = p.stream_span()?;
                     let end = p.i;
                     p.skip_space();
-                    if !p.eat(b"endobj") {
+                    if !p.eat(b"endobj") || is_container(&dict) {
                         return None;
                     }
-                    let stream = Object::Stream(stream);
-                    if is_container(&stream) {
-                        return None;
-                    }
-                    return Some(Scanned { id: (id, generation), start, end, refs, watched: seen, stream: Some(stream) });
+                    return Some(Scanned { id: (id, generation), start, end, refs, watched: seen, stream: true });
                 }
                 if token == b"R" {
                     if let [Some((from, Some(n), _)), Some((_, _, Some(g)))] = last {
@@ -234,14 +231,14 @@ pub(crate) fn scan(b: &[u8], at: usize, watched: &[&[u8]]) -> Option<Scanned> {
     while end > start && is_white(b[end - 1]) {
         end -= 1;
     }
-    (depth == 0 && end > start).then_some(Scanned { id: (id, generation), start, end, refs, watched: seen, stream: None })
+    (depth == 0 && end > start).then_some(Scanned { id: (id, generation), start, end, refs, watched: seen, stream: false })
 }
 
-/// The value of a scanned object (not a stream), read whole; `None` if it does not read
-/// to exactly its end.
-pub(crate) fn value(b: &[u8], start: usize, end: usize) -> Option<Object> {
+/// The value of a scanned object, read whole; `None` if it does not read to exactly its
+/// end.
+pub(crate) fn value(b: &[u8], start: usize, end: usize, stream: bool) -> Option<Object> {
     let mut p = Parser { b: &b[..end], i: start };
-    let o = p.object(MAX_DEPTH)?;
+    let o = if stream { Object::Stream(p.stream()?) } else { p.object(MAX_DEPTH)? };
     p.skip_space();
     (p.i == end).then_some(o)
 }
@@ -357,6 +354,12 @@ impl Parser<'_> {
     /// A stream with a direct length that holds (an indirect length, or one that does
     /// not meet `endstream`, is lopdf's to resolve or recover).
     fn stream(&mut self) -> Option<Stream> {
+        let (dict, data) = self.stream_span()?;
+        Some(Stream::new(dict, self.b[data].to_vec()))
+    }
+
+    /// A stream's dictionary and where its data is, the data not copied.
+    fn stream_span(&mut self) -> Option<(Dictionary, std::ops::Range<usize>)> {
         let dict = self.dictionary(MAX_DEPTH)?;
         self.skip_space();
         if !self.eat(b"stream") {
@@ -374,13 +377,13 @@ impl Parser<'_> {
             .and_then(|l| l.as_i64().ok())
             .and_then(|l| usize::try_from(l).ok())
             .and_then(|len| self.b.get(self.i..self.i.checked_add(len)?));
-        let data = data?;
-        self.i += data.len();
+        let data = self.i..self.i + data?.len();
+        self.i = data.end;
         self.eol();
         if !self.eat(b"endstream") {
             return None;
         }
-        Some(Stream::new(dict, data.to_vec()))
+        Some((dict, data))
     }
 
     /// A direct object and the space after it.
