@@ -16,6 +16,8 @@ use std::collections::{BTreeMap, HashMap};
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
 use crate::objects::{each_ref_mut, refs_in, Doc, Obj, Objects, PlainStream};
+use crate::relabel::{prefixed, Relabel};
+use std::sync::Arc;
 
 /// One part of a pack: the item it is (its agenda number) and its PDF, read.
 pub struct Part {
@@ -138,12 +140,6 @@ fn text_string(s: &str) -> Object {
     Object::String(b, StringFormat::Hexadecimal)
 }
 
-fn prefixed(prefix: &[u8], name: &[u8]) -> Vec<u8> {
-    let mut v = prefix.to_vec();
-    v.extend_from_slice(name);
-    v
-}
-
 /// The siblings from `First` along `Next` (bounded: a broken chain cannot loop).
 fn outline_children(doc: &Doc, node: &Dictionary) -> Vec<ObjectId> {
     let mut out = Vec::new();
@@ -247,79 +243,6 @@ fn read_part(doc: &Doc) -> Res<PartTree> {
     }
     let bookmarks = get_dict(doc, catalog, b"Outlines").map(|o| outline_children(doc, o)).unwrap_or_default();
     Ok(PartTree { pages, top, nums, next_key, ids, roles, dests, bookmarks })
-}
-
-/// Make a part's object numbers, parent-tree keys, element ids and destination names
-/// its own within the pack. Only objects naming one of `objects::WATCHED` are given to
-/// it (the rest stay as their bytes): a key read here must be among those names, which
-/// the test below checks.
-fn relabel(obj: &mut Object, offset: i64, prefix: &[u8]) {
-    let d = match obj {
-        Object::Dictionary(d) => d,
-        Object::Stream(s) => &mut s.dict,
-        _ => return,
-    };
-    for key in [&b"StructParents"[..], b"StructParent"] {
-        if let Ok(Object::Integer(n)) = d.get_mut(key) {
-            *n += offset;
-        }
-    }
-    if d.get(b"Type").and_then(Object::as_name).ok() == Some(b"StructElem") {
-        if let Ok(Object::String(id, _)) = d.get_mut(b"ID") {
-            *id = prefixed(prefix, id);
-        }
-        // A table cell names its header cells by their ids (`/A << /O /Table /Headers [...] >>`):
-        // they are renamed with the ids, or a cell would point at another part's headers.
-        if let Ok(a) = d.get_mut(b"A") {
-            rename_headers(a, prefix);
-        }
-    }
-    // Attributes held as objects of their own.
-    table_headers(d, prefix);
-    // Named destinations: of a link, a bookmark or a go-to action.
-    let rename = |o: &mut Object| match o {
-        Object::String(n, _) | Object::Name(n) => *n = prefixed(prefix, n),
-        _ => {}
-    };
-    if let Ok(dest) = d.get_mut(b"Dest") {
-        rename(dest);
-    }
-    if let Ok(Object::Dictionary(a)) = d.get_mut(b"A") {
-        if a.get(b"S").and_then(Object::as_name).ok() == Some(b"GoTo") {
-            if let Ok(dest) = a.get_mut(b"D") {
-                rename(dest);
-            }
-        }
-    }
-    if d.get(b"S").and_then(Object::as_name).ok() == Some(b"GoTo") {
-        if let Ok(dest) = d.get_mut(b"D") {
-            rename(dest);
-        }
-    }
-}
-
-/// The `/Headers` ids of table attributes held directly in a structure element's `/A`
-/// (a dictionary, or an array of them with revision numbers).
-fn rename_headers(a: &mut Object, prefix: &[u8]) {
-    match a {
-        Object::Dictionary(d) => table_headers(d, prefix),
-        Object::Array(items) => items.iter_mut().for_each(|i| rename_headers(i, prefix)),
-        _ => {}
-    }
-}
-
-/// A table attribute dictionary's `/Headers` ids, prefixed.
-fn table_headers(d: &mut Dictionary, prefix: &[u8]) {
-    if d.get(b"O").and_then(Object::as_name).ok() != Some(b"Table") {
-        return;
-    }
-    if let Ok(Object::Array(headers)) = d.get_mut(b"Headers") {
-        for h in headers {
-            if let Object::String(id, _) = h {
-                *id = prefixed(prefix, id);
-            }
-        }
-    }
 }
 
 /// The front sheet's `agendum-item:N` links, pointed at the first page of item N.
@@ -457,7 +380,7 @@ fn stamp(doc: &mut Doc, pages: &[ObjectId], furniture: &Furniture) -> Res<()> {
     for (id, o) in &furniture.objects {
         let mut o = o.clone();
         shift_refs(&mut o, offset);
-        doc.objects.insert((id.0 + offset, id.1), Obj::Read(o));
+        doc.objects.insert((id.0 + offset, id.1), Obj::Read(Box::new(o)));
     }
     doc.max_id = offset + furniture.span;
     // Each page's own content is kept whole inside q ... Q, so nothing it leaves set can
@@ -534,10 +457,12 @@ pub fn compose_pack(front: Doc, parts: Vec<Part>, furniture: &Furniture) -> Res<
         let tree = read_part(&seg).map_err(|e| format!("item {}: {e}", part.item))?;
         let prefix = format!("item-{}-", part.item).into_bytes();
         let offset = next_key;
-        // Only objects naming what relabelling changes are read whole.
-        for (id, obj) in seg.objects.iter_mut().filter(|(_, o)| o.watched()) {
-            let obj = obj.get_mut().ok_or_else(|| format!("item {}: object {} cannot be read", part.item, id.0))?;
-            relabel(obj, offset, &prefix);
+        // Only objects naming what relabelling changes are looked at.
+        let labels = Arc::new(Relabel { offset, prefix: prefix.clone() });
+        for (id, obj) in seg.objects.iter_mut() {
+            if !obj.relabel(&labels) {
+                return Err(format!("item {}: object {} cannot be read", part.item, id.0));
+            }
         }
         // The part's document element becomes one part of the pack's.
         for &t in &tree.top {
@@ -766,10 +691,10 @@ mod tests {
         for _ in 0..20_000 {
             let o = Object::Dictionary(dict(&mut next, keys, names, 0));
             let mut relabelled = o.clone();
-            relabel(&mut relabelled, 7, b"item-3-");
+            crate::relabel::relabel(&mut relabelled, &Relabel { offset: 7, prefix: b"item-3-".to_vec() });
             let mut seen = Vec::new();
             super::tests::names(&o, &mut seen);
-            let watched = seen.iter().any(|n| crate::objects::WATCHED.contains(&n.as_slice()));
+            let watched = seen.iter().any(|n| crate::relabel::WATCHED.contains(&n.as_slice()));
             if relabelled != o {
                 changed += 1;
                 assert!(watched, "changed without a watched name: {o:?}");

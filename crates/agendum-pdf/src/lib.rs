@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod objects;
 pub mod pdf;
 pub mod read;
+pub mod relabel;
 pub mod text;
 
 pub use pdf::{PackJob, PackPart, PdfJob, PdfKind, PdfRenderer};

@@ -16,8 +16,7 @@ use std::sync::Arc;
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
-/// Names that mean `compose`'s relabelling may change an object: it is read whole first.
-pub const WATCHED: &[&[u8]] = &[b"StructParents", b"StructParent", b"ID", b"Headers", b"Dest", b"GoTo"];
+use crate::relabel::{Relabel, Spans, WATCHED};
 
 /// An object as its bytes: `src[start..end]` is its value (a stream with its data), and
 /// `refs` the spans of its references, with the objects they now name.
@@ -29,13 +28,18 @@ pub struct Raw {
     stream: bool,
     watched: bool,
     /// The object read whole, once something has looked inside (its references kept
-    /// up to date with `refs`).
-    read: OnceCell<Object>,
+    /// up to date with `refs`, and relabelled as `relabel` says).
+    read: OnceCell<Box<Object>>,
+    /// Its relabelling for a pack, and where in its bytes that changes it.
+    relabel: Option<Box<(Arc<Relabel>, Spans)>>,
 }
 
+/// An object as its bytes, or read whole. Boxed when read: a pack moves thousands of
+/// these, most of them never read, and a slot the size of a whole lopdf object made
+/// every move and every vector three times the size.
 pub enum Obj {
     Raw(Raw),
-    Read(Object),
+    Read(Box<Object>),
 }
 
 impl Obj {
@@ -45,9 +49,9 @@ impl Obj {
             Obj::Read(o) => Some(o),
             Obj::Raw(r) => {
                 if r.read.get().is_none() {
-                    let _ = r.read.set(r.parse()?);
+                    let _ = r.read.set(Box::new(r.parse()?));
                 }
-                r.read.get()
+                r.read.get().map(|o| &**o)
             }
         }
     }
@@ -57,7 +61,7 @@ impl Obj {
         if let Obj::Raw(r) = self {
             let o = match r.read.take() {
                 Some(o) => o,
-                None => r.parse()?,
+                None => Box::new(r.parse()?),
             };
             *self = Obj::Read(o);
         }
@@ -72,6 +76,34 @@ impl Obj {
         match self {
             Obj::Raw(r) => r.watched,
             Obj::Read(_) => true,
+        }
+    }
+
+    /// Relabel it for a pack (see `relabel`): as its bytes where they say exactly where,
+    /// else read whole. `false`: it cannot be read.
+    pub fn relabel(&mut self, r: &Arc<Relabel>) -> bool {
+        if !self.watched() {
+            return true;
+        }
+        if let Obj::Raw(raw) = self {
+            if raw.relabel.is_none() {
+                if let Some(spans) = crate::relabel::spans(&raw.src, raw.start as usize, raw.end as usize) {
+                    if !spans.is_empty() {
+                        if let Some(o) = raw.read.get_mut() {
+                            crate::relabel::relabel(o, r);
+                        }
+                        raw.relabel = Some(Box::new((r.clone(), spans)));
+                    }
+                    return true;
+                }
+            }
+        }
+        match self.get_mut() {
+            Some(o) => {
+                crate::relabel::relabel(o, r);
+                true
+            }
+            None => false,
         }
     }
 
@@ -100,8 +132,11 @@ impl Obj {
     /// (`Some(bytes)`) or as lopdf holds it.
     pub fn plain_stream(&self) -> Option<PlainStream<'_>> {
         match self {
-            Obj::Raw(r) if r.stream && r.refs.is_empty() => Some(PlainStream::Bytes(&r.src[r.start as usize..r.end as usize])),
-            Obj::Read(Object::Stream(s)) if !s.dict.iter().any(|(_, v)| has_reference(v)) => Some(PlainStream::Read(s)),
+            Obj::Raw(r) if r.stream && r.refs.is_empty() && r.relabel.is_none() => Some(PlainStream::Bytes(&r.src[r.start as usize..r.end as usize])),
+            Obj::Read(o) => match &**o {
+                Object::Stream(s) if !s.dict.iter().any(|(_, v)| has_reference(v)) => Some(PlainStream::Read(s)),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -111,11 +146,32 @@ impl Obj {
         match self {
             Obj::Read(o) => write_object(out, o, number),
             Obj::Raw(r) => {
+                // Its bytes, with each reference's new number and each relabelled span
+                // put in, in the order they come.
+                let (relabel, spans): (Option<&Relabel>, &[(u32, u32, crate::relabel::Kind)]) = match &r.relabel {
+                    Some(b) => (Some(&b.0), &b.1),
+                    None => (None, &[]),
+                };
+                let (mut refs, mut spans) = (r.refs.iter().peekable(), spans.iter().peekable());
                 let mut at = r.start as usize;
-                for &(from, to, id) in &r.refs {
-                    out.extend_from_slice(&r.src[at..from as usize]);
-                    write_reference(out, number(id));
-                    at = to as usize;
+                loop {
+                    let next_ref = refs.peek().map(|&&(from, ..)| from);
+                    let next_span = spans.peek().map(|&&(from, ..)| from);
+                    match (next_ref, next_span, relabel) {
+                        (Some(a), b, _) if b.is_none_or(|b| a < b) => {
+                            let &(from, to, id) = refs.next().unwrap_or(&(a, a, (0, 0)));
+                            out.extend_from_slice(&r.src[at..from as usize]);
+                            write_reference(out, number(id));
+                            at = to as usize;
+                        }
+                        (_, Some(_), Some(relabel)) => {
+                            let Some(&(from, to, kind)) = spans.next() else { break };
+                            out.extend_from_slice(&r.src[at..from as usize]);
+                            crate::relabel::write(out, &r.src[from as usize..to as usize], kind, relabel);
+                            at = to as usize;
+                        }
+                        _ => break,
+                    }
                 }
                 out.extend_from_slice(&r.src[at..r.end as usize]);
             }
@@ -134,6 +190,9 @@ impl Raw {
             Some(&(_, _, n)) => *id = n,
             None => aligned = false,
         });
+        if let Some(b) = &self.relabel {
+            crate::relabel::relabel(&mut o, &b.0);
+        }
         (aligned && now.next().is_none()).then_some(o)
     }
 }
@@ -145,22 +204,25 @@ pub enum PlainStream<'a> {
 }
 
 /// A PDF's objects by number, in the order of their numbers. Typst numbers its objects
-/// 1 to N, generation 0, so they are held in a vector indexed by number (a pack is a few
-/// thousand, looked up, moved and renumbered many times over); an object of a later
-/// generation, or numbered far past the others (someone else's PDF), is held in a map
-/// beside it.
+/// 1 to N, generation 0, so they are held in a vector by number, from `first` on (a pack
+/// is a few thousand, looked up, moved and renumbered many times over: a part moved past
+/// the pack's objects only changes `first`, and joins the pack's vector whole); an object
+/// of a later generation, or numbered before `first` or far past the others (someone
+/// else's PDF), is held in a map beside it.
 #[derive(Default)]
 pub struct Objects {
-    by_number: Vec<Option<Obj>>,
+    first: u32,
+    slots: Vec<Option<Obj>>,
     other: BTreeMap<ObjectId, Obj>,
     len: usize,
 }
 
 impl Objects {
-    /// Whether `id` belongs in the vector: generation 0 and not so far past the objects
-    /// held that the vector would be mostly empty.
-    fn dense(&self, id: ObjectId) -> bool {
-        id.1 == 0 && (id.0 as usize) < (self.by_number.len().max(self.len * 2) + 4096)
+    /// Where `id` goes in the vector, if it belongs there: generation 0, from `first`
+    /// on, and not so far past the objects held that the vector would be mostly empty.
+    fn slot(&self, id: ObjectId) -> Option<usize> {
+        let at = id.0.checked_sub(self.first)? as usize;
+        (id.1 == 0 && at < self.slots.len().max(self.len * 2) + 4096).then_some(at)
     }
 
     pub fn len(&self) -> usize {
@@ -172,10 +234,8 @@ impl Objects {
     }
 
     pub fn get(&self, id: &ObjectId) -> Option<&Obj> {
-        if id.1 == 0 {
-            if let Some(Some(o)) = self.by_number.get(id.0 as usize) {
-                return Some(o);
-            }
+        if let Some(Some(o)) = self.slot(*id).and_then(|at| self.slots.get(at)) {
+            return Some(o);
         }
         if self.other.is_empty() {
             return None;
@@ -184,21 +244,25 @@ impl Objects {
     }
 
     pub fn get_mut(&mut self, id: &ObjectId) -> Option<&mut Obj> {
-        if id.1 == 0 && self.by_number.get(id.0 as usize).is_some_and(Option::is_some) {
-            return self.by_number[id.0 as usize].as_mut();
+        match self.slot(*id) {
+            Some(at) if self.slots.get(at).is_some_and(Option::is_some) => self.slots[at].as_mut(),
+            _ => self.other.get_mut(id),
         }
-        self.other.get_mut(id)
     }
 
     pub fn insert(&mut self, id: ObjectId, o: Obj) -> Option<Obj> {
-        let old = if self.dense(id) {
-            let n = id.0 as usize;
-            if n >= self.by_number.len() {
-                self.by_number.resize_with(n + 1, || None);
+        if self.len == 0 && self.slots.is_empty() && id.1 == 0 {
+            // The first object numbers the vector.
+            self.first = id.0;
+        }
+        let old = match self.slot(id) {
+            Some(at) => {
+                if at >= self.slots.len() {
+                    self.slots.resize_with(at + 1, || None);
+                }
+                self.slots[at].replace(o).or_else(|| self.other.remove(&id))
             }
-            self.by_number[n].replace(o).or_else(|| self.other.remove(&id))
-        } else {
-            self.other.insert(id, o)
+            None => self.other.insert(id, o),
         };
         if old.is_none() {
             self.len += 1;
@@ -207,8 +271,8 @@ impl Objects {
     }
 
     pub fn remove(&mut self, id: &ObjectId) -> Option<Obj> {
-        let old = match self.by_number.get_mut(id.0 as usize) {
-            Some(slot) if id.1 == 0 && slot.is_some() => slot.take(),
+        let old = match self.slot(*id) {
+            Some(at) if self.slots.get(at).is_some_and(Option::is_some) => self.slots[at].take(),
             _ => self.other.remove(id),
         };
         if old.is_some() {
@@ -219,9 +283,10 @@ impl Objects {
 
     /// Keep only the objects `keep` says to.
     pub fn retain(&mut self, mut keep: impl FnMut(&ObjectId, &mut Obj) -> bool) {
-        for (n, slot) in self.by_number.iter_mut().enumerate() {
+        let first = self.first;
+        for (n, slot) in (first..).zip(self.slots.iter_mut()) {
             if let Some(o) = slot {
-                if !keep(&(n as u32, 0), o) {
+                if !keep(&(n, 0), o) {
                     *slot = None;
                     self.len -= 1;
                 }
@@ -234,13 +299,13 @@ impl Objects {
 
     /// Every object with its number, in order.
     pub fn iter(&self) -> impl Iterator<Item = (ObjectId, &Obj)> {
-        let by_number = self.by_number.iter().enumerate().filter_map(|(n, o)| o.as_ref().map(|o| ((n as u32, 0), o)));
-        merged(by_number, self.other.iter().map(|(id, o)| (*id, o)))
+        let in_slots = (self.first..).zip(&self.slots).filter_map(|(n, o)| o.as_ref().map(|o| ((n, 0), o)));
+        merged(in_slots, self.other.iter().map(|(id, o)| (*id, o)))
     }
 
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (ObjectId, &mut Obj)> {
-        let by_number = self.by_number.iter_mut().enumerate().filter_map(|(n, o)| o.as_mut().map(|o| ((n as u32, 0), o)));
-        merged(by_number, self.other.iter_mut().map(|(id, o)| (*id, o)))
+        let in_slots = (self.first..).zip(&mut self.slots).filter_map(|(n, o)| o.as_mut().map(|o| ((n, 0), o)));
+        merged(in_slots, self.other.iter_mut().map(|(id, o)| (*id, o)))
     }
 
     pub fn keys(&self) -> impl Iterator<Item = ObjectId> + '_ {
@@ -257,14 +322,42 @@ impl Objects {
 
     /// Every object with its number, in order, taken out.
     pub fn into_sorted(self) -> Vec<(ObjectId, Obj)> {
-        let by_number = self.by_number.into_iter().enumerate().filter_map(|(n, o)| o.map(|o| ((n as u32, 0), o)));
-        merged(by_number, self.other.into_iter()).collect()
+        let in_slots = (self.first..).zip(self.slots).filter_map(|(n, o)| o.map(|o| ((n, 0), o)));
+        merged(in_slots, self.other.into_iter()).collect()
+    }
+
+    /// The objects numbered `start`, `start + 1`, ... in the order of their numbers, by
+    /// `renumber` (which gives the new number of each). Objects numbered 1 to N with no
+    /// gaps (Typst's) keep their places: only `first` moves.
+    fn renumbered(self, start: u32, mut renumber: impl FnMut(&mut Obj)) -> Objects {
+        let len = self.len;
+        let mut slots = if self.other.is_empty() {
+            let mut slots = self.slots;
+            slots.retain(Option::is_some);
+            slots
+        } else {
+            self.into_sorted().into_iter().map(|(_, o)| Some(o)).collect()
+        };
+        slots.iter_mut().flatten().for_each(&mut renumber);
+        Objects { first: start, slots, other: BTreeMap::new(), len }
     }
 
     /// Move every object of `more` in (a part's, numbered after these).
-    pub fn append(&mut self, more: Objects) {
-        for (id, o) in more.into_sorted() {
-            self.insert(id, o);
+    pub fn append(&mut self, mut more: Objects) {
+        let end = self.first as usize + self.slots.len();
+        if self.is_empty() && self.slots.is_empty() {
+            *self = more;
+        } else if more.first as usize >= end && more.slots.len() + (more.first as usize - end) <= more.len * 2 + 4096 {
+            self.slots.resize_with(more.first as usize - self.first as usize, || None);
+            self.slots.append(&mut more.slots);
+            self.len += more.len - more.other.len();
+            for (id, o) in std::mem::take(&mut more.other) {
+                self.insert(id, o);
+            }
+        } else {
+            for (id, o) in more.into_sorted() {
+                self.insert(id, o);
+            }
         }
     }
 }
@@ -323,8 +416,16 @@ impl Doc {
             if s.id != (number, generation) {
                 return None;
             }
-            let obj =
-                Raw { src: src.clone(), start: s.start as u32, end: s.end as u32, refs: s.refs, stream: s.stream, watched: s.watched, read: OnceCell::new() };
+            let obj = Raw {
+                src: src.clone(),
+                start: s.start as u32,
+                end: s.end as u32,
+                refs: s.refs,
+                stream: s.stream,
+                watched: s.watched,
+                read: OnceCell::new(),
+                relabel: None,
+            };
             objects.insert(s.id, Obj::Raw(obj));
         }
         let mut max_id = table.size.checked_sub(1)?;
@@ -397,7 +498,7 @@ impl Doc {
     pub fn add_object(&mut self, o: impl Into<Object>) -> ObjectId {
         self.max_id += 1;
         let id = (self.max_id, 0);
-        self.objects.insert(id, Obj::Read(o.into()));
+        self.objects.insert(id, Obj::Read(Box::new(o.into())));
         id
     }
 
@@ -407,16 +508,7 @@ impl Doc {
         let numbers = Numbers::new(self.objects.keys(), start);
         let mut renumbered = |id: &mut ObjectId| *id = numbers.of(*id);
         self.trailer.iter_mut().for_each(|(_, v)| each_ref_mut(v, &mut renumbered));
-        let objects = std::mem::take(&mut self.objects);
-        self.objects = objects
-            .into_sorted()
-            .into_iter()
-            .map(|(mut id, mut o)| {
-                o.each_ref_mut(&mut renumbered);
-                renumbered(&mut id);
-                (id, o)
-            })
-            .collect();
+        self.objects = std::mem::take(&mut self.objects).renumbered(start, |o| o.each_ref_mut(&mut renumbered));
         self.max_id = (start + self.objects.len() as u32).saturating_sub(1);
     }
 
@@ -434,8 +526,10 @@ impl Doc {
             .values()
             .map(|o| match o {
                 Obj::Raw(r) => (r.end - r.start) as usize + 40,
-                Obj::Read(Object::Stream(s)) => s.content.len() + 200,
-                Obj::Read(_) => 200,
+                Obj::Read(o) => match &**o {
+                    Object::Stream(s) => s.content.len() + 200,
+                    _ => 200,
+                },
             })
             .sum();
         let mut out = Vec::with_capacity(bytes + 20 * size + 1024);
@@ -515,7 +609,7 @@ impl From<lopdf::Document> for Doc {
         Doc {
             version: d.version,
             binary_mark: d.binary_mark,
-            objects: d.objects.into_iter().map(|(id, o)| (id, Obj::Read(o))).collect(),
+            objects: d.objects.into_iter().map(|(id, o)| (id, Obj::Read(Box::new(o)))).collect(),
             trailer: d.trailer,
             max_id: d.max_id,
         }
@@ -761,15 +855,18 @@ mod tests {
     #[test]
     fn objects_hold_and_order_as_a_map_does() {
         let mut next = crate::read::tests::numbers(0x2545F4914F6CDD1D);
-        for _ in 0..200 {
+        let value = |o: &Obj| o.get().and_then(|o| o.as_i64().ok());
+        let held = |objects: &Objects| -> Vec<(ObjectId, i64)> { objects.iter().map(|(id, o)| (id, value(o).unwrap())).collect() };
+        let model = |map: &BTreeMap<ObjectId, i64>| -> Vec<(ObjectId, i64)> { map.iter().map(|(id, v)| (*id, *v)).collect() };
+        // A store and its model after random steps, numbers from `base` on.
+        let mut random = |base: u32, steps: i64| {
             let (mut objects, mut map) = (Objects::default(), BTreeMap::new());
-            let mark = |v: i64| Obj::Read(Object::Integer(v));
-            let value = |o: &Obj| o.get().and_then(|o| o.as_i64().ok());
-            for step in 0..300i64 {
-                let number = match next() % 4 {
-                    0 => (next() % 1_000_000) as u32,
-                    _ => (next() % 64) as u32,
-                };
+            for step in 0..steps {
+                let number = base
+                    + match next() % 4 {
+                        0 => (next() % 1_000_000) as u32,
+                        _ => (next() % 64) as u32,
+                    };
                 let id = (number, if next().is_multiple_of(8) { (next() % 3) as u16 } else { 0 });
                 match next() % 6 {
                     0 => assert_eq!(objects.remove(&id).map(|o| value(&o)), map.remove(&id).map(Some)),
@@ -778,15 +875,29 @@ mod tests {
                         objects.retain(|id, _| !(id.0 as u64 + keep).is_multiple_of(3));
                         map.retain(|id: &ObjectId, _| !(id.0 as u64 + keep).is_multiple_of(3));
                     }
-                    _ => assert_eq!(objects.insert(id, mark(step)).map(|o| value(&o)), map.insert(id, step).map(Some)),
+                    _ => assert_eq!(objects.insert(id, Obj::Read(Box::new(Object::Integer(step)))).map(|o| value(&o)), map.insert(id, step).map(Some)),
                 }
                 assert_eq!(objects.len(), map.len());
                 assert_eq!(objects.get(&id).and_then(value), map.get(&id).copied());
             }
-            let held: Vec<(ObjectId, i64)> = objects.iter().map(|(id, o)| (id, value(o).unwrap())).collect();
-            assert_eq!(held, map.iter().map(|(id, v)| (*id, *v)).collect::<Vec<_>>());
-            let taken: Vec<ObjectId> = objects.into_sorted().into_iter().map(|(id, _)| id).collect();
-            assert_eq!(taken, map.keys().copied().collect::<Vec<_>>());
+            (objects, map)
+        };
+        for round in 0..200u32 {
+            let (mut objects, mut map) = random(1 + round % 3, 300);
+            assert_eq!(held(&objects), model(&map));
+            // Another store's objects moved in: numbered after these, or among them.
+            let (more, more_map) = random(if round % 2 == 0 { 70 } else { 1 }, 60);
+            objects.append(more);
+            map.extend(more_map);
+            assert_eq!(held(&objects), model(&map));
+            assert_eq!(objects.len(), map.len());
+            // Renumbered from a start: the same objects in the same order.
+            let start = 1 + round * 37 % 5000;
+            let renumbered = objects.renumbered(start, |_| {});
+            let expected: Vec<(ObjectId, i64)> = (start..).zip(map.values()).map(|(n, v)| ((n, 0), *v)).collect();
+            assert_eq!(held(&renumbered), expected);
+            let taken: Vec<ObjectId> = renumbered.into_sorted().into_iter().map(|(id, _)| id).collect();
+            assert_eq!(taken, expected.iter().map(|(id, _)| *id).collect::<Vec<_>>());
         }
     }
 

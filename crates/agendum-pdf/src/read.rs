@@ -259,7 +259,7 @@ struct Parser<'a> {
     i: usize,
 }
 
-fn is_white(c: u8) -> bool {
+pub(crate) fn is_white(c: u8) -> bool {
     CLASS[c as usize] == WHITE
 }
 
@@ -289,7 +289,7 @@ const CLASS: [u8; 256] = {
 };
 
 /// The end of the run of regular bytes (a name's or a token's) from `i`.
-fn regular_run(b: &[u8], i: usize) -> usize {
+pub(crate) fn regular_run(b: &[u8], i: usize) -> usize {
     b.get(i..).map_or(i, |rest| i + rest.iter().position(|&c| CLASS[c as usize] != REGULAR).unwrap_or(rest.len()))
 }
 
