@@ -402,36 +402,57 @@ impl HtmlRenderer {
 
     /// The context every page shares; `path` is the page's place in the output.
     fn page_context(&self, site: &View, path: &str) -> Page {
+        self.page_from(&self.site_values(site), site, path)
+    }
+
+    /// What every page is given that is the site's, not the page's: made once and handed
+    /// to each page of a meeting (a template value is shared, not copied).
+    fn site_values(&self, site: &View) -> Vec<(&'static str, tera::Value)> {
+        fn value<T: serde::Serialize + ?Sized>(v: &T) -> tera::Value {
+            tera::Value::try_from_serializable(v).unwrap_or_else(|_| tera::Value::none())
+        }
+        vec![
+            ("council", value(&site.council)),
+            ("language", value(&site.language)),
+            ("base_url", value(&site.base_url)),
+            ("has_sitemap", value(&site.base_url.is_some())),
+            ("has_forward_plan", value(&site.forward_plan.is_some())),
+            ("has_decisions", value(&!site.decisions.is_empty())),
+            ("has_councillors", value(&site.committees.iter().any(|c| !c.members.is_empty()))),
+            ("theme", value(&site.theme_name)),
+            ("generator", value(concat!("agendum ", env!("CARGO_PKG_VERSION")))),
+            ("logo", value(&site.logo.as_ref().map(|l| json!({ "src": l.path, "alt": l.alt })))),
+        ]
+    }
+
+    /// A page's context: the site's values, and where the page is.
+    fn page_from(&self, shared: &[(&'static str, tera::Value)], site: &View, path: &str) -> Page {
         let mut ctx = Page { ctx: Context::new(), json: self.record.is_some().then(Default::default) };
+        for (key, value) in shared {
+            ctx.insert_value(key, value.clone());
+        }
         let root = "../".repeat(path.matches('/').count());
-        ctx.insert("council", &site.council);
-        ctx.insert("language", &site.language);
         ctx.insert("root", &root);
-        ctx.insert("base_url", &site.base_url);
         ctx.insert("canonical", &site.base_url.as_ref().map(|b| absolute_url(b, path)));
-        ctx.insert("has_sitemap", &site.base_url.is_some());
-        ctx.insert("has_forward_plan", &site.forward_plan.is_some());
-        ctx.insert("has_decisions", &!site.decisions.is_empty());
-        ctx.insert("has_councillors", &site.committees.iter().any(|c| !c.members.is_empty()));
-        ctx.insert("theme", &site.theme_name);
-        ctx.insert("generator", concat!("agendum ", env!("CARGO_PKG_VERSION")));
-        ctx.insert("logo", &site.logo.as_ref().map(|l| json!({ "src": l.path, "alt": l.alt })));
         ctx
     }
 
     pub fn render_meeting(&self, site: &View, m: &MeetingView) -> Result<Files, Diagnostic> {
         let mut files = Files::new();
+        let shared = self.site_values(site);
+        // The meeting as each of its report pages is given it, made once.
+        let meeting = tera::Value::try_from_serializable(&m.doc).unwrap_or_else(|_| tera::Value::none());
         for r in &m.reports {
-            let mut ctx = self.page_context(site, &r.url);
+            let mut ctx = self.page_from(&shared, site, &r.url);
             let mut view = report_view(r, &|p| self.download(p));
             view["pdf_href"] = if self.link_pdfs { Value::String(file_name(&r.pdf_url)) } else { Value::Null };
             view["pdf_download"] = self.download(&r.pdf_url);
             ctx.insert("report", &view);
-            ctx.insert("meeting", &m.doc);
+            ctx.insert_value("meeting", meeting.clone());
             let page = self.render("report.html", &ctx)?;
             files.insert(r.url.clone(), page.into_bytes());
         }
-        let mut ctx = self.page_context(site, &m.doc.url);
+        let mut ctx = self.page_from(&shared, site, &m.doc.url);
         let mut doc = serde_json::to_value(&m.doc).unwrap_or(Value::Null);
         if let Some(items) = doc.get_mut("items").and_then(Value::as_array_mut) {
             for (item, src) in items.iter_mut().zip(&m.doc.items) {
@@ -473,7 +494,7 @@ impl HtmlRenderer {
         ctx.insert("json_ld", &json_ld(site, m));
         files.insert(m.doc.url.clone(), self.render("meeting.html", &ctx)?.into_bytes());
         if let Some(minutes) = &m.minutes {
-            let mut ctx = self.page_context(site, &minutes.url);
+            let mut ctx = self.page_from(&shared, site, &minutes.url);
             let mut v = serde_json::to_value(minutes).unwrap_or(Value::Null);
             if let Some(entries) = v.get_mut("entries").and_then(Value::as_array_mut) {
                 for (e, src) in entries.iter_mut().zip(&minutes.entries) {
@@ -518,6 +539,14 @@ impl Page {
             json.insert(key.to_string(), serde_json::to_value(val).unwrap_or(Value::Null));
         }
         self.ctx.insert(key, val);
+    }
+
+    /// A value already made for templates (shared between pages).
+    fn insert_value(&mut self, key: &'static str, val: tera::Value) {
+        if let Some(json) = &mut self.json {
+            json.insert(key.to_string(), serde_json::to_value(&val).unwrap_or(Value::Null));
+        }
+        self.ctx.insert_value(key, val);
     }
 }
 
