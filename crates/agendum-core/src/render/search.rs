@@ -15,9 +15,67 @@ use crate::diag::Diagnostic;
 use crate::document::*;
 
 /// The words of a text as search sees them, before they are lowered: letters and digits,
-/// two or more characters. `static/search.js` splits queries the same way.
+/// two or more characters (`text.split(|c: char| !c.is_alphanumeric())`, two characters
+/// or more). `static/search.js` splits queries the same way. Read a byte at a time where
+/// the text is ASCII (most of a council's), a character at a time elsewhere.
 fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().nth(1).is_some())
+    let b = text.as_bytes();
+    let mut i = 0;
+    // Whether the character at `at` is a letter or digit, and its length.
+    let word_char = move |at: usize| -> (bool, usize) {
+        match b[at] {
+            c if c.is_ascii() => (c.is_ascii_alphanumeric(), 1),
+            _ => text[at..].chars().next().map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+        }
+    };
+    std::iter::from_fn(move || loop {
+        while i < b.len() {
+            let (w, len) = word_char(i);
+            if w {
+                break;
+            }
+            i += len;
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let (start, mut chars) = (i, 0);
+        while i < b.len() {
+            let (w, len) = word_char(i);
+            if !w {
+                break;
+            }
+            i += len;
+            chars += 1;
+        }
+        if chars >= 2 {
+            return Some(&text[start..i]);
+        }
+    })
+}
+
+/// A hasher for the word counts of one document: words are short and not chosen by an
+/// attacker who could make them collide to any effect (a slower index at worst), so a
+/// multiply-rotate over eight bytes at a time rather than SipHash.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
+        }
+        for &c in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(c)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// The file name of a shard of words beginning with `prefix`: the prefix itself when it
@@ -212,16 +270,26 @@ fn text_script(n: usize, text: &str) -> Vec<u8> {
         if i > 0 {
             s.push(' ');
         }
-        for c in word.chars() {
-            match c {
-                '"' => s.push_str("\\\""),
-                '\\' => s.push_str("\\\\"),
-                '\u{08}' => s.push_str("\\b"),
-                '\u{0C}' => s.push_str("\\f"),
-                c if (c as u32) < 0x20 => s.push_str(&format!("\\u{:04x}", c as u32)),
-                c => s.push(c),
+        // Runs that need no escape are copied whole.
+        let mut from = 0;
+        for (at, c) in word.bytes().enumerate() {
+            let escaped = match c {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                0x08 => "\\b",
+                0x0C => "\\f",
+                c if c < 0x20 => "",
+                _ => continue,
+            };
+            s.push_str(&word[from..at]);
+            if escaped.is_empty() {
+                s.push_str(&format!("\\u{:04x}", c));
+            } else {
+                s.push_str(escaped);
             }
+            from = at + 1;
         }
+        s.push_str(&word[from..]);
     }
     s.push_str("\");\n");
     safe_in_page(s)
@@ -284,10 +352,11 @@ impl SearchIndex {
         // Each word's count in the document. The order the counts are taken in does not
         // matter (each word gains one posting per document), so a hash map; a word is
         // lowered, and its key made, only when it is not lower case already or is new.
-        let mut counts: HashMap<String, u32> = HashMap::new();
+        let mut counts: HashMap<String, u32, std::hash::BuildHasherDefault<WordHasher>> = HashMap::default();
         let mut count = |w: &str, by: u32| {
             let lowered;
-            let w = if w.chars().any(char::is_uppercase) {
+            let upper = if w.is_ascii() { w.bytes().any(|c| c.is_ascii_uppercase()) } else { w.chars().any(char::is_uppercase) };
+            let w = if upper {
                 lowered = w.to_lowercase();
                 lowered.as_str()
             } else {
@@ -384,6 +453,28 @@ mod tests {
         ] {
             let single = text.split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(text_script(7, text), script("text", &[json!(7), json!(single)]), "{text:?}");
+        }
+    }
+
+    /// Over generated texts (ASCII, Welsh and other scripts, punctuation, digits, spaces
+    /// of every kind): the words are the plain definition's.
+    #[test]
+    fn words_are_the_alphanumeric_runs_of_two_or_more() {
+        let pieces = ["a", "Bb", "12", " ", "\u{a0}", "\t", "£", "ŵ", "Ŷ", "中文", "🙂", "-", "'", "’", "ǅ", "x", "\u{2003}", "İ", "ß", "٣", ".", "e\u{301}"];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..5000 {
+            let mut text = String::new();
+            for _ in 0..seed % 12 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let plain: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().nth(1).is_some()).collect();
+            assert_eq!(raw_words(&text).collect::<Vec<_>>(), plain, "{text:?}");
+            let single = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(text_script(3, &text), script("text", &[json!(3), json!(single)]), "{text:?}");
+            seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
         }
     }
 
