@@ -217,6 +217,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                 // The batch's PDFs (its appendices and documents as given, its item PDFs and
                 // packs), whose download links say what they fetch.
                 let mut batch_pdfs: Vec<String> = Vec::new();
+                // Pages counted as the PDFs were written, by path.
+                let mut counted: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
                 for (path, asset) in public.assets() {
                     out.add(path.clone(), asset.bytes.as_ref().clone())?;
                     if path.ends_with(".pdf") {
@@ -235,6 +237,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                     batch_pdfs.extend(made.stored.keys().cloned());
                     batch_pdfs.extend(reused.keys().cloned());
                     for (path, s) in made.stored {
+                        if let Some(n) = s.pages {
+                            counted.insert(path.clone(), n);
+                        }
                         out.add_stored(path, s)?;
                     }
                     out.add_all(reused)?;
@@ -285,7 +290,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                 // their page tree first, so a few kilobytes of each say it.
                 for path in &batch_pdfs {
                     let (Some(at), Some((_, len))) = (out.location(path), out.digest(path)) else { continue };
-                    html.downloads.insert(path.clone(), (len, render::page_count(&read_head(&at, 16 << 10))));
+                    let pages = counted.get(path).copied().or_else(|| render::page_count(&read_head(&at, render::PAGE_TREE_HEAD as u64)));
+                    html.downloads.insert(path.clone(), (len, pages));
                 }
                 html.render_meetings(&public, &mut |path, bytes| out.add(path, bytes))?;
                 // Each meeting's open data, with the SHA-256 of the files just made.

@@ -121,7 +121,7 @@ impl PdfCache {
         if let Some(rel) = published {
             self.published.lock().unwrap_or_else(|e| e.into_inner()).insert(key.to_string(), rel.to_string());
         }
-        Some(Stored { path, sha256: e.sha256, len: e.len })
+        Some(Stored { path, sha256: e.sha256, len: e.len, pages: None })
     }
 
     /// A PDF just made: written where this build publishes it (`published`, in the
@@ -144,7 +144,8 @@ impl PdfCache {
         };
         let entry = Entry { sha256: sha256.clone(), len: bytes.len() as u64, mtime, place };
         self.index.lock().unwrap_or_else(|e| e.into_inner()).insert(key.to_string(), entry);
-        Ok(Stored { path, sha256, len: bytes.len() as u64 })
+        let pages = crate::render::page_count(&bytes[..bytes.len().min(crate::render::PAGE_TREE_HEAD)]);
+        Ok(Stored { path, sha256, len: bytes.len() as u64, pages })
     }
 
     /// A PDF as a file of the cache's own, written under a unique name and renamed, so

@@ -19,6 +19,8 @@ pub struct Stored {
     pub path: std::path::PathBuf,
     pub sha256: String,
     pub len: u64,
+    /// Its pages, where they were counted as it was written (else read from its head).
+    pub pages: Option<u32>,
 }
 
 /// Stored files by output path.
@@ -40,6 +42,9 @@ pub fn withheld_appendices(r: &crate::document::ReportDoc) -> serde_json::Value 
 pub fn absolute_url(base: &str, path: &str) -> String {
     format!("{}/{}", base.trim_end_matches('/'), path)
 }
+
+/// How much of a PDF `page_count` reads: agendum's own PDFs keep their page tree first.
+pub const PAGE_TREE_HEAD: usize = 16 << 10;
 
 /// The number of pages of a PDF, from its page tree's `/Count` (the largest, the root's):
 /// enough for the PDFs agendum writes, whose page tree is the first object. `None` when
