@@ -249,7 +249,7 @@ fn read_alike(p: &Path) {
     let slow = Document::load_mem(&bytes).unwrap();
     // As packs hold their parts: scanned, every object reads as lopdf reads it, and
     // written back (numbered 1 to N) it reads the same again.
-    let scanned = agendum::pdf::objects::Doc::read("test", &bytes).unwrap();
+    let scanned = agendum::pdf::objects::Doc::read("test", bytes.clone()).unwrap();
     assert!(scanned.read_all().is_some_and(|whole| whole == slow.objects), "{}: scanned objects read differently", p.display());
     let again = Document::load_mem(&scanned.save()).unwrap();
     let number: std::collections::HashMap<(u32, u16), (u32, u16)> = slow.objects.keys().enumerate().map(|(i, id)| (*id, (i as u32 + 1, 0))).collect();

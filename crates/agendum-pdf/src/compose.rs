@@ -26,7 +26,7 @@ pub struct Part {
 }
 
 impl Part {
-    pub fn read(item: &str, pdf: &[u8]) -> Res<Part> {
+    pub fn read(item: &str, pdf: Vec<u8>) -> Res<Part> {
         Ok(Part { item: item.to_string(), doc: Doc::read(&format!("item {item}'s PDF"), pdf)? })
     }
 
@@ -287,7 +287,7 @@ pub struct Furniture {
 
 impl Furniture {
     pub fn new(pdf: &[u8]) -> Res<Furniture> {
-        let mut fur = Doc::read("page numbers", pdf)?;
+        let mut fur = Doc::read("page numbers", pdf.to_vec())?;
         fur.renumber(1);
         let mut forms = Vec::new();
         for fp in fur.pages() {

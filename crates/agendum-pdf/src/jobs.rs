@@ -237,10 +237,10 @@ pub fn render(
                 let key = job.key.clone();
                 item_keys.lock().unwrap_or_else(|e| e.into_inner()).insert(j.path.clone(), key.clone());
                 // Made now, not found in the cache: also held for the packs it is a part of.
-                let hold = |bytes: &Vec<u8>| {
+                let hold = |bytes: Vec<u8>| {
                     if users[i] > 0 {
                         let mut held = made_here.lock().unwrap_or_else(|e| e.into_inner());
-                        held.entry(key.clone()).or_insert_with(|| (bytes.clone(), 0)).1 += users[i];
+                        held.entry(key.clone()).or_insert_with(|| (bytes, 0)).1 += users[i];
                     }
                 };
                 let made = match cache {
@@ -248,13 +248,16 @@ pub fn render(
                         Some(stored) => Made::Stored(stored, false),
                         None => {
                             let bytes = pdf.compile(job)?;
-                            hold(&bytes);
-                            Made::Stored(c.put(&key, Some(&j.path), &bytes)?, true)
+                            let stored = c.put(&key, Some(&j.path), &bytes)?;
+                            hold(bytes);
+                            Made::Stored(stored, true)
                         }
                     },
                     None => {
                         let bytes = pdf.compile(job)?;
-                        hold(&bytes);
+                        if users[i] > 0 {
+                            hold(bytes.clone());
+                        }
                         Made::Bytes(bytes)
                     }
                 };

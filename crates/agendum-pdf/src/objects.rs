@@ -21,7 +21,7 @@ use crate::relabel::{Relabel, Spans, WATCHED};
 /// An object as its bytes: `src[start..end]` is its value (a stream with its data), and
 /// `refs` the spans of its references, with the objects they now name.
 pub struct Raw {
-    src: Arc<[u8]>,
+    src: Arc<Vec<u8>>,
     start: u32,
     end: u32,
     refs: Vec<(u32, u32, ObjectId)>,
@@ -394,21 +394,22 @@ pub struct Doc {
 type Res<T> = Result<T, String>;
 
 impl Doc {
-    /// A PDF: scanned when it is in Typst's plain form, else read by lopdf.
-    pub fn read(what: &str, pdf: &[u8]) -> Res<Doc> {
-        let src: Arc<[u8]> = pdf.into();
-        match Doc::scan(src) {
+    /// A PDF: scanned when it is in Typst's plain form, else read by lopdf. Its bytes are
+    /// taken, not copied: the objects kept as bytes point into them.
+    pub fn read(what: &str, pdf: Vec<u8>) -> Res<Doc> {
+        let src = Arc::new(pdf);
+        match Doc::scan(src.clone()) {
             Some(doc) => Ok(doc),
-            None => lopdf::Document::load_mem(pdf).map(Doc::from).map_err(|e| format!("{what}: {e}")),
+            None => lopdf::Document::load_mem(&src).map(Doc::from).map_err(|e| format!("{what}: {e}")),
         }
     }
 
     /// Whether `pdf` is in the plain form read here without lopdf (checks and tests).
     pub fn scans(pdf: &[u8]) -> bool {
-        Doc::scan(pdf.into()).is_some()
+        Doc::scan(Arc::new(pdf.to_vec())).is_some()
     }
 
-    pub(crate) fn scan(src: Arc<[u8]>) -> Option<Doc> {
+    pub(crate) fn scan(src: Arc<Vec<u8>>) -> Option<Doc> {
         let table = crate::read::table(&src)?;
         let mut objects = Objects::default();
         for &(number, at, generation) in &table.entries {
@@ -788,7 +789,7 @@ mod tests {
     /// Scanned, every object reads as lopdf reads it; renumbered and written back, lopdf
     /// reads the same objects with the new numbers.
     fn alike(bytes: &[u8]) -> Option<bool> {
-        let scanned = Doc::scan(bytes.into())?;
+        let scanned = Doc::scan(Arc::new(bytes.to_vec()))?;
         let Ok(slow) = lopdf::Document::load_mem(bytes) else { return Some(false) };
         let Some(whole) = scanned.read_all() else { return Some(false) };
         if whole != slow.objects {
@@ -796,7 +797,7 @@ mod tests {
         }
         // Moved far along, then written (numbered 1 to N again): the bytes kept as read
         // carry the new numbers, and so does anything read whole on the way.
-        let mut moved = Doc::scan(bytes.into())?;
+        let mut moved = Doc::scan(Arc::new(bytes.to_vec()))?;
         let _ = moved.objects.values().next().map(Obj::get);
         moved.renumber(1000);
         let again = lopdf::Document::load_mem(&moved.save()).ok()?;
@@ -807,7 +808,7 @@ mod tests {
     fn scanned_objects_read_and_write_as_lopdf_reads_them() {
         assert_eq!(alike(&pdf(SYNTAX, "")), Some(true));
         // The references found by the scan are the ones reading finds, in order.
-        let src: Arc<[u8]> = pdf(SYNTAX, "").into();
+        let src = Arc::new(pdf(SYNTAX, ""));
         let doc = Doc::scan(src).unwrap();
         for o in doc.objects.values() {
             let (mut scanned, mut read) = (Vec::new(), Vec::new());
@@ -817,7 +818,7 @@ mod tests {
         }
         // Only objects naming what relabelling changes are watched.
         let watched = pdf(&[b"<</Type/Catalog>>", b"<</StructParents 3>>", b"<</Dest(x)>>", b"<</S/GoTo/D(x)>>", b"<</K[1 2 0 R]>>"], "");
-        let doc = Doc::scan(watched.into()).unwrap();
+        let doc = Doc::scan(Arc::new(watched)).unwrap();
         let flags: Vec<bool> = doc.objects.values().map(Obj::watched).collect();
         assert_eq!(flags, [false, true, true, true, false]);
     }
@@ -922,7 +923,7 @@ mod tests {
                     }
                 }
             }
-            let Some(doc) = Doc::scan(b.as_slice().into()) else { continue };
+            let Some(doc) = Doc::scan(Arc::new(b.clone())) else { continue };
             taken += 1;
             match (doc.read_all(), lopdf::Document::load_mem(&b)) {
                 (Some(whole), Ok(slow)) => assert!(whole == slow.objects, "read differently from lopdf:\n{}", String::from_utf8_lossy(&b)),

@@ -250,13 +250,13 @@ impl PdfRenderer {
         let mut after = 0usize;
         let unreadable = |e: String| Diagnostic::error(Pos::default(), e).hint("this is a bug in agendum; please report it");
         for PackPart { item, key, job } in parts {
-            let read = crate::compose::Part::read(&item, &part(&key, job)?).map_err(unreadable)?;
+            let read = crate::compose::Part::read(&item, part(&key, job)?).map_err(unreadable)?;
             starts.insert(item, json!(after + 1));
             after += read.pages();
             made.push(read);
         }
         front.set_data("starts", Value::Object(starts));
-        let front = crate::objects::Doc::read("the front sheet", &self.compile(front)?).map_err(unreadable)?;
+        let front = crate::objects::Doc::read("the front sheet", self.compile(front)?).map_err(unreadable)?;
         let total = front.pages().len() + after;
         let furniture = self.furniture(total)?;
         crate::compose::compose_pack(front, made, &furniture).map_err(|e| {

@@ -628,7 +628,7 @@ pub(crate) mod tests {
 
     #[test]
     fn reads_the_syntax_as_lopdf_does() {
-        let doc = Doc::scan(pdf(SYNTAX, "").into()).unwrap();
+        let doc = Doc::scan(std::sync::Arc::new(pdf(SYNTAX, ""))).unwrap();
         assert_eq!(doc.objects.len(), SYNTAX.len());
         let slow = lopdf::Document::load_mem(&pdf(SYNTAX, "")).unwrap();
         assert!(doc.read_all().unwrap() == slow.objects);
@@ -644,7 +644,7 @@ pub(crate) mod tests {
 
     #[test]
     fn declines_what_it_does_not_know() {
-        let scan = |b: &[u8]| Doc::scan(b.into());
+        let scan = |b: &[u8]| Doc::scan(std::sync::Arc::new(b.to_vec()));
         // An indirect length, an update, encryption, a length that misses `endstream`,
         // an object stream, and something that is not a PDF at all.
         assert!(scan(&pdf(&[b"<</Type/Catalog>>", b"<</Length 2 0 R>>stream\nabc\nendstream"], "")).is_none());
