@@ -34,23 +34,20 @@ fi
 
 # The compiler's temporary files are kept beside its output, not in the temporary folder
 # the corpus is made in (see below).
-compile_start=$(date +%s)
 mkdir -p "$CARGO_TARGET_DIR/tmp"
 TMPDIR="$CARGO_TARGET_DIR/tmp" cargo build --release -q --example gen_corpus --example pdf_loop
 TMPDIR="$CARGO_TARGET_DIR/tmp" cargo build --release -q
-compiled_for=$(( $(date +%s) - compile_start ))
 bin="$CARGO_TARGET_DIR/release/agendum"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 "$CARGO_TARGET_DIR/release/examples/gen_corpus" "$work/site" "$meetings" "$reports" 7 2>/dev/null
-# A compile creates and deletes thousands of files. On ext4 without a journal (this
-# machine's disk), each file created within a minute of many deletions makes the kernel
-# step past every recently deleted inode of its group (`recently_deleted` in ext4's inode
-# allocator): a cold build started straight after a compile paid 0.3 to 1.7 CPU s for the
-# compiler's clean-up, Typst alone (which writes no files) nothing. So, after a compile,
-# the deletions are written back and the timings start a minute later.
-if [ "$compiled_for" -gt 5 ]; then
-  sync; sleep 65
-fi
+# A compile, or an earlier benchmark's clean-up, creates and deletes thousands of files.
+# On ext4 without a journal (this machine's disk), each file created within a minute or so
+# of many deletions makes the kernel step past every recently deleted inode of its group
+# (`recently_deleted` in ext4's inode allocator): a cold build started straight after a
+# compile paid 0.3 to 1.7 CPU s for it, and three minutes after the previous benchmark
+# removed its outputs 0.8 CPU s; Typst alone, which writes no files, nothing. So the
+# deletions are written back and the timings start a minute later.
+sync; sleep 65
 total_reports=$((meetings * reports))
 
 measure() { python3 bench/measure.py "$@"; }
