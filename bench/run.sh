@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # agendum at archive scale, against the peers a council would otherwise use.
-#   bench/run.sh [meetings=100] [reports=10] [runs=7] [peer-sample=20]
-# (seven runs: on a shared machine one pair's CPU ratio varies by several per cent)
+#   bench/run.sh [meetings=100] [reports=10] [runs=9] [peer-sample=20]
+# (nine runs: on a shared machine one pair's CPU ratio varies by up to 8 per cent either way)
 # Times, on one generated corpus (meetings x reports): a full build (HTML, item PDFs,
 # packs) from cold; HTML only; a rebuild with nothing changed; a rebuild after editing
 # one report; pandoc turning each report's Markdown into HTML; headless Chromium printing
@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/agendum-target}"
-meetings="${1:-100}"; reports="${2:-10}"; runs="${3:-7}"; sample="${4:-20}"
+meetings="${1:-100}"; reports="${2:-10}"; runs="${3:-9}"; sample="${4:-20}"
 
 need=()
 command -v pandoc >/dev/null || need+=(pandoc)
