@@ -732,6 +732,12 @@ fn write_dictionary(out: &mut Vec<u8>, d: &Dictionary, number: &dyn Fn(ObjectId)
 
 fn write_name(out: &mut Vec<u8>, name: &[u8]) {
     out.push(b'/');
+    name_body(out, name);
+}
+
+/// A name's bytes as written after its `/`: delimiters, `#` and bytes outside `!`-`~`
+/// as `#XX`.
+pub(crate) fn name_body(out: &mut Vec<u8>, name: &[u8]) {
     for &b in name {
         if b"()<>[]{}/%#".contains(&b) || !(33..=126).contains(&b) {
             let _ = write!(out, "#{b:02X}");
@@ -745,22 +751,33 @@ fn write_string(out: &mut Vec<u8>, s: &[u8], format: &StringFormat) {
     match format {
         StringFormat::Literal => {
             out.push(b'(');
-            for &b in s {
-                match b {
-                    b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
-                    b'\r' => out.extend_from_slice(b"\\r"),
-                    _ => out.push(b),
-                }
-            }
+            literal_body(out, s);
             out.push(b')');
         }
         StringFormat::Hexadecimal => {
             out.push(b'<');
-            for &b in s {
-                let _ = write!(out, "{b:02X}");
-            }
+            hex_body(out, s);
             out.push(b'>');
         }
+    }
+}
+
+/// A string's bytes as written inside `(...)`: parentheses and backslashes escaped, and a
+/// carriage return (which a reader would take for a line end).
+pub(crate) fn literal_body(out: &mut Vec<u8>, s: &[u8]) {
+    for &b in s {
+        match b {
+            b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.push(b),
+        }
+    }
+}
+
+/// A string's bytes as written inside `<...>`.
+pub(crate) fn hex_body(out: &mut Vec<u8>, s: &[u8]) {
+    for &b in s {
+        let _ = write!(out, "{b:02X}");
     }
 }
 

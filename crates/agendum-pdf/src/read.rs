@@ -138,23 +138,7 @@ pub(crate) fn scan(b: &[u8], at: usize, watched: &[&[u8]]) -> Option<Scanned> {
                 }
             }
             b'(' => {
-                // A literal string: balanced parentheses, backslash escapes.
-                let mut nest = 0usize;
-                loop {
-                    match *b.get(i)? {
-                        b'\\' => i += 1,
-                        b'(' => nest += 1,
-                        b')' => {
-                            nest -= 1;
-                            if nest == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    i += 1;
-                }
-                i += 1;
+                i = literal_end(b, i)?;
                 last = [None, None];
             }
             b'<' if b.get(i + 1) == Some(&b'<') => {
@@ -232,6 +216,26 @@ pub(crate) fn scan(b: &[u8], at: usize, watched: &[&[u8]]) -> Option<Scanned> {
         end -= 1;
     }
     (depth == 0 && end > start).then_some(Scanned { id: (id, generation), start, end, refs, watched: seen, stream: false })
+}
+
+/// Where the literal string opening at `i` ends (just past its `)`): parentheses balance,
+/// a backslash escapes the byte after it. `None`: it does not end.
+pub(crate) fn literal_end(b: &[u8], mut i: usize) -> Option<usize> {
+    let mut nest = 0usize;
+    loop {
+        match *b.get(i)? {
+            b'\\' => i += 1,
+            b'(' => nest += 1,
+            b')' => {
+                nest -= 1;
+                if nest == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
 }
 
 /// The value of a scanned object, read whole; `None` if it does not read to exactly its

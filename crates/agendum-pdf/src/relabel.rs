@@ -13,7 +13,7 @@ use std::io::Write;
 
 use lopdf::{Dictionary, Object};
 
-use crate::read::{is_white, regular_run};
+use crate::read::{is_white, literal_end, regular_run};
 
 /// Names that mean relabelling may change an object. An object naming none is left
 /// as its bytes.
@@ -238,22 +238,7 @@ pub fn spans(b: &[u8], start: usize, end: usize) -> Option<Spans> {
                 continue;
             }
             b'(' => {
-                let mut nest = 0usize;
-                loop {
-                    match *b.get(i)? {
-                        b'\\' => i += 1,
-                        b'(' => nest += 1,
-                        b')' => {
-                            nest -= 1;
-                            if nest == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    i += 1;
-                }
-                i += 1;
+                i = literal_end(b, i)?;
                 Token::String(Kind::Literal)
             }
             b'<' if b.get(i + 1) == Some(&b'<') => {
@@ -453,35 +438,22 @@ pub fn write(out: &mut Vec<u8>, token: &[u8], kind: Kind, r: &Relabel) {
         }
         Kind::Literal => {
             out.push(b'(');
-            for &b in &r.prefix {
-                match b {
-                    b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
-                    b'\r' => out.extend_from_slice(b"\\r"),
-                    _ => out.push(b),
-                }
-            }
+            crate::objects::literal_body(out, &r.prefix);
             out.extend_from_slice(&token[1..]);
         }
         Kind::Hex => {
             out.push(b'<');
-            for &b in &r.prefix {
-                let _ = write!(out, "{b:02X}");
-            }
+            crate::objects::hex_body(out, &r.prefix);
             out.extend_from_slice(&token[1..]);
         }
         Kind::Name => {
             out.push(b'/');
-            for &b in &r.prefix {
-                if b"()<>[]{}/%#".contains(&b) || !(33..=126).contains(&b) {
-                    let _ = write!(out, "#{b:02X}");
-                } else {
-                    out.push(b);
-                }
-            }
+            crate::objects::name_body(out, &r.prefix);
             out.extend_from_slice(&token[1..]);
         }
     }
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
