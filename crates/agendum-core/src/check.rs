@@ -568,12 +568,10 @@ fn todos(path: &Path, text: &str, body_line: u32, out: &mut Diagnostics) {
 fn hygiene_text(path: &Path, text: &str, body_line: u32, ids: Option<&[&str]>, out: &mut Diagnostics) {
     todos(path, text, body_line, out);
     // Template leftovers, each at its first place on a line. The leftovers are ASCII, so
-    // the text is lowered as ASCII only: every byte stays where it was (full lowering
-    // moves them: a Kelvin sign becomes one byte), and the text is searched once for
-    // each, not line by line.
+    // the bytes are compared with ASCII case folding only: every byte stays where it was
+    // (full lowering moves them: a Kelvin sign becomes one byte). One pass over the text:
+    // only at a byte that can begin a leftover (most text has none) are they compared.
     let mut found = Vec::new();
-    // Each leftover's places: at each byte that can begin one (most text has none), the
-    // bytes compared without case.
     let mut places: Vec<Vec<usize>> = vec![Vec::new(); LEFTOVERS.len()];
     let bytes = text.as_bytes();
     let first: Vec<u8> = LEFTOVERS.iter().filter_map(|l| l.bytes().next()).collect();

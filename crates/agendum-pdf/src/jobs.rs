@@ -80,14 +80,18 @@ enum Made {
 }
 
 /// The PDF under `key`, published at `path`: from the cache, else made (and written
-/// where it is published); without a cache, made.
-fn keep(cache: Option<&PdfCache>, key: &str, path: &str, make: impl FnOnce() -> Result<Vec<u8>, Diagnostic>) -> Result<Made, Diagnostic> {
+/// where it is published); without a cache, made. With it, the bytes of a PDF made and
+/// written now (a pack may be made from them).
+fn keep(cache: Option<&PdfCache>, key: &str, path: &str, make: impl FnOnce() -> Result<Vec<u8>, Diagnostic>) -> Result<(Made, Option<Vec<u8>>), Diagnostic> {
     Ok(match cache {
         Some(c) => match c.get(key, Some(path)) {
-            Some(stored) => Made::Stored(stored, false),
-            None => Made::Stored(c.put(key, Some(path), &make()?)?, true),
+            Some(stored) => (Made::Stored(stored, false), None),
+            None => {
+                let bytes = make()?;
+                (Made::Stored(c.put(key, Some(path), &bytes)?, true), Some(bytes))
+            }
         },
-        None => Made::Bytes(make()?),
+        None => (Made::Bytes(make()?), None),
     })
 }
 
@@ -118,7 +122,7 @@ pub fn render_decisions(
     for d in view.decisions.iter().filter(|d| wanted(d)) {
         let job = pdf.prepare_decision(view, d)?;
         let key = job.key.clone();
-        let made = keep(cache, &key, &d.pdf_url, || pdf.compile(job))?;
+        let (made, _) = keep(cache, &key, &d.pdf_url, || pdf.compile(job))?;
         out.take(d.pdf_url.clone(), made);
         out.keys.insert(key);
     }
@@ -207,12 +211,13 @@ pub fn render(
     let part = |key: &str, job: Option<PdfJob>| -> Result<Vec<u8>, Diagnostic> {
         {
             let mut held = made_here.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some((_, users)) = held.get_mut(key) {
+            if let Some((bytes, users)) = held.get_mut(key) {
                 *users -= 1;
-                if *users == 0 {
-                    return Ok(held.remove(key).map(|(bytes, _)| bytes).unwrap_or_default());
+                if *users > 0 {
+                    return Ok(bytes.clone());
                 }
-                return Ok(held[key].0.clone());
+                // The last pack to take it: moved out, not copied.
+                return Ok(held.remove(key).map(|(bytes, _)| bytes).unwrap_or_default());
             }
         }
         if let Some(c) = cache {
@@ -236,31 +241,19 @@ pub fn render(
                 let job = pdf.prepare(view, j.meeting, &j.reports, PdfKind::Report)?;
                 let key = job.key.clone();
                 item_keys.lock().unwrap_or_else(|e| e.into_inner()).insert(j.path.clone(), key.clone());
+                let (made, written) = keep(cache, &key, &j.path, || pdf.compile(job))?;
                 // Made now, not found in the cache: also held for the packs it is a part of.
-                let hold = |bytes: Vec<u8>| {
-                    if users[i] > 0 {
+                if users[i] > 0 {
+                    let bytes = match (written, &made) {
+                        (Some(bytes), _) => Some(bytes),
+                        (None, Made::Bytes(bytes)) => Some(bytes.clone()),
+                        (None, Made::Stored(..)) => None,
+                    };
+                    if let Some(bytes) = bytes {
                         let mut held = made_here.lock().unwrap_or_else(|e| e.into_inner());
                         held.entry(key.clone()).or_insert_with(|| (bytes, 0)).1 += users[i];
                     }
-                };
-                let made = match cache {
-                    Some(c) => match c.get(&key, Some(&j.path)) {
-                        Some(stored) => Made::Stored(stored, false),
-                        None => {
-                            let bytes = pdf.compile(job)?;
-                            let stored = c.put(&key, Some(&j.path), &bytes)?;
-                            hold(bytes);
-                            Made::Stored(stored, true)
-                        }
-                    },
-                    None => {
-                        let bytes = pdf.compile(job)?;
-                        if users[i] > 0 {
-                            hold(bytes.clone());
-                        }
-                        Made::Bytes(bytes)
-                    }
-                };
+                }
                 (key, made)
             }
             PdfKind::Minutes => {
@@ -269,7 +262,7 @@ pub fn render(
                     .ok_or_else(|| Diagnostic::error(Pos::default(), "minutes without their record").hint("this is a bug in agendum; please report it"))?;
                 let job = pdf.prepare_minutes(view, j.meeting, minutes)?;
                 let key = job.key.clone();
-                (key.clone(), keep(cache, &key, &j.path, || pdf.compile(job))?)
+                (key.clone(), keep(cache, &key, &j.path, || pdf.compile(job))?.0)
             }
             PdfKind::Pack => {
                 let known = |r: &ReportDoc| item_keys.lock().unwrap_or_else(|e| e.into_inner()).get(&r.pdf_url).cloned();
@@ -277,7 +270,7 @@ pub fn render(
                 let key = job.key.clone();
                 // The parts stay cached beside their pack, whether it is made now or was before.
                 part_keys.lock().unwrap_or_else(|e| e.into_inner()).extend(job.parts.iter().map(|p| p.key.clone()));
-                (key.clone(), keep(cache, &key, &j.path, || pdf.compose(job, &part))?)
+                (key.clone(), keep(cache, &key, &j.path, || pdf.compose(job, &part))?.0)
             }
         };
         progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);

@@ -148,29 +148,29 @@ impl Obj {
             Obj::Raw(r) => {
                 // Its bytes, with each reference's new number and each relabelled span
                 // put in, in the order they come.
-                let (relabel, spans): (Option<&Relabel>, &[(u32, u32, crate::relabel::Kind)]) = match &r.relabel {
-                    Some(b) => (Some(&b.0), &b.1),
-                    None => (None, &[]),
+                let (relabel, spans) = match r.relabel.as_deref() {
+                    Some((relabel, spans)) => (Some(&**relabel), spans.as_slice()),
+                    None => (None, &[][..]),
                 };
                 let (mut refs, mut spans) = (r.refs.iter().peekable(), spans.iter().peekable());
                 let mut at = r.start as usize;
                 loop {
-                    let next_ref = refs.peek().map(|&&(from, ..)| from);
-                    let next_span = spans.peek().map(|&&(from, ..)| from);
-                    match (next_ref, next_span, relabel) {
-                        (Some(a), b, _) if b.is_none_or(|b| a < b) => {
-                            let &(from, to, id) = refs.next().unwrap_or(&(a, a, (0, 0)));
-                            out.extend_from_slice(&r.src[at..from as usize]);
-                            write_reference(out, number(id));
-                            at = to as usize;
-                        }
-                        (_, Some(_), Some(relabel)) => {
-                            let Some(&(from, to, kind)) = spans.next() else { break };
-                            out.extend_from_slice(&r.src[at..from as usize]);
-                            crate::relabel::write(out, &r.src[from as usize..to as usize], kind, relabel);
-                            at = to as usize;
-                        }
-                        _ => break,
+                    let reference_first = match (refs.peek(), spans.peek()) {
+                        (Some(a), Some(b)) => a.0 < b.0,
+                        (Some(_), None) => true,
+                        (None, Some(_)) => false,
+                        (None, None) => break,
+                    };
+                    if reference_first {
+                        let Some(&(from, to, id)) = refs.next() else { break };
+                        out.extend_from_slice(&r.src[at..from as usize]);
+                        write_reference(out, number(id));
+                        at = to as usize;
+                    } else {
+                        let (Some(&(from, to, kind)), Some(relabel)) = (spans.next(), relabel) else { break };
+                        out.extend_from_slice(&r.src[at..from as usize]);
+                        crate::relabel::write(out, &r.src[from as usize..to as usize], kind, relabel);
+                        at = to as usize;
                     }
                 }
                 out.extend_from_slice(&r.src[at..r.end as usize]);
@@ -326,9 +326,9 @@ impl Objects {
         merged(in_slots, self.other.into_iter()).collect()
     }
 
-    /// The objects numbered `start`, `start + 1`, ... in the order of their numbers, by
-    /// `renumber` (which gives the new number of each). Objects numbered 1 to N with no
-    /// gaps (Typst's) keep their places: only `first` moves.
+    /// The objects numbered `start`, `start + 1`, ... in the order of their numbers, each
+    /// given to `renumber` (which puts the new numbers in its references). Objects
+    /// numbered 1 to N with no gaps (Typst's) keep their places: only `first` moves.
     fn renumbered(self, start: u32, mut renumber: impl FnMut(&mut Obj)) -> Objects {
         let len = self.len;
         let mut slots = if self.other.is_empty() {

@@ -160,9 +160,11 @@ enum Place {
     Elsewhere,
 }
 
+/// A dictionary or array open around the token being read.
 struct Frame {
     dict: bool,
-    place: Place,
+    /// Its entry in `Opened`, by the order it opened in.
+    id: usize,
     /// A dictionary: whether the next token is a key, and the key whose value is next.
     want_key: bool,
     key: Key,
@@ -191,8 +193,12 @@ enum Rule {
     D(usize),
 }
 
-#[derive(Default, Clone, Copy)]
-struct Flags {
+/// What `relabel` asks of each dictionary or array opened, known once the object is read
+/// to its end: where it sits, and (a dictionary) whether it is a structure element, a
+/// table attribute, a go-to action.
+#[derive(Clone, Copy)]
+struct Opened {
+    place: Place,
     struct_elem: bool,
     table: bool,
     go_to: bool,
@@ -216,11 +222,7 @@ enum Token<'a> {
 pub fn spans(b: &[u8], start: usize, end: usize) -> Option<Spans> {
     let b = &b[..end];
     let mut frames: Vec<Frame> = Vec::new();
-    // Every dictionary's flags, by the order it opened in (frame ids).
-    let mut flags: Vec<Flags> = Vec::new();
-    let mut places: Vec<Place> = Vec::new();
-    // Each frame on the stack, its id.
-    let mut ids: Vec<usize> = Vec::new();
+    let mut opened: Vec<Opened> = Vec::new();
     let mut found: Vec<(u32, u32, Kind, Rule)> = Vec::new();
     let mut i = start;
     let mut began = false;
@@ -321,15 +323,13 @@ pub fn spans(b: &[u8], start: usize, end: usize) -> Option<Spans> {
         }
         began = true;
         // The token is a value (or closes a frame).
-        let id = ids.last().copied();
-        let top = frames.last().map(|f| (f.dict, f.place, f.key, f.headers_of));
+        let top = frames.last().map(|f| (f.dict, opened[f.id].place, f.key, f.headers_of, f.id));
         if let Some(f) = frames.last_mut() {
             f.key_span = None;
         }
         match token {
             Token::CloseDict | Token::CloseArray => {
                 let f = frames.pop()?;
-                ids.pop();
                 if f.dict != matches!(token, Token::CloseDict) || (f.dict && !f.want_key) {
                     return None;
                 }
@@ -341,14 +341,14 @@ pub fn spans(b: &[u8], start: usize, end: usize) -> Option<Spans> {
             Token::OpenDict | Token::OpenArray => {
                 let place = match top {
                     None => Place::Top,
-                    Some((true, Place::Top, Key::A, _)) => {
+                    Some((true, Place::Top, Key::A, ..)) => {
                         if matches!(token, Token::OpenDict) {
                             Place::ADict
                         } else {
                             Place::AArray
                         }
                     }
-                    Some((false, Place::AArray, _, _)) => {
+                    Some((false, Place::AArray, ..)) => {
                         if matches!(token, Token::OpenDict) {
                             Place::AArrayDict
                         } else {
@@ -358,20 +358,17 @@ pub fn spans(b: &[u8], start: usize, end: usize) -> Option<Spans> {
                     _ => Place::Elsewhere,
                 };
                 let headers_of = match (top, &token) {
-                    (Some((true, _, Key::Headers, _)), Token::OpenArray) => id,
+                    (Some((true, _, Key::Headers, _, id)), Token::OpenArray) => Some(id),
                     _ => None,
                 };
                 let dict = matches!(token, Token::OpenDict);
-                frames.push(Frame { dict, place, want_key: true, key: Key::Other, seen: 0, headers_of, key_span: None, reference: 0 });
-                ids.push(flags.len());
-                flags.push(Flags::default());
-                places.push(place);
+                frames.push(Frame { dict, id: opened.len(), want_key: true, key: Key::Other, seen: 0, headers_of, key_span: None, reference: 0 });
+                opened.push(Opened { place, struct_elem: false, table: false, go_to: false });
                 continue;
             }
             _ => {}
         }
-        let Some((dict, place, key, headers_of)) = top else { continue };
-        let id = id?;
+        let Some((dict, place, key, headers_of, id)) = top else { continue };
         if !dict {
             // An array element: a string of a table attribute's `/Headers`.
             if let (Token::String(kind), Some(of)) = (&token, headers_of) {
@@ -382,11 +379,17 @@ pub fn spans(b: &[u8], start: usize, end: usize) -> Option<Spans> {
         let f = frames.last_mut()?;
         f.want_key = true;
         f.reference = u8::from(matches!(token, Token::Other(t) if !t.is_empty() && t.iter().all(u8::is_ascii_digit)));
-        match (key, &token) {
-            (Key::Type, Token::Name(n)) => flags[id].struct_elem = *n == b"StructElem",
-            (Key::O, Token::Name(n)) => flags[id].table = *n == b"Table",
-            (Key::S, Token::Name(n)) => flags[id].go_to = *n == b"GoTo",
-            (Key::StructParents, Token::Other(t)) if place == Place::Top => {
+        // A string or name: what a label is.
+        let label = match &token {
+            Token::String(kind) => Some(*kind),
+            Token::Name(_) => Some(Kind::Name),
+            _ => None,
+        };
+        match (key, &token, label) {
+            (Key::Type, Token::Name(n), _) => opened[id].struct_elem = *n == b"StructElem",
+            (Key::O, Token::Name(n), _) => opened[id].table = *n == b"Table",
+            (Key::S, Token::Name(n), _) => opened[id].go_to = *n == b"GoTo",
+            (Key::StructParents, Token::Other(t), _) if place == Place::Top => {
                 let digits = t.strip_prefix(b"-").unwrap_or(t);
                 if digits.is_empty() || digits.len() > 18 || !digits.iter().all(u8::is_ascii_digit) {
                     // Not a plain integer (a real, or a sign lopdf may read otherwise).
@@ -398,12 +401,10 @@ pub fn spans(b: &[u8], start: usize, end: usize) -> Option<Spans> {
                     found.push((span.0, span.1, Kind::Key, Rule::Top));
                 }
             }
-            (Key::Id, Token::String(kind)) if place == Place::Top => found.push((span.0, span.1, *kind, Rule::Id)),
-            (Key::Dest, Token::String(kind)) if place == Place::Top => found.push((span.0, span.1, *kind, Rule::Top)),
-            (Key::Dest, Token::Name(_)) if place == Place::Top => found.push((span.0, span.1, Kind::Name, Rule::Top)),
-            (Key::D, Token::String(kind)) => found.push((span.0, span.1, *kind, Rule::D(id))),
-            (Key::D, Token::Name(_)) => found.push((span.0, span.1, Kind::Name, Rule::D(id))),
-            (_, Token::Other(t)) if !(t.iter().all(|c| c.is_ascii_digit() || b"+-.".contains(c)) || *t == b"true" || *t == b"false" || *t == b"null") => {
+            (Key::Id, Token::String(kind), _) if place == Place::Top => found.push((span.0, span.1, *kind, Rule::Id)),
+            (Key::Dest, _, Some(kind)) if place == Place::Top => found.push((span.0, span.1, kind, Rule::Top)),
+            (Key::D, _, Some(kind)) => found.push((span.0, span.1, kind, Rule::D(id))),
+            (_, Token::Other(t), _) if !(t.iter().all(|c| c.is_ascii_digit() || b"+-.".contains(c)) || *t == b"true" || *t == b"false" || *t == b"null") => {
                 return None;
             }
             _ => {}
@@ -412,19 +413,19 @@ pub fn spans(b: &[u8], start: usize, end: usize) -> Option<Spans> {
     if !frames.is_empty() {
         return None;
     }
-    let top = flags.first().copied().unwrap_or_default();
+    let struct_elem = opened.first().is_some_and(|o| o.struct_elem);
     let kept = found.into_iter().filter(|&(_, _, _, rule)| match rule {
         Rule::Top => true,
-        Rule::Id => top.struct_elem,
+        Rule::Id => struct_elem,
         Rule::Headers(of) => {
-            flags[of].table
-                && match places[of] {
+            opened[of].table
+                && match opened[of].place {
                     Place::Top => true,
-                    Place::ADict | Place::AArrayDict => top.struct_elem,
+                    Place::ADict | Place::AArrayDict => struct_elem,
                     _ => false,
                 }
         }
-        Rule::D(of) => flags[of].go_to && matches!(places[of], Place::Top | Place::ADict),
+        Rule::D(of) => opened[of].go_to && matches!(opened[of].place, Place::Top | Place::ADict),
     });
     Some(kept.map(|(from, to, kind, _)| (from, to, kind)).collect())
 }
@@ -457,6 +458,68 @@ pub fn write(out: &mut Vec<u8>, token: &[u8], kind: Kind, r: &Relabel) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lopdf::StringFormat;
+
+    /// Every name an object holds, as key or value, at any depth.
+    fn names_in(o: &Object, out: &mut Vec<Vec<u8>>) {
+        match o {
+            Object::Name(n) => out.push(n.clone()),
+            Object::Array(a) => a.iter().for_each(|v| names_in(v, out)),
+            Object::Dictionary(d) => d.iter().for_each(|(k, v)| {
+                out.push(k.clone());
+                names_in(v, out)
+            }),
+            Object::Stream(s) => names_in(&Object::Dictionary(s.dict.clone()), out),
+            _ => {}
+        }
+    }
+
+    /// Over generated objects built from the keys and values tag trees, links and
+    /// bookmarks use: relabelling changes an object only if it names a watched name, so
+    /// leaving the others unread (as packs do) loses nothing.
+    #[test]
+    fn relabelling_changes_only_objects_naming_a_watched_name() {
+        let mut next = crate::read::tests::numbers(0x243F6A8885A308D3);
+        let keys: &[&[u8]] =
+            &[b"Type", b"S", b"P", b"K", b"Pg", b"A", b"O", b"ID", b"Headers", b"Dest", b"D", b"StructParents", b"StructParent", b"Title", b"Alt"];
+        let names: &[&[u8]] = &[b"StructElem", b"TD", b"TH", b"Table", b"Layout", b"GoTo", b"URI", b"Link", b"Document", b"Annot"];
+        fn value(next: &mut dyn FnMut() -> u64, keys: &[&[u8]], names: &[&[u8]], depth: u32) -> Object {
+            match next() % if depth > 2 { 5 } else { 7 } {
+                0 => Object::Integer((next() % 50) as i64),
+                1 => Object::Name(names[(next() as usize) % names.len()].to_vec()),
+                2 => Object::String(b"U1x0y0".to_vec(), StringFormat::Literal),
+                3 => Object::Reference(((next() % 90) as u32 + 1, 0)),
+                4 => Object::Real(1.5),
+                5 => Object::Array((0..next() % 4).map(|_| value(next, keys, names, depth + 1)).collect()),
+                _ => Object::Dictionary(dict(next, keys, names, depth + 1)),
+            }
+        }
+        fn dict(next: &mut dyn FnMut() -> u64, keys: &[&[u8]], names: &[&[u8]], depth: u32) -> Dictionary {
+            let mut d = Dictionary::new();
+            for _ in 0..1 + next() % 5 {
+                let k = keys[(next() as usize) % keys.len()];
+                d.set(k.to_vec(), value(next, keys, names, depth));
+            }
+            d
+        }
+        let (mut unwatched, mut changed) = (0, 0);
+        for _ in 0..20_000 {
+            let o = Object::Dictionary(dict(&mut next, keys, names, 0));
+            let mut relabelled = o.clone();
+            relabel(&mut relabelled, &Relabel { offset: 7, prefix: b"item-3-".to_vec() });
+            let mut seen = Vec::new();
+            names_in(&o, &mut seen);
+            let watched = seen.iter().any(|n| WATCHED.contains(&n.as_slice()));
+            if relabelled != o {
+                changed += 1;
+                assert!(watched, "changed without a watched name: {o:?}");
+            }
+            if !watched {
+                unwatched += 1;
+            }
+        }
+        assert!(changed > 1000 && unwatched > 1000, "{changed} changed, {unwatched} unwatched");
+    }
 
     /// Generated objects as bytes: the keys and values tag trees, links and bookmarks
     /// use, written in the syntax's variety (spacing, comments, both kinds of string,
